@@ -1,0 +1,136 @@
+import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Clock, systemClock } from '@credit/domain';
+import { EngineSettings } from '@credit/config';
+import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
+import { createRedis, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { createDataSource, ExposureProjection } from '@credit/postgres';
+import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { DefaultCompanyParameters } from './company-parameters';
+import { FoldService } from './fold.service';
+import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
+import { Projector } from './projector';
+import { ReviewScheduler } from './review-scheduler';
+import {
+  CLOCK,
+  COMPANY_PARAMETERS,
+  ENGINE_SETTINGS,
+  EXPOSURE_PROJECTION,
+  EXPOSURE_STORE,
+  MESSAGE_PUBLISHER,
+} from './tokens';
+
+const KAFKA = Symbol('KAFKA');
+const REDIS = Symbol('REDIS');
+const DATA_SOURCE = Symbol('DATA_SOURCE');
+
+/** Starts the pieces in dependency order and stops them in reverse, finishing in-flight work. */
+class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ExposureEngine');
+  private consumer?: BatchConsumer;
+
+  constructor(
+    @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(MESSAGE_PUBLISHER) private readonly publisher: KafkaPublisher,
+    private readonly fold: FoldService,
+    private readonly relay: OutboxRelay,
+    private readonly projector: Projector,
+    private readonly reviews: ReviewScheduler,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const created = await ensureTopics(this.kafka, topicSpecs(this.settings.kafka));
+    if (created.length > 0) this.logger.log(`Created topics: ${created.join(', ')}`);
+    await this.publisher.connect();
+    this.relay.start();
+    this.projector.start();
+    this.reviews.start();
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId: this.settings.groupId,
+      topics: this.fold.inputTopics,
+      handle: async (batch) => {
+        await this.fold.foldBatch(batch);
+        this.relay.wake();
+        this.projector.wake();
+      },
+    });
+    this.consumer.onCrash((error) => this.logger.error(`Consumer crashed: ${error.message}`));
+    await this.consumer.start();
+    this.logger.log(`Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.reviews.stop();
+    await this.projector.stop();
+    await this.relay.stop();
+    await this.publisher.disconnect();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.redis.disconnect();
+  }
+}
+
+export interface EngineOptions {
+  settings: EngineSettings;
+  clock?: Clock;
+}
+
+@Module({})
+export class EngineModule {
+  static forRoot({ settings, clock }: EngineOptions): DynamicModule {
+    return {
+      module: EngineModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: ENGINE_SETTINGS, useValue: settings },
+        { provide: CLOCK, useValue: clock ?? systemClock(settings.clockOffsetDays) },
+        { provide: KAFKA, useFactory: () => createKafka(settings.kafka, 'engine') },
+        { provide: REDIS, useFactory: () => createRedis(settings.redis, 'exposure-engine') },
+        { provide: DATA_SOURCE, useFactory: () => createDataSource(settings.postgres, 4) },
+        {
+          provide: EXPOSURE_STORE,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+        },
+        { provide: MESSAGE_PUBLISHER, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka) },
+        {
+          provide: OUTBOX_LEASE,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new Lease(redis, new RedisKeys(settings.redis.keyPrefix).lease('outbox'), newLeaseOwner(), 10_000),
+        },
+        { provide: EXPOSURE_PROJECTION, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ExposureProjection(db) },
+        { provide: COMPANY_PARAMETERS, useValue: new DefaultCompanyParameters(settings.defaultTimeZone) },
+        {
+          provide: HEALTH_CHECKS,
+          inject: [KAFKA, REDIS, DATA_SOURCE],
+          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
+            kafka: () => describeCluster(kafka),
+            redis: () => redis.ping(),
+            postgres: async () => (db.isInitialized ? db.query('SELECT 1') : db.initialize()),
+          }),
+        },
+        FoldService,
+        OutboxRelay,
+        Projector,
+        ReviewScheduler,
+        EngineLifecycle,
+      ],
+    };
+  }
+}
+
+async function describeCluster(kafka: Kafka): Promise<unknown> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await admin.describeCluster();
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,63 @@
+import { CustomerRecord, formatMoney, Notification } from '@credit/domain';
+import { TopicNames } from '@credit/config';
+import { deterministicEventId } from '@credit/contracts';
+import { OutboundMessage } from '@credit/kafka';
+
+function dataOf(n: Notification): Record<string, unknown> {
+  switch (n.type) {
+    case 'exposure.statusChanged':
+      return {
+        from: n.from,
+        to: n.to,
+        total: formatMoney(n.total),
+        limit: n.limit === null ? null : formatMoney(n.limit),
+        utilizationPct: n.utilizationPct,
+        components: {
+          orders: formatMoney(n.components.orders),
+          deliveries: formatMoney(n.components.deliveries),
+          unpostedInvoices: formatMoney(n.components.unpostedInvoices),
+          receivables: formatMoney(n.components.receivables),
+          bills: formatMoney(n.components.bills),
+        },
+      };
+    case 'overdue.changed':
+      return { overdue: n.overdue, overdueAmount: formatMoney(n.overdueAmount), oldestOverdueDays: n.oldestOverdueDays };
+    case 'customer.blocked':
+      return { reasons: n.reasons };
+    case 'customer.unblocked':
+      return { previousReasons: n.previousReasons };
+  }
+}
+
+const topicOf = (n: Notification, topics: TopicNames) =>
+  n.type === 'exposure.statusChanged' || n.type === 'overdue.changed' ? topics.breaches : topics.blocks;
+
+/**
+ * The output events for what one cause changed. Their ids derive from the
+ * cause, so a replay after a crash republishes the same ids.
+ */
+export function outputMessages(
+  notifications: Notification[],
+  record: CustomerRecord,
+  firstSequence: number,
+  causationId: string,
+  occurredAt: Date,
+  topics: TopicNames,
+): OutboundMessage[] {
+  const key = `${record.companyId}:${record.customerId}`;
+  return notifications.map((n, i) => ({
+    topic: topicOf(n, topics),
+    key,
+    value: JSON.stringify({
+      eventId: deterministicEventId(key, causationId, n.type),
+      type: n.type,
+      schemaVersion: 1,
+      occurredAt: occurredAt.toISOString(),
+      companyId: record.companyId,
+      customerId: record.customerId,
+      causationId,
+      sequence: firstSequence + i,
+      data: dataOf(n),
+    }),
+  }));
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { addDays, businessDateAt, Clock, epochDay, reassess } from '@credit/domain';
+import { EngineSettings } from '@credit/config';
+import { ExposureStore } from '@credit/redis';
+import { BackgroundLoop } from './background-loop';
+import { CompanyParametersSource } from './company-parameters';
+import { outputMessages } from './output-events';
+import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
+
+/**
+ * Re-evaluates customers when the business date moves on with no event: items
+ * falling overdue, bills presumed collected, limits expiring. Each assessment
+ * records its next review date in a sorted set, so a tick reads only the
+ * customers due, never every customer.
+ */
+@Injectable()
+export class ReviewScheduler {
+  private readonly logger = new Logger(ReviewScheduler.name);
+  private readonly loop: BackgroundLoop;
+
+  constructor(
+    @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+    @Inject(EXPOSURE_STORE) private readonly store: ExposureStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
+  ) {
+    this.loop = new BackgroundLoop('review scheduler', () => this.reviewDue(), settings.reviewIntervalMs);
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Reviews the customers due on their company's business date; true when some were reviewed. */
+  async reviewDue(): Promise<boolean> {
+    const now = this.clock.now();
+    // Time zones run up to a day ahead of UTC: take candidates up to tomorrow, filter per company.
+    const horizon = epochDay(addDays(now.toISOString().slice(0, 10), 1));
+    const due = await this.store.dueForReview(horizon, 200);
+    let reviewed = 0;
+    for (const key of due) if (await this.review(key, now)) reviewed += 1;
+    return reviewed > 0 && due.length === 200;
+  }
+
+  private async review(key: string, now: Date): Promise<boolean> {
+    const { records } = await this.store.load(new Map([[key, []]]));
+    const before = records.get(key);
+    if (before === undefined) return false;
+    const params = this.parameters.get(before.companyId);
+    const businessDate = businessDateAt(now, params.timeZone);
+    if (before.reviewOn === null || before.reviewOn > businessDate) return false;
+    const { record, notifications } = reassess(before, before.documents, businessDate, params);
+    const causationId = `review:${businessDate}:v${before.version}`;
+    const result = await this.store.commit({
+      customers: [{ key, expectedVersion: before.version, record, appliedEventIds: [] }],
+      outbox: outputMessages(notifications, record, before.sequence + 1, causationId, now, this.settings.kafka.topics),
+    });
+    if (!result.ok) this.logger.debug(`review of ${key} raced with a fold; the next tick retries`);
+    return result.ok;
+  }
+}

@@ -1,0 +1,7 @@
+/** Injection tokens of the engine's ports. */
+export const ENGINE_SETTINGS = Symbol('ENGINE_SETTINGS');
+export const CLOCK = Symbol('CLOCK');
+export const EXPOSURE_STORE = Symbol('EXPOSURE_STORE');
+export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
+export const COMPANY_PARAMETERS = Symbol('COMPANY_PARAMETERS');
+export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');

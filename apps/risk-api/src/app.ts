@@ -1,0 +1,32 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiSettings } from '@credit/config';
+import { runMigrations } from '@credit/postgres';
+import { ApiModule } from './api.module';
+import { configureHttp } from './http';
+
+/** Builds the risk API (not yet listening), so tests drive the same app as production. */
+export async function createApiApp(
+  settings: ApiSettings,
+  logger: false | ('error' | 'warn' | 'log' | 'debug')[] = ['error', 'warn', 'log'],
+): Promise<NestExpressApplication> {
+  if (settings.runMigrations) await runMigrations(settings.postgres);
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(settings), {
+    logger,
+    bodyParser: false,
+  });
+  configureHttp(app);
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Credit exposure risk API')
+      .setDescription('Exposures, limits, holds and reports of the credit exposure engine')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

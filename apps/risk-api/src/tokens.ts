@@ -1,0 +1,3 @@
+export const API_SETTINGS = Symbol('API_SETTINGS');
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');

@@ -1,0 +1,167 @@
+import { JsonWebTokenError, JwtService, NotBeforeError, TokenExpiredError } from '@nestjs/jwt';
+import { Principal } from './principal';
+import { knownRoles } from './roles';
+
+/**
+ * Access-token verification (spec section 9): HS256 with a shared secret.
+ *
+ * Decisions:
+ * - Only `HS256` is accepted. The header is checked before the library runs and
+ *   the library is also pinned to `algorithms: ['HS256']`, so `alg: none`,
+ *   `HS384/512`, `RS*`, `ES*` and `PS*` tokens are all rejected.
+ * - `exp` is REQUIRED: a token without an expiry would be valid forever and could
+ *   not be revoked short of rotating the secret. `nbf` is honoured if present.
+ * - Clock tolerance: 30 seconds on `exp` and `nbf` (clock skew between hosts).
+ * - Claims: `sub` non-empty string; `roles` array of strings (unknown roles are
+ *   ignored, so a token may carry roles of other systems); `companies` array of
+ *   non-empty strings, or exactly `["*"]` for every company (`"*"` mixed with
+ *   ids is rejected as ambiguous).
+ * - Every failure is an `InvalidTokenError` whose message is short and safe to
+ *   return to the client; library messages are never passed through.
+ */
+
+export const MIN_SECRET_LENGTH = 32;
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+const MAX_TOKEN_LENGTH = 8192;
+const MAX_SUBJECT_LENGTH = 256;
+
+export type InvalidTokenReason =
+  | 'malformed'
+  | 'unsupported-algorithm'
+  | 'invalid-signature'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'missing-expiry'
+  | 'invalid-claims'
+  | 'invalid';
+
+export class InvalidTokenError extends Error {
+  override readonly name = 'InvalidTokenError';
+  constructor(
+    readonly reason: InvalidTokenReason,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface VerifyAccessTokenOptions {
+  /** The HS256 shared secret (AUTH_JWT_SECRET), at least 32 characters. */
+  secret: string;
+  /** Seconds of tolerance on `exp` and `nbf`; default 30. */
+  clockToleranceSeconds?: number;
+  /** Injectable clock for tests; default the system clock. */
+  now?: () => Date;
+}
+
+/** Throws unless `secret` is a string of at least MIN_SECRET_LENGTH characters. */
+export function assertJwtSecret(secret: unknown, name = 'AUTH_JWT_SECRET'): asserts secret is string {
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw new Error(`${name} is not set: it must be a secret of at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(
+      `${name} is too short (${secret.length} characters): it must be at least ${MIN_SECRET_LENGTH} characters`,
+    );
+  }
+}
+
+const jwtService = new JwtService();
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+function decodeJsonSegment(segment: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Verifies a compact JWT (without the `Bearer ` prefix) and returns the caller it names. */
+export function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Principal {
+  assertJwtSecret(options.secret);
+  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+    throw new InvalidTokenError('malformed', 'token is malformed');
+  }
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((part) => BASE64URL.test(part)) || !parts[0] || !parts[1]) {
+    throw new InvalidTokenError('malformed', 'token is malformed');
+  }
+  const header = decodeJsonSegment(parts[0]);
+  if (!isPlainObject(header)) throw new InvalidTokenError('malformed', 'token is malformed');
+  if (header.alg !== 'HS256') {
+    throw new InvalidTokenError('unsupported-algorithm', 'token algorithm not allowed (HS256 only)');
+  }
+  if (!parts[2]) throw new InvalidTokenError('invalid-signature', 'token signature is invalid');
+
+  const now = options.now ? options.now() : new Date();
+  let payload: unknown;
+  try {
+    payload = jwtService.verify<object>(token, {
+      secret: options.secret,
+      algorithms: ['HS256'],
+      clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+      clockTimestamp: Math.floor(now.getTime() / 1000),
+    });
+  } catch (error) {
+    throw mapLibraryError(error);
+  }
+  return principalFromClaims(payload);
+}
+
+function mapLibraryError(error: unknown): InvalidTokenError {
+  if (error instanceof TokenExpiredError) return new InvalidTokenError('expired', 'token expired');
+  if (error instanceof NotBeforeError) return new InvalidTokenError('not-yet-valid', 'token not yet valid');
+  if (error instanceof JsonWebTokenError && error.message === 'invalid signature') {
+    return new InvalidTokenError('invalid-signature', 'token signature is invalid');
+  }
+  return new InvalidTokenError('invalid', 'token is invalid');
+}
+
+function claimError(message: string): InvalidTokenError {
+  return new InvalidTokenError('invalid-claims', message);
+}
+
+/** Validates the claims of an already verified payload. Exported for tests. */
+export function principalFromClaims(payload: unknown): Principal {
+  if (!isPlainObject(payload)) throw claimError('token payload must be a JSON object');
+  if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) {
+    throw new InvalidTokenError('missing-expiry', "token has no expiry ('exp' is required)");
+  }
+  const { sub, roles, companies } = payload;
+  if (typeof sub !== 'string' || sub.trim().length === 0 || sub.length > MAX_SUBJECT_LENGTH) {
+    throw claimError("token claim 'sub' must be a non-empty string");
+  }
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
+    throw claimError("token claim 'roles' must be an array of strings");
+  }
+  if (
+    !Array.isArray(companies) ||
+    !companies.every((company) => typeof company === 'string' && company.length > 0)
+  ) {
+    throw claimError('token claim \'companies\' must be an array of company ids or ["*"]');
+  }
+  let scope: string[] | '*';
+  if (companies.includes('*')) {
+    if (companies.length !== 1)
+      throw claimError('token claim \'companies\' may not mix "*" with company ids');
+    scope = '*';
+  } else {
+    scope = [...new Set(companies as string[])];
+  }
+  return { subject: sub, roles: knownRoles(roles), companies: scope };
+}
+
+/** The verifier the guard uses: `verifyAccessToken` bound to one secret and clock. */
+export class AccessTokenVerifier {
+  constructor(private readonly options: VerifyAccessTokenOptions) {
+    assertJwtSecret(options.secret);
+  }
+
+  verify(token: string): Principal {
+    return verifyAccessToken(token, this.options);
+  }
+}

@@ -1,0 +1,49 @@
+import { apiSettings, engineSettings } from './config';
+import { ConfigError } from './env';
+
+const SECRET = 'x'.repeat(32);
+
+describe('settings', () => {
+  it('uses the local defaults when nothing is set', () => {
+    const s = engineSettings({});
+    expect(s.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(s.kafka.topics.documents).toBe('erp.documents');
+    expect(s.kafka.topics.deadLetter).toBe('risk.dead-letter');
+    expect(s.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(s.defaultTimeZone).toBe('Europe/Rome');
+  });
+
+  it('lets the environment override every default', () => {
+    const s = apiSettings({
+      AUTH_JWT_SECRET: SECRET,
+      KAFKA_BROKERS: 'k1:9092,k2:9093',
+      API_PORT: '8080',
+      TOPIC_BLOCKS: 'x.blocks',
+    });
+    expect(s.kafka.brokers).toEqual(['k1:9092', 'k2:9093']);
+    expect(s.port).toBe(8080);
+    expect(s.kafka.topics.blocks).toBe('x.blocks');
+  });
+
+  it('names every wrong setting at once', () => {
+    try {
+      apiSettings({
+        API_PORT: 'eighty',
+        KAFKA_BROKERS: 'nohostport',
+        DEFAULT_TIME_ZONE: 'Mars/Base',
+        REDIS_URL: 'http://x',
+      });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      for (const name of ['AUTH_JWT_SECRET', 'API_PORT', 'KAFKA_BROKERS', 'DEFAULT_TIME_ZONE', 'REDIS_URL']) {
+        expect(message).toContain(name);
+      }
+    }
+  });
+
+  it('rejects a short JWT secret', () => {
+    expect(() => apiSettings({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET must be at least 32/);
+  });
+});

@@ -1,0 +1,134 @@
+import { isTimeZone } from '../../domain/src/dates';
+import { EnvReader, loadEnvironment } from './env';
+
+export interface TopicNames {
+  documents: string;
+  journalEntries: string;
+  billPortfolio: string;
+  creditLimits: string;
+  customers: string;
+  breaches: string;
+  blocks: string;
+  deadLetter: string;
+}
+
+export interface KafkaSettings {
+  brokers: string[];
+  clientId: string;
+  topics: TopicNames;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface RedisSettings {
+  url: string;
+  keyPrefix: string;
+}
+
+export interface PostgresSettings {
+  url: string;
+}
+
+export interface CommonSettings {
+  kafka: KafkaSettings;
+  redis: RedisSettings;
+  postgres: PostgresSettings;
+  defaultTimeZone: string;
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export interface EngineSettings extends CommonSettings {
+  groupId: string;
+  healthPort: number;
+  maxEventBytes: number;
+  reviewIntervalMs: number;
+  /** Business dates are computed from now + this many days: lets a demo or a test move time. */
+  clockOffsetDays: number;
+}
+
+export interface ApiSettings extends CommonSettings {
+  port: number;
+  jwtSecret: string;
+  runMigrations: boolean;
+}
+
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const TOPIC_RULE = 'must be a Kafka topic name (letters, digits, . _ -)';
+
+function readCommon(env: EnvReader): CommonSettings {
+  const topic = (name: string, fallback: string) => env.string(name, fallback, TOPIC, TOPIC_RULE);
+  const defaultTimeZone = env.string('DEFAULT_TIME_ZONE', 'Europe/Rome');
+  if (!isTimeZone(defaultTimeZone))
+    env.problems.push(`DEFAULT_TIME_ZONE must be an IANA time zone (got "${defaultTimeZone}")`);
+  return {
+    kafka: {
+      brokers: env.list('KAFKA_BROKERS', '127.0.0.1:9092', /^[^\s:]+:\d{1,5}$/, 'must be host:port'),
+      clientId: env.string(
+        'KAFKA_CLIENT_ID',
+        'credit-exposure',
+        /^[A-Za-z0-9._-]{1,64}$/,
+        'must be 1-64 letters, digits, . _ -',
+      ),
+      partitions: env.int('KAFKA_TOPIC_PARTITIONS', 3, 1, 1000),
+      replicationFactor: env.int('KAFKA_REPLICATION_FACTOR', 1, 1, 10),
+      topics: {
+        documents: topic('TOPIC_DOCUMENTS', 'erp.documents'),
+        journalEntries: topic('TOPIC_JOURNAL_ENTRIES', 'erp.journal-entries'),
+        billPortfolio: topic('TOPIC_BILL_PORTFOLIO', 'erp.bill-portfolio'),
+        creditLimits: topic('TOPIC_CREDIT_LIMITS', 'risk.credit-limits'),
+        customers: topic('TOPIC_CUSTOMERS', 'erp.customers'),
+        breaches: topic('TOPIC_BREACHES', 'risk.breaches'),
+        blocks: topic('TOPIC_BLOCKS', 'risk.blocks'),
+        deadLetter: topic('TOPIC_DEAD_LETTER', 'risk.dead-letter'),
+      },
+    },
+    redis: {
+      url: env.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+      keyPrefix: env.string(
+        'REDIS_KEY_PREFIX',
+        'ce:',
+        /^[A-Za-z0-9:_.-]{1,64}$/,
+        'must be 1-64 letters, digits, : _ . -',
+      ),
+    },
+    postgres: {
+      url: env.url('POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/credit_exposure', [
+        'postgres:',
+        'postgresql:',
+      ]),
+    },
+    defaultTimeZone,
+    logLevel: env.oneOf('LOG_LEVEL', 'log', ['error', 'warn', 'log', 'debug'] as const),
+  };
+}
+
+export function engineSettings(source = loadEnvironment()): EngineSettings {
+  const env = new EnvReader(source);
+  const settings: EngineSettings = {
+    ...readCommon(env),
+    groupId: env.string(
+      'ENGINE_GROUP_ID',
+      'exposure-engine',
+      /^[A-Za-z0-9._-]{1,128}$/,
+      'must be a consumer group id',
+    ),
+    healthPort: env.int('ENGINE_HEALTH_PORT', 3001, 0, 65535),
+    maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
+    reviewIntervalMs: env.int('ENGINE_REVIEW_INTERVAL_MS', 60_000, 100, 86_400_000),
+    clockOffsetDays: env.int('CLOCK_OFFSET_DAYS', 0, -36500, 36500),
+  };
+  env.done();
+  return settings;
+}
+
+export function apiSettings(source = loadEnvironment()): ApiSettings {
+  const env = new EnvReader(source);
+  const settings: ApiSettings = {
+    ...readCommon(env),
+    port: env.int('API_PORT', 3000, 0, 65535),
+    jwtSecret: env.secret('AUTH_JWT_SECRET', 32),
+    runMigrations: env.oneOf('API_RUN_MIGRATIONS', 'true', ['true', 'false'] as const) === 'true',
+  };
+  env.done();
+  return settings;
+}

@@ -1,0 +1,95 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { parse } from 'dotenv';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/**
+ * The process environment over the optional `.env` file (ENV_FILE names another):
+ * a variable set in the environment always wins over the file.
+ */
+export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const file = env.ENV_FILE ?? '.env';
+  const fromFile = existsSync(file) ? parse(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+/** Reads typed settings and collects every problem, so one start-up names them all. */
+export class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Record<string, string | undefined>) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback?: string, pattern?: RegExp, rule?: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (value === undefined) {
+      this.problems.push(`${name} is required`);
+      return '';
+    }
+    if (pattern && !pattern.test(value))
+      this.problems.push(`${name} ${rule ?? `must match ${pattern}`} (got "${value}")`);
+    return value;
+  }
+
+  secret(name: string, minLength: number): string {
+    const value = this.raw(name);
+    if (value === undefined)
+      this.problems.push(`${name} is required (a secret of at least ${minLength} characters)`);
+    else if (value.length < minLength)
+      this.problems.push(`${name} must be at least ${minLength} characters long`);
+    return value ?? '';
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const text = this.raw(name);
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const text = this.raw(name) ?? fallback;
+    if (!allowed.includes(text as T))
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${text}")`);
+    return text as T;
+  }
+
+  url(name: string, fallback: string, protocols: readonly string[]): string {
+    const text = this.raw(name) ?? fallback;
+    try {
+      const parsed = new URL(text);
+      if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+    } catch {
+      this.problems.push(
+        `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      );
+    }
+    return text;
+  }
+
+  list(name: string, fallback: string, itemPattern: RegExp, rule: string): string[] {
+    const items = (this.raw(name) ?? fallback)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (items.length === 0) this.problems.push(`${name} must list at least one value`);
+    for (const item of items) if (!itemPattern.test(item)) this.problems.push(`${name}: "${item}" ${rule}`);
+    return items;
+  }
+
+  done(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}

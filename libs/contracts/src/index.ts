@@ -1,0 +1,6 @@
+export * from './schemas';
+export * from './decode';
+export * from './encode';
+export * from './outputs';
+export { buildAsyncApiDocument, renderAsyncApiDocument, ASYNCAPI_PATH } from './asyncapi';
+export { INPUT_EXAMPLES, OUTPUT_EXAMPLES, DEAD_LETTER_EXAMPLES } from './examples';

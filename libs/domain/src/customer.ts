@@ -1,0 +1,64 @@
+import { Assessment, assess } from './assessment';
+import { BusinessDate } from './dates';
+import { CustomerDocuments, emptyDocuments } from './documents';
+import { Notification, NOTHING_PUBLISHED, notifications, PublishedView, viewOf } from './notifications';
+import { CompanyParameters } from './parameters';
+import { nextReviewDate } from './review';
+
+/** One customer as the engine keeps it: its documents and what was last published. */
+export interface CustomerRecord {
+  companyId: string;
+  customerId: string;
+  /** Bumped on every write; guards concurrent writers. */
+  version: number;
+  /** Sequence number of the last output event published for this customer. */
+  sequence: number;
+  documents: CustomerDocuments;
+  published: PublishedView;
+  assessment: Assessment | null;
+  /** When the assessment must be recomputed although no event arrives. */
+  reviewOn: BusinessDate | null;
+}
+
+export const newCustomerRecord = (companyId: string, customerId: string): CustomerRecord => ({
+  companyId,
+  customerId,
+  version: 0,
+  sequence: 0,
+  documents: emptyDocuments(),
+  published: NOTHING_PUBLISHED,
+  assessment: null,
+  reviewOn: null,
+});
+
+export interface Reassessment {
+  record: CustomerRecord;
+  notifications: Notification[];
+}
+
+/**
+ * Assesses the customer's documents on a date and says what must be published.
+ * The returned record already counts those notifications as published: it is
+ * stored in the same atomic step as the outbox that carries them.
+ */
+export function reassess(
+  record: CustomerRecord,
+  documents: CustomerDocuments,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): Reassessment {
+  const assessment = assess(documents, businessDate, params);
+  const changes = notifications(record.published, assessment);
+  return {
+    notifications: changes,
+    record: {
+      ...record,
+      version: record.version + 1,
+      sequence: record.sequence + changes.length,
+      documents,
+      published: viewOf(assessment),
+      assessment,
+      reviewOn: nextReviewDate(documents, businessDate, params),
+    },
+  };
+}

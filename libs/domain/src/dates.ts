@@ -1,0 +1,67 @@
+/** A business date `YYYY-MM-DD`: a calendar day in the company's time zone. */
+export type BusinessDate = string;
+
+const DAY_MS = 86_400_000;
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar day (rejects 2026-02-30 as well as bad shapes). */
+export function isBusinessDate(text: unknown): text is BusinessDate {
+  if (typeof text !== 'string') return false;
+  const match = DATE_PATTERN.exec(text);
+  if (!match) return false;
+  const [, y, m, d] = match.map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Days since 1970-01-01: date arithmetic on integers, free of time zones. */
+export function epochDay(date: BusinessDate): number {
+  const [y, m, d] = date.split('-').map(Number);
+  return Math.floor(Date.UTC(y, m - 1, d) / DAY_MS);
+}
+
+export function fromEpochDay(day: number): BusinessDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: BusinessDate, days: number): BusinessDate {
+  return fromEpochDay(epochDay(date) + days);
+}
+
+/** `later - earlier` in whole days. */
+export function daysBetween(earlier: BusinessDate, later: BusinessDate): number {
+  return epochDay(later) - epochDay(earlier);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day of an instant in an IANA time zone, e.g. "today" for a company. */
+export function businessDateAt(instant: Date, timeZone: string): BusinessDate {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter.format(instant);
+}
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The date part of an ISO-8601 instant with offset, as written by its producer. */
+export const dateOfInstant = (instant: string): BusinessDate => instant.slice(0, 10);
+
+/** The source of "now", injected everywhere so that tests and demos can move time. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock = (offsetDays = 0): Clock => ({
+  now: () => new Date(Date.now() + offsetDays * DAY_MS),
+});

@@ -1,0 +1,225 @@
+import { BusinessDate } from './dates';
+import { Cents, ZERO } from './money';
+import {
+  BillInstrument,
+  DeliveryRef,
+  Fact,
+  FactOf,
+  InvoiceKind,
+  JournalLine,
+  LimitMode,
+  OrderCloseReason,
+  OrderRef,
+} from './facts';
+
+/**
+ * The state of every document of one customer. Each exposure component is a
+ * function of these states only, so the exposure does not depend on how the
+ * topics interleave. Terminal states (closed, cancelled, reversed, collected...)
+ * are sticky: a later upsert of the same document updates its figures but never
+ * revives it, which keeps late and replayed upserts harmless.
+ */
+export interface OrderState {
+  amount: Cents;
+  closed: OrderCloseReason | null;
+}
+export interface DeliveryState {
+  amount: Cents;
+  cancelled: boolean;
+  orderRefs: OrderRef[];
+}
+export interface InvoiceState {
+  kind: InvoiceKind;
+  amount: Cents;
+  cancelled: boolean;
+  deliveryRefs: DeliveryRef[];
+  orderRefs: OrderRef[];
+}
+export interface JournalEntryState {
+  /** null while only a reversal has been seen. */
+  postingDate: BusinessDate | null;
+  lines: JournalLine[];
+  reversed: boolean;
+}
+export type BillStatus = 'issued' | 'presented' | 'collected' | 'dishonoured' | 'cancelled';
+export interface BillState {
+  /** 0 and null until `bill.issued` is seen. */
+  amount: Cents;
+  dueDate: BusinessDate | null;
+  instrument: BillInstrument | null;
+  status: BillStatus;
+  /** Business date of the last terminal status (collection, dishonour, cancellation). */
+  statusDate: BusinessDate | null;
+}
+export interface CreditLimit {
+  amount: Cents;
+  mode: LimitMode;
+  attentionThresholdPct: number;
+  validUntil: BusinessDate | null;
+  blockOnOverdue: boolean;
+  overdueToleranceDays: number;
+  setBy: string;
+  reason: string | null;
+  setAt: string;
+}
+export interface CustomerProfile {
+  name: string;
+  vatNumber: string | null;
+  salesAgentId: string | null;
+  paymentTermsDays: number | null;
+  email: string | null;
+}
+
+export interface CustomerDocuments {
+  readonly orders: ReadonlyMap<string, OrderState>;
+  readonly deliveries: ReadonlyMap<string, DeliveryState>;
+  readonly invoices: ReadonlyMap<string, InvoiceState>;
+  readonly journal: ReadonlyMap<string, JournalEntryState>;
+  readonly bills: ReadonlyMap<string, BillState>;
+  readonly limit: CreditLimit | null;
+  readonly profile: CustomerProfile | null;
+}
+
+export const emptyDocuments = (): CustomerDocuments => ({
+  orders: new Map(),
+  deliveries: new Map(),
+  invoices: new Map(),
+  journal: new Map(),
+  bills: new Map(),
+  limit: null,
+  profile: null,
+});
+
+/** Copy-on-write update of one entry of one of the document maps. */
+function put<K extends 'orders' | 'deliveries' | 'invoices' | 'journal' | 'bills'>(
+  docs: CustomerDocuments,
+  map: K,
+  id: string,
+  value: CustomerDocuments[K] extends ReadonlyMap<string, infer V> ? V : never,
+): CustomerDocuments {
+  const next = new Map(docs[map] as ReadonlyMap<string, unknown>);
+  next.set(id, value);
+  return { ...docs, [map]: next };
+}
+
+const TERMINAL_BILL: ReadonlySet<BillStatus> = new Set(['collected', 'dishonoured', 'cancelled']);
+
+function billOf(docs: CustomerDocuments, billId: string): BillState {
+  return (
+    docs.bills.get(billId) ?? {
+      amount: ZERO,
+      dueDate: null,
+      instrument: null,
+      status: 'issued',
+      statusDate: null,
+    }
+  );
+}
+
+function endBill(
+  docs: CustomerDocuments,
+  billId: string,
+  status: BillStatus,
+  statusDate: BusinessDate,
+): CustomerDocuments {
+  return put(docs, 'bills', billId, { ...billOf(docs, billId), status, statusDate });
+}
+
+type Appliers = { [T in Fact['type']]: (docs: CustomerDocuments, fact: FactOf<T>) => CustomerDocuments };
+
+const appliers: Appliers = {
+  'order.confirmed': (docs, f) =>
+    put(docs, 'orders', f.orderId, { amount: f.amount, closed: docs.orders.get(f.orderId)?.closed ?? null }),
+  'order.closed': (docs, f) =>
+    put(docs, 'orders', f.orderId, { amount: docs.orders.get(f.orderId)?.amount ?? ZERO, closed: f.reason }),
+  'delivery.issued': (docs, f) =>
+    put(docs, 'deliveries', f.deliveryId, {
+      amount: f.amount,
+      orderRefs: f.orderRefs,
+      cancelled: docs.deliveries.get(f.deliveryId)?.cancelled ?? false,
+    }),
+  'delivery.cancelled': (docs, f) =>
+    put(docs, 'deliveries', f.deliveryId, {
+      ...(docs.deliveries.get(f.deliveryId) ?? { amount: ZERO, orderRefs: [] }),
+      cancelled: true,
+    }),
+  'invoice.issued': (docs, f) =>
+    put(docs, 'invoices', f.invoiceId, {
+      kind: f.kind,
+      amount: f.amount,
+      deliveryRefs: f.deliveryRefs,
+      orderRefs: f.orderRefs,
+      cancelled: docs.invoices.get(f.invoiceId)?.cancelled ?? false,
+    }),
+  'invoice.cancelled': (docs, f) =>
+    put(docs, 'invoices', f.invoiceId, {
+      ...(docs.invoices.get(f.invoiceId) ?? { kind: 'invoice', amount: ZERO, deliveryRefs: [], orderRefs: [] }),
+      cancelled: true,
+    }),
+  // A check request asks about a document that does not exist yet: it changes no state.
+  'document.checkRequested': (docs) => docs,
+  'journal.posted': (docs, f) =>
+    put(docs, 'journal', f.entryId, {
+      postingDate: f.postingDate,
+      lines: f.lines,
+      reversed: docs.journal.get(f.entryId)?.reversed ?? false,
+    }),
+  'journal.reversed': (docs, f) =>
+    put(docs, 'journal', f.entryId, {
+      ...(docs.journal.get(f.entryId) ?? { postingDate: null, lines: [] }),
+      reversed: true,
+    }),
+  'bill.issued': (docs, f) =>
+    put(docs, 'bills', f.billId, {
+      ...billOf(docs, f.billId),
+      amount: f.amount,
+      dueDate: f.dueDate,
+      instrument: f.instrument,
+    }),
+  'bill.presented': (docs, f) => {
+    const bill = billOf(docs, f.billId);
+    return TERMINAL_BILL.has(bill.status) ? docs : put(docs, 'bills', f.billId, { ...bill, status: 'presented' });
+  },
+  // A collected bill can still come back unpaid (salvo buon fine): among terminal
+  // statuses the latest in partition order wins.
+  'bill.collected': (docs, f) => endBill(docs, f.billId, 'collected', f.collectedAt.slice(0, 10)),
+  'bill.dishonoured': (docs, f) => endBill(docs, f.billId, 'dishonoured', f.dishonouredAt.slice(0, 10)),
+  'bill.cancelled': (docs, f) => endBill(docs, f.billId, 'cancelled', f.occurredAt.slice(0, 10)),
+  'creditLimit.set': (docs, f) => ({
+    ...docs,
+    limit: {
+      amount: f.amount,
+      mode: f.mode,
+      attentionThresholdPct: f.attentionThresholdPct,
+      validUntil: f.validUntil ?? null,
+      blockOnOverdue: f.blockOnOverdue,
+      overdueToleranceDays: f.overdueToleranceDays,
+      setBy: f.setBy,
+      reason: f.reason ?? null,
+      setAt: f.occurredAt,
+    },
+  }),
+  'creditLimit.removed': (docs) => ({ ...docs, limit: null }),
+  'customer.updated': (docs, f) => ({
+    ...docs,
+    profile: {
+      name: f.name,
+      vatNumber: f.vatNumber ?? null,
+      salesAgentId: f.salesAgentId ?? null,
+      paymentTermsDays: f.paymentTermsDays ?? null,
+      email: f.email ?? null,
+    },
+  }),
+};
+
+/** Folds one fact into the documents. Pure: the input is never modified. */
+export function applyFact(docs: CustomerDocuments, fact: Fact): CustomerDocuments {
+  const apply = appliers[fact.type] as (d: CustomerDocuments, f: Fact) => CustomerDocuments;
+  return apply(docs, fact);
+}
+
+export const applyFacts = (docs: CustomerDocuments, facts: Iterable<Fact>): CustomerDocuments => {
+  let state = docs;
+  for (const fact of facts) state = applyFact(state, fact);
+  return state;
+};

@@ -1,0 +1,77 @@
+import { Consumer, Kafka } from 'kafkajs';
+import { InboundBatch } from './ports';
+
+export interface BatchConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Applies a whole batch; the offsets are committed to Kafka only after it resolves. */
+  handle: (batch: InboundBatch) => Promise<void>;
+  maxBytesPerPartition?: number;
+}
+
+/**
+ * A consumer group member that hands over whole batches. Kafka's committed
+ * offset is only a hint of where to resume: the handler keeps its own applied
+ * position with its state, because kafkajs redelivers after rebalances.
+ */
+export class BatchConsumer {
+  private readonly consumer: Consumer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: BatchConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        await this.options.handle({
+          topic: batch.topic,
+          partition: batch.partition,
+          messages: batch.messages.map((m) => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key: m.key ?? null,
+            value: m.value ?? null,
+            timestamp: m.timestamp,
+          })),
+        });
+        resolveOffset(batch.lastOffset());
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      },
+    });
+  }
+
+  /** Waits for the batch in hand to finish, commits, and leaves the group. */
+  stop(): Promise<void> {
+    return this.consumer.disconnect();
+  }
+
+  onCrash(listener: (error: Error) => void): void {
+    this.consumer.on(this.consumer.events.CRASH, (event) => listener(event.payload.error));
+  }
+}

@@ -1,0 +1,5 @@
+export * from './ports';
+export * from './client';
+export * from './topics';
+export * from './publisher';
+export * from './consumer';

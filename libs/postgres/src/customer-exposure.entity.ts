@@ -1,0 +1,77 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** The reporting projection of one customer's exposure; money columns are numeric, read as strings. */
+@Entity({ name: 'customer_exposure' })
+export class CustomerExposureRow {
+  @PrimaryColumn({ name: 'company_id', type: 'varchar', length: 32 })
+  companyId!: string;
+
+  @PrimaryColumn({ name: 'customer_id', type: 'varchar', length: 64 })
+  customerId!: string;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  orders!: string;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  deliveries!: string;
+
+  @Column({ name: 'unposted_invoices', type: 'numeric', precision: 20, scale: 2 })
+  unpostedInvoices!: string;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  receivables!: string;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  bills!: string;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  total!: string;
+
+  @Column({ name: 'overdue_amount', type: 'numeric', precision: 20, scale: 2 })
+  overdueAmount!: string;
+
+  @Column({ name: 'oldest_overdue_days', type: 'integer' })
+  oldestOverdueDays!: number;
+
+  @Column({ name: 'limit_amount', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  limitAmount!: string | null;
+
+  @Column({ name: 'limit_mode', type: 'varchar', length: 8, nullable: true })
+  limitMode!: 'warn' | 'block' | null;
+
+  @Column({ name: 'attention_threshold_pct', type: 'integer', nullable: true })
+  attentionThresholdPct!: number | null;
+
+  @Column({ name: 'valid_until', type: 'date', nullable: true })
+  validUntil!: string | null;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
+
+  @Column({ name: 'utilization_pct', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  utilizationPct!: string | null;
+
+  @Column({ type: 'boolean' })
+  blocked!: boolean;
+
+  @Column({ name: 'block_reasons', type: 'text', array: true })
+  blockReasons!: string[];
+
+  @Column({ name: 'risk_class', type: 'char', length: 1 })
+  riskClass!: 'A' | 'B' | 'C' | 'D';
+
+  @Column({ name: 'avg_days_late', type: 'numeric', precision: 12, scale: 2 })
+  avgDaysLate!: string;
+
+  @Column({ name: 'dishonoured_bills_12m', type: 'integer' })
+  dishonouredBills12m!: number;
+
+  @Column({ name: 'business_date', type: 'date' })
+  businessDate!: string;
+
+  @Column({ name: 'state_version', type: 'bigint' })
+  stateVersion!: string;
+
+  @Column({ name: 'as_of', type: 'timestamptz' })
+  asOf!: Date;
+}

@@ -1,0 +1,47 @@
+import { DataSource } from 'typeorm';
+import { PostgresSettings } from '@credit/config';
+import { CustomerExposureRow } from './customer-exposure.entity';
+import { CustomerExposure1763800000000 } from './migrations/1763800000000-customer-exposure';
+
+export const ENTITIES = [CustomerExposureRow];
+export const MIGRATIONS = [CustomerExposure1763800000000];
+
+/** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */
+export function createDataSource(settings: PostgresSettings, poolSize = 10): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'schema_migrations',
+    extra: { max: poolSize, connectionTimeoutMillis: 5000 },
+  });
+}
+
+/** Creates the database named in the URL when it is missing (local and test set-ups). */
+export async function ensureDatabase(settings: PostgresSettings): Promise<void> {
+  const url = new URL(settings.url);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new DataSource({ type: 'postgres', url: url.toString() });
+  await admin.initialize();
+  try {
+    const rows = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rows.length === 0) await admin.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.destroy();
+  }
+}
+
+export async function runMigrations(settings: PostgresSettings): Promise<string[]> {
+  await ensureDatabase(settings);
+  const dataSource = createDataSource(settings, 1);
+  await dataSource.initialize();
+  try {
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

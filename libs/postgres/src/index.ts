@@ -1,0 +1,3 @@
+export * from './customer-exposure.entity';
+export * from './data-source';
+export * from './exposure-projection';

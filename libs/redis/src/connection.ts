@@ -1,0 +1,11 @@
+import Redis from 'ioredis';
+import { RedisSettings } from '@credit/config';
+
+export function createRedis(settings: RedisSettings, name: string): Redis {
+  return new Redis(settings.url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: false,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  });
+}

@@ -1,0 +1,119 @@
+import Redis from 'ioredis';
+import { CustomerRecord, decodeState, encodeState, epochDay } from '@credit/domain';
+import { OutboundMessage } from '@credit/kafka';
+import { COMMIT_SCRIPT } from './commit-script';
+import { RedisKeys } from './keys';
+import { Commit, CommitResult, ExposureStore, LoadedCustomers, QueuedEntry } from './ports';
+
+type CommitCommand = (numKeys: number, ...args: (string | Buffer | number)[]) => Promise<string[]>;
+
+export class RedisExposureStore implements ExposureStore {
+  private readonly runCommit: CommitCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly keys: RedisKeys,
+  ) {
+    if (!(redis as unknown as { commitExposureBatch?: CommitCommand }).commitExposureBatch) {
+      redis.defineCommand('commitExposureBatch', { lua: COMMIT_SCRIPT });
+    }
+    const command = (redis as unknown as { commitExposureBatch: CommitCommand }).commitExposureBatch;
+    this.runCommit = command.bind(redis);
+  }
+
+  appliedOffset(topic: string, partition: number): Promise<string | null> {
+    return this.redis.get(this.keys.applied(topic, partition));
+  }
+
+  async load(eventIdsByCustomer: Map<string, string[]>): Promise<LoadedCustomers> {
+    const customerKeys = [...eventIdsByCustomer.keys()];
+    const pipeline = this.redis.pipeline();
+    for (const key of customerKeys) {
+      pipeline.hget(this.keys.customer(key), 's');
+      const eventIds = eventIdsByCustomer.get(key)!;
+      if (eventIds.length > 0) pipeline.hmget(this.keys.seen(key), ...eventIds);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const records = new Map<string, CustomerRecord>();
+    const seen = new Map<string, Set<string>>();
+    let r = 0;
+    for (const key of customerKeys) {
+      const [stateError, state] = replies[r++];
+      if (stateError) throw stateError;
+      if (typeof state === 'string') records.set(key, decodeState<CustomerRecord>(state));
+      const eventIds = eventIdsByCustomer.get(key)!;
+      const applied = new Set<string>();
+      if (eventIds.length > 0) {
+        const [seenError, flags] = replies[r++];
+        if (seenError) throw seenError;
+        (flags as (string | null)[]).forEach((flag, i) => flag !== null && applied.add(eventIds[i]));
+      }
+      seen.set(key, applied);
+    }
+    return { records, seen };
+  }
+
+  async commit(commit: Commit): Promise<CommitResult> {
+    const keys = [
+      commit.source
+        ? this.keys.applied(commit.source.topic, commit.source.partition)
+        : this.keys.applied('-', -1),
+      this.keys.outbox(),
+      this.keys.projection(),
+      this.keys.review(),
+    ];
+    const args: (string | Buffer)[] = [
+      commit.source ? '1' : '0',
+      commit.source?.expectedOffset ?? '',
+      commit.source?.newOffset ?? '',
+      String(commit.customers.length),
+      String(commit.outbox.length),
+    ];
+    for (const write of commit.customers) {
+      keys.push(this.keys.customer(write.key), this.keys.seen(write.key));
+      args.push(
+        String(write.expectedVersion),
+        String(write.record.version),
+        encodeState(write.record),
+        write.record.reviewOn === null ? '' : String(epochDay(write.record.reviewOn)),
+        write.key,
+        JSON.stringify(write.appliedEventIds),
+      );
+    }
+    for (const message of commit.outbox) {
+      args.push(message.topic, message.key ?? '', message.value, JSON.stringify(message.headers ?? {}));
+    }
+    const [status, detail] = await this.runCommit(keys.length, ...keys, ...args);
+    return status === 'ok' ? { ok: true } : { ok: false, conflict: status as 'offset' | 'version', detail };
+  }
+
+  async pendingOutbox(limit: number): Promise<QueuedEntry<OutboundMessage>[]> {
+    const entries = await this.redis.xrangeBuffer(this.keys.outbox(), '-', '+', 'COUNT', limit);
+    return entries.map(([id, fields]) => {
+      const value: Record<string, Buffer> = {};
+      for (let i = 0; i < fields.length; i += 2) value[fields[i].toString()] = fields[i + 1];
+      const key = value.k.length === 0 ? null : value.k;
+      return {
+        id: id.toString(),
+        value: { topic: value.t.toString(), key, value: value.v, headers: JSON.parse(value.h.toString()) },
+      };
+    });
+  }
+
+  async acknowledgeOutbox(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xdel(this.keys.outbox(), ...ids);
+  }
+
+  async pendingProjections(limit: number): Promise<QueuedEntry<string>[]> {
+    const entries = await this.redis.xrange(this.keys.projection(), '-', '+', 'COUNT', limit);
+    return entries.map(([id, fields]) => ({ id, value: fields[1] }));
+  }
+
+  async acknowledgeProjections(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xdel(this.keys.projection(), ...ids);
+  }
+
+  dueForReview(uptoEpochDay: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.review(), '-inf', uptoEpochDay, 'LIMIT', 0, limit);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './keys';
+export * from './ports';
+export * from './exposure-store';
+export * from './lease';
+export * from './connection';

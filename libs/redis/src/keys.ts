@@ -1,0 +1,15 @@
+/** Every key the product writes, under one prefix so that tests and tenants never collide. */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+  customer = (customerKey: string) => `${this.prefix}customer:${customerKey}`;
+  seen = (customerKey: string) => `${this.prefix}seen:${customerKey}`;
+  applied = (topic: string, partition: number) => `${this.prefix}applied:${topic}:${partition}`;
+  readonly outbox = () => `${this.prefix}outbox`;
+  readonly projection = () => `${this.prefix}projection`;
+  readonly review = () => `${this.prefix}review`;
+  lease = (name: string) => `${this.prefix}lease:${name}`;
+  readonly pattern = () => `${this.prefix}*`;
+}
+
+/** `<companyId>:<customerId>`, the Kafka message key of the contract. */
+export const customerKey = (companyId: string, customerId: string) => `${companyId}:${customerId}`;

@@ -1,0 +1,50 @@
+import { CustomerRecord } from '@credit/domain';
+import { OutboundMessage } from '@credit/kafka';
+
+export interface SourcePosition {
+  topic: string;
+  partition: number;
+  /** The applied offset read before folding (null: nothing applied yet). */
+  expectedOffset: string | null;
+  newOffset: string;
+}
+
+export interface CustomerWrite {
+  key: string;
+  /** The version read before folding; 0 for a new customer. */
+  expectedVersion: number;
+  record: CustomerRecord;
+  appliedEventIds: string[];
+}
+
+export interface Commit {
+  source?: SourcePosition;
+  customers: CustomerWrite[];
+  outbox: OutboundMessage[];
+}
+
+export type CommitResult = { ok: true } | { ok: false; conflict: 'offset' | 'version'; detail: string };
+
+export interface LoadedCustomers {
+  records: Map<string, CustomerRecord>;
+  /** Per customer, the eventIds asked about that were applied before. */
+  seen: Map<string, Set<string>>;
+}
+
+export interface QueuedEntry<T> {
+  id: string;
+  value: T;
+}
+
+/** The live state of every customer, the engine's positions and its outgoing queues. */
+export interface ExposureStore {
+  appliedOffset(topic: string, partition: number): Promise<string | null>;
+  load(eventIdsByCustomer: Map<string, string[]>): Promise<LoadedCustomers>;
+  /** Writes everything or nothing; refuses when another writer moved a position or a customer first. */
+  commit(commit: Commit): Promise<CommitResult>;
+  pendingOutbox(limit: number): Promise<QueuedEntry<OutboundMessage>[]>;
+  acknowledgeOutbox(ids: string[]): Promise<void>;
+  pendingProjections(limit: number): Promise<QueuedEntry<string>[]>;
+  acknowledgeProjections(ids: string[]): Promise<void>;
+  dueForReview(uptoEpochDay: number, limit: number): Promise<string[]>;
+}
