@@ -38,7 +38,7 @@ export function nextReviewDate(
     }
   }
   for (const s of settlements(docs)) {
-    
+    consider(s.date);
     consider(addDays(s.date, BEHAVIOUR_WINDOW_DAYS));
   }
   if (docs.limit?.validUntil) consider(addDays(docs.limit.validUntil, 1));
