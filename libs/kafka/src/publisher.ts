@@ -10,6 +10,8 @@ export class KafkaPublisher implements MessagePublisher {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // An idempotent producer must keep retrying, or a failed batch could be skipped or reordered.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
   }
 
