@@ -1,4 +1,11 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -95,16 +102,30 @@ export class EngineModule {
         {
           provide: EXPOSURE_STORE,
           inject: [REDIS],
-          useFactory: (redis: Redis) => new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+          useFactory: (redis: Redis) =>
+            new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
-        { provide: MESSAGE_PUBLISHER, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaPublisher(kafka) },
+        {
+          provide: MESSAGE_PUBLISHER,
+          inject: [KAFKA],
+          useFactory: (kafka: Kafka) => new KafkaPublisher(kafka),
+        },
         {
           provide: OUTBOX_LEASE,
           inject: [REDIS],
           useFactory: (redis: Redis) =>
-            new Lease(redis, new RedisKeys(settings.redis.keyPrefix).lease('outbox'), newLeaseOwner(), 10_000),
+            new Lease(
+              redis,
+              new RedisKeys(settings.redis.keyPrefix).lease('outbox'),
+              newLeaseOwner(),
+              10_000,
+            ),
         },
-        { provide: EXPOSURE_PROJECTION, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ExposureProjection(db) },
+        {
+          provide: EXPOSURE_PROJECTION,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new ExposureProjection(db),
+        },
         { provide: COMPANY_PARAMETERS, useValue: new DefaultCompanyParameters(settings.defaultTimeZone) },
         {
           provide: HEALTH_CHECKS,

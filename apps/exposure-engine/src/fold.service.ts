@@ -74,7 +74,8 @@ export class FoldService {
     }));
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const applied = await this.store.appliedOffset(batch.topic, batch.partition);
-      const pending = applied === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) > BigInt(applied));
+      const pending =
+        applied === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) > BigInt(applied));
       if (pending.length === 0) return;
       const { writes, outbox } = await this.fold(pending);
       const result = await this.store.commit({
@@ -88,7 +89,9 @@ export class FoldService {
         outbox,
       });
       if (result.ok) return;
-      this.logger.warn(`${batch.topic}[${batch.partition}] moved under us (${result.conflict} ${result.detail}); folding again`);
+      this.logger.warn(
+        `${batch.topic}[${batch.partition}] moved under us (${result.conflict} ${result.detail}); folding again`,
+      );
     }
     throw new Error(`${batch.topic}[${batch.partition}]: gave up after ${MAX_ATTEMPTS} concurrent updates`);
   }
@@ -116,7 +119,14 @@ export class FoldService {
       let write = writes.get(key);
       if (write === undefined) {
         const record = loaded.records.get(key) ?? newCustomerRecord(fact.companyId, fact.customerId);
-        write = { key, expectedVersion: record.version, record, appliedEventIds: [], seen: loaded.seen.get(key)! };
+        write = {
+          key,
+          expectedVersion: record.version,
+          record,
+          appliedEventIds: [],
+          events: [],
+          seen: loaded.seen.get(key)!,
+        };
         writes.set(key, write);
       }
       if (write.seen.has(fact.eventId)) continue;
@@ -138,6 +148,15 @@ export class FoldService {
       params,
     );
     write.record = record;
-    return outputMessages(notifications, record, before.sequence + 1, fact.eventId, now, this.topics);
+    const messages = outputMessages(
+      notifications,
+      record,
+      before.sequence + 1,
+      fact.eventId,
+      now,
+      this.topics,
+    );
+    for (const message of messages) write.events.push(message.value as string);
+    return messages;
   }
 }

@@ -4,7 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, engineSettings, EngineSettings } from '@credit/config';
 import { EngineModule } from './engine.module';
 
-const LOG_LEVELS = { error: ['error'], warn: ['error', 'warn'], log: ['error', 'warn', 'log'], debug: ['error', 'warn', 'log', 'debug'] } as const;
+const LOG_LEVELS = {
+  error: ['error'],
+  warn: ['error', 'warn'],
+  log: ['error', 'warn', 'log'],
+  debug: ['error', 'warn', 'log', 'debug'],
+} as const;
 
 async function bootstrap(): Promise<void> {
   let settings: EngineSettings;

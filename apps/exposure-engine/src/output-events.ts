@@ -21,7 +21,11 @@ function dataOf(n: Notification): Record<string, unknown> {
         },
       };
     case 'overdue.changed':
-      return { overdue: n.overdue, overdueAmount: formatMoney(n.overdueAmount), oldestOverdueDays: n.oldestOverdueDays };
+      return {
+        overdue: n.overdue,
+        overdueAmount: formatMoney(n.overdueAmount),
+        oldestOverdueDays: n.oldestOverdueDays,
+      };
     case 'customer.blocked':
       return { reasons: n.reasons };
     case 'customer.unblocked':

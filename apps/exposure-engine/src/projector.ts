@@ -36,7 +36,7 @@ export class Projector {
   async project(): Promise<boolean> {
     const entries = await this.store.pendingProjections(1000);
     if (entries.length === 0) return false;
-    const keys = new Map([...new Set(entries.map((e) => e.value))].map((key) => [key, [] as string[]]));
+    const keys = new Map([...new Set(entries.map((e) => e.value.key))].map((key) => [key, [] as string[]]));
     const { records } = await this.store.load(keys);
     await this.projection.upsert([...records.values()], this.clock.now());
     await this.store.acknowledgeProjections(entries.map((e) => e.id));

@@ -55,9 +55,25 @@ export class ReviewScheduler {
     if (before.reviewOn === null || before.reviewOn > businessDate) return false;
     const { record, notifications } = reassess(before, before.documents, businessDate, params);
     const causationId = `review:${businessDate}:v${before.version}`;
+    const outbox = outputMessages(
+      notifications,
+      record,
+      before.sequence + 1,
+      causationId,
+      now,
+      this.settings.kafka.topics,
+    );
     const result = await this.store.commit({
-      customers: [{ key, expectedVersion: before.version, record, appliedEventIds: [] }],
-      outbox: outputMessages(notifications, record, before.sequence + 1, causationId, now, this.settings.kafka.topics),
+      customers: [
+        {
+          key,
+          expectedVersion: before.version,
+          record,
+          appliedEventIds: [],
+          events: outbox.map((m) => m.value as string),
+        },
+      ],
+      outbox,
     });
     if (!result.ok) this.logger.debug(`review of ${key} raced with a fold; the next tick retries`);
     return result.ok;

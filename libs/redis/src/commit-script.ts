@@ -3,8 +3,8 @@
 export const COMMIT_SCRIPT = `
 -- Applies one batch atomically. KEYS: applied, outbox, projection, review, then
 -- (customer, seen) per customer. ARGV: hasSource, expectedOffset, newOffset,
--- customerCount, outboxCount, then 6 per customer (expectedVersion, newVersion,
--- state, reviewScore, member, seenIdsJson), then 4 per outbox message
+-- customerCount, outboxCount, then 7 per customer (expectedVersion, newVersion,
+-- state, reviewScore, member, seenIdsJson, eventsJson), then 4 per outbox message
 -- (topic, key, value, headersJson).
 local hasSource = ARGV[1] == '1'
 if hasSource then
@@ -14,12 +14,12 @@ end
 local customers = tonumber(ARGV[4])
 local messages = tonumber(ARGV[5])
 for i = 1, customers do
-  local base = 5 + (i - 1) * 6
+  local base = 5 + (i - 1) * 7
   local current = redis.call('HGET', KEYS[4 + 2 * i - 1], 'v') or '0'
   if current ~= ARGV[base + 1] then return {'version', ARGV[base + 5]} end
 end
 for i = 1, customers do
-  local base = 5 + (i - 1) * 6
+  local base = 5 + (i - 1) * 7
   local customerKey = KEYS[4 + 2 * i - 1]
   local seenKey = KEYS[4 + 2 * i]
   redis.call('HSET', customerKey, 'v', ARGV[base + 2], 's', ARGV[base + 3])
@@ -31,9 +31,9 @@ for i = 1, customers do
   else
     redis.call('ZADD', KEYS[4], ARGV[base + 4], ARGV[base + 5])
   end
-  redis.call('XADD', KEYS[3], '*', 'k', ARGV[base + 5])
+  redis.call('XADD', KEYS[3], '*', 'k', ARGV[base + 5], 'e', ARGV[base + 7])
 end
-local first = 5 + customers * 6
+local first = 5 + customers * 7
 for j = 1, messages do
   local base = first + (j - 1) * 4
   redis.call('XADD', KEYS[2], '*', 't', ARGV[base + 1], 'k', ARGV[base + 2], 'v', ARGV[base + 3], 'h', ARGV[base + 4])

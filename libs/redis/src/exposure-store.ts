@@ -3,7 +3,7 @@ import { CustomerRecord, decodeState, encodeState, epochDay } from '@credit/doma
 import { OutboundMessage } from '@credit/kafka';
 import { COMMIT_SCRIPT } from './commit-script';
 import { RedisKeys } from './keys';
-import { Commit, CommitResult, ExposureStore, LoadedCustomers, QueuedEntry } from './ports';
+import { Commit, CommitResult, ExposureStore, LoadedCustomers, ProjectionEntry, QueuedEntry } from './ports';
 
 type CommitCommand = (numKeys: number, ...args: (string | Buffer | number)[]) => Promise<string[]>;
 
@@ -78,6 +78,7 @@ export class RedisExposureStore implements ExposureStore {
         write.record.reviewOn === null ? '' : String(epochDay(write.record.reviewOn)),
         write.key,
         JSON.stringify(write.appliedEventIds),
+        `[${write.events.join(',')}]`,
       );
     }
     for (const message of commit.outbox) {
@@ -104,9 +105,12 @@ export class RedisExposureStore implements ExposureStore {
     if (ids.length > 0) await this.redis.xdel(this.keys.outbox(), ...ids);
   }
 
-  async pendingProjections(limit: number): Promise<QueuedEntry<string>[]> {
+  async pendingProjections(limit: number): Promise<QueuedEntry<ProjectionEntry>[]> {
     const entries = await this.redis.xrange(this.keys.projection(), '-', '+', 'COUNT', limit);
-    return entries.map(([id, fields]) => ({ id, value: fields[1] }));
+    return entries.map(([id, fields]) => ({
+      id,
+      value: { key: fields[1], events: (JSON.parse(fields[3]) as unknown[]).map((e) => JSON.stringify(e)) },
+    }));
   }
 
   async acknowledgeProjections(ids: string[]): Promise<void> {

@@ -15,6 +15,14 @@ export interface CustomerWrite {
   expectedVersion: number;
   record: CustomerRecord;
   appliedEventIds: string[];
+  /** The output events (JSON) this write publishes for the customer, kept for the history projection. */
+  events: string[];
+}
+
+/** A customer whose projection must be refreshed, with the events published for it in that step. */
+export interface ProjectionEntry {
+  key: string;
+  events: string[];
 }
 
 export interface Commit {
@@ -44,7 +52,7 @@ export interface ExposureStore {
   commit(commit: Commit): Promise<CommitResult>;
   pendingOutbox(limit: number): Promise<QueuedEntry<OutboundMessage>[]>;
   acknowledgeOutbox(ids: string[]): Promise<void>;
-  pendingProjections(limit: number): Promise<QueuedEntry<string>[]>;
+  pendingProjections(limit: number): Promise<QueuedEntry<ProjectionEntry>[]>;
   acknowledgeProjections(ids: string[]): Promise<void>;
   dueForReview(uptoEpochDay: number, limit: number): Promise<string[]>;
 }
