@@ -11,6 +11,8 @@ import { createKafka, ensureTopics, topicSpecs } from '@credit/kafka';
  */
 export interface IsolatedStack {
   id: string;
+  /** The environment these settings came from, for starting the apps as processes. */
+  env: Record<string, string>;
   engine: EngineSettings;
   api: ApiSettings;
   kafka: Kafka;
@@ -47,6 +49,7 @@ export async function isolatedStack(overrides: Record<string, string> = {}): Pro
   await ensureTopics(kafka, topicSpecs(engine.kafka));
   return {
     id,
+    env,
     engine,
     api,
     kafka,

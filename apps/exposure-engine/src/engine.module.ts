@@ -54,6 +54,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     const created = await ensureTopics(this.kafka, topicSpecs(this.settings.kafka));
     if (created.length > 0) this.logger.log(`Created topics: ${created.join(', ')}`);
     await this.publisher.connect();
+    const storeIsNew = await this.fold.adoptStoreEpoch();
     this.relay.start();
     this.projector.start();
     this.reviews.start();
@@ -61,13 +62,16 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       groupId: this.settings.groupId,
       topics: this.fold.inputTopics,
       handle: async (batch) => {
-        await this.fold.foldBatch(batch);
+        const outcome = await this.fold.foldBatch(batch);
         this.relay.wake();
         this.projector.wake();
+        return outcome;
       },
     });
     this.consumer.onCrash((error) => this.logger.error(`Consumer crashed: ${error.message}`));
-    await this.consumer.start();
+    // A new or lost store is rebuilt by replaying the input topics, which keep their history.
+    if (storeIsNew) this.logger.log('State store is new or was lost: replaying the input topics from the start');
+    await this.consumer.start({ replayFromStart: storeIsNew });
     this.logger.log(`Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId}`);
   }
 

@@ -65,7 +65,21 @@ export class FoldService {
     return this.settings.kafka.topics;
   }
 
-  async foldBatch(batch: InboundBatch): Promise<void> {
+  /** The store epoch this instance folds into; a different one means the state was lost meanwhile. */
+  private epoch: number | null = null;
+
+  /** Adopts the store's epoch; true when the store was empty or lost and every partition must be replayed. */
+  async adoptStoreEpoch(): Promise<boolean> {
+    const { epoch, created } = await this.store.ensureEpoch(this.clock.now());
+    this.epoch = epoch;
+    return created;
+  }
+
+  /**
+   * Folds a batch; returns 'replay' instead when the store was lost since this
+   * instance adopted it: then every partition must be read again from the start.
+   */
+  async foldBatch(batch: InboundBatch): Promise<'folded' | 'replay'> {
     const stream = this.streams.get(batch.topic);
     if (stream === undefined) throw new Error(`not an input topic: ${batch.topic}`);
     const decoded: Decoded[] = batch.messages.map((message) => ({
@@ -73,10 +87,15 @@ export class FoldService {
       result: decodeInputEvent(stream, message.key, message.value, this.settings.maxEventBytes),
     }));
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const applied = await this.store.appliedOffset(batch.topic, batch.partition);
+      const { appliedOffset: applied, epoch } = await this.store.position(batch.topic, batch.partition);
+      if (epoch === null || epoch !== this.epoch) {
+        this.logger.warn('The state store was lost or replaced: replaying every partition from the start');
+        await this.adoptStoreEpoch();
+        return 'replay';
+      }
       const pending =
         applied === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) > BigInt(applied));
-      if (pending.length === 0) return;
+      if (pending.length === 0) return 'folded';
       const { writes, outbox } = await this.fold(pending);
       const result = await this.store.commit({
         source: {
@@ -88,7 +107,7 @@ export class FoldService {
         customers: writes,
         outbox,
       });
-      if (result.ok) return;
+      if (result.ok) return 'folded';
       this.logger.warn(
         `${batch.topic}[${batch.partition}] moved under us (${result.conflict} ${result.detail}); folding again`,
       );
@@ -118,10 +137,11 @@ export class FoldService {
       const key = customerKey(fact.companyId, fact.customerId);
       let write = writes.get(key);
       if (write === undefined) {
-        const record = loaded.records.get(key) ?? newCustomerRecord(fact.companyId, fact.customerId);
+        const stored = loaded.records.get(key);
+        const record = stored ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
         write = {
           key,
-          expectedVersion: record.version,
+          expectedVersion: stored?.version ?? 0,
           record,
           appliedEventIds: [],
           events: [],

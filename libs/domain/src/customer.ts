@@ -20,10 +20,14 @@ export interface CustomerRecord {
   reviewOn: BusinessDate | null;
 }
 
-export const newCustomerRecord = (companyId: string, customerId: string): CustomerRecord => ({
+/**
+ * @param firstVersion where versions start: the engine starts them at its store's
+ * epoch, so a state rebuilt after a loss ranks above everything projected before.
+ */
+export const newCustomerRecord = (companyId: string, customerId: string, firstVersion = 0): CustomerRecord => ({
   companyId,
   customerId,
-  version: 0,
+  version: firstVersion,
   sequence: 0,
   documents: emptyDocuments(),
   published: NOTHING_PUBLISHED,

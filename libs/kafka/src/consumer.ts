@@ -4,8 +4,11 @@ import { InboundBatch } from './ports';
 export interface BatchConsumerOptions {
   groupId: string;
   topics: string[];
-  /** Applies a whole batch; the offsets are committed to Kafka only after it resolves. */
-  handle: (batch: InboundBatch) => Promise<void>;
+  /**
+   * Applies a whole batch; the offsets are committed to Kafka only after it
+   * resolves. 'replay' asks to read every assigned partition again from the start.
+   */
+  handle: (batch: InboundBatch) => Promise<'folded' | 'replay'>;
   maxBytesPerPartition?: number;
 }
 
@@ -16,6 +19,8 @@ export interface BatchConsumerOptions {
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
+  private assignment: Record<string, number[]> = {};
+  private replayOnJoin = false;
 
   constructor(
     kafka: Kafka,
@@ -31,7 +36,16 @@ export class BatchConsumer {
     });
   }
 
-  async start(): Promise<void> {
+  /** Reads every partition from the start once it is assigned (the state it fed was lost). */
+  async start(options: { replayFromStart?: boolean } = {}): Promise<void> {
+    this.replayOnJoin = options.replayFromStart ?? false;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.assignment = event.payload.memberAssignment;
+      if (this.replayOnJoin) {
+        this.replayOnJoin = false;
+        this.seekAssignedToStart();
+      }
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
     await this.consumer.run({
@@ -47,7 +61,7 @@ export class BatchConsumer {
         isStale,
       }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        await this.options.handle({
+        const outcome = await this.options.handle({
           topic: batch.topic,
           partition: batch.partition,
           messages: batch.messages.map((m) => ({
@@ -59,11 +73,22 @@ export class BatchConsumer {
             timestamp: m.timestamp,
           })),
         });
+        if (outcome === 'replay') {
+          this.seekAssignedToStart();
+          return;
+        }
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary();
         await heartbeat();
       },
     });
+  }
+
+  /** Offset 0 below the log start resets to the earliest offset (fromBeginning). */
+  private seekAssignedToStart(): void {
+    for (const [topic, partitions] of Object.entries(this.assignment)) {
+      for (const partition of partitions) this.consumer.seek({ topic, partition, offset: '0' });
+    }
   }
 
   /** Waits for the batch in hand to finish, commits, and leaves the group. */

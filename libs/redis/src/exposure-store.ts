@@ -3,7 +3,15 @@ import { CustomerRecord, decodeState, encodeState, epochDay } from '@credit/doma
 import { OutboundMessage } from '@credit/kafka';
 import { COMMIT_SCRIPT } from './commit-script';
 import { RedisKeys } from './keys';
-import { Commit, CommitResult, ExposureStore, LoadedCustomers, ProjectionEntry, QueuedEntry } from './ports';
+import {
+  Commit,
+  CommitResult,
+  ExposureStore,
+  LoadedCustomers,
+  PartitionPosition,
+  ProjectionEntry,
+  QueuedEntry,
+} from './ports';
 
 type CommitCommand = (numKeys: number, ...args: (string | Buffer | number)[]) => Promise<string[]>;
 
@@ -21,8 +29,14 @@ export class RedisExposureStore implements ExposureStore {
     this.runCommit = command.bind(redis);
   }
 
-  appliedOffset(topic: string, partition: number): Promise<string | null> {
-    return this.redis.get(this.keys.applied(topic, partition));
+  async position(topic: string, partition: number): Promise<PartitionPosition> {
+    const [appliedOffset, epoch] = await this.redis.mget(this.keys.applied(topic, partition), this.keys.epoch());
+    return { appliedOffset, epoch: epoch === null ? null : Number(epoch) };
+  }
+
+  async ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }> {
+    const created = (await this.redis.set(this.keys.epoch(), String(now.getTime()), 'NX')) === 'OK';
+    return { epoch: Number(await this.redis.get(this.keys.epoch())), created };
   }
 
   async load(eventIdsByCustomer: Map<string, string[]>): Promise<LoadedCustomers> {

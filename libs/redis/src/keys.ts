@@ -7,6 +7,7 @@ export class RedisKeys {
   readonly outbox = () => `${this.prefix}outbox`;
   readonly projection = () => `${this.prefix}projection`;
   readonly review = () => `${this.prefix}review`;
+  readonly epoch = () => `${this.prefix}epoch`;
   lease = (name: string) => `${this.prefix}lease:${name}`;
   readonly pattern = () => `${this.prefix}*`;
 }

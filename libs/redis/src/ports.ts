@@ -45,8 +45,17 @@ export interface QueuedEntry<T> {
 }
 
 /** The live state of every customer, the engine's positions and its outgoing queues. */
+/** Where a partition stands, and which incarnation of the store it stands in. */
+export interface PartitionPosition {
+  appliedOffset: string | null;
+  /** The store's epoch: its creation time in ms; null when the store was lost. */
+  epoch: number | null;
+}
+
 export interface ExposureStore {
-  appliedOffset(topic: string, partition: number): Promise<string | null>;
+  position(topic: string, partition: number): Promise<PartitionPosition>;
+  /** The store's epoch, created now if missing (then `created` is true: the state was empty or lost). */
+  ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }>;
   load(eventIdsByCustomer: Map<string, string[]>): Promise<LoadedCustomers>;
   /** Writes everything or nothing; refuses when another writer moved a position or a customer first. */
   commit(commit: Commit): Promise<CommitResult>;
