@@ -24,7 +24,12 @@ describe('time moves on with no event', () => {
     request(api.getHttpServer())
       .get(`/v1/companies/${COMPANY}/customers/${customerId}/exposure`)
       .set('Authorization', `Bearer ${token}`);
-  const event = (customerId: string, eventId: string, type: string, data: Record<string, unknown>): RawEvent => ({
+  const event = (
+    customerId: string,
+    eventId: string,
+    type: string,
+    data: Record<string, unknown>,
+  ): RawEvent => ({
     companyId: COMPANY,
     customerId,
     eventId,
@@ -69,18 +74,28 @@ describe('time moves on with no event', () => {
       }),
     ]);
     await producer.events(t.billPortfolio, [
-      event('BILL', 'b-1', 'bill.issued', { billId: 'RB-1', amount: '900.00', dueDate: '2026-03-01', instrument: 'riba' }),
+      event('BILL', 'b-1', 'bill.issued', {
+        billId: 'RB-1',
+        amount: '900.00',
+        dueDate: '2026-03-01',
+        instrument: 'riba',
+      }),
     ]);
     await producer.events(t.documents, [
       event('EXPIRY', 'o-1', 'order.confirmed', { orderId: 'SO-1', amount: '50.00' }),
     ]);
 
     await eventually(
-      async () => Promise.all(['OVERDUE', 'BILL', 'EXPIRY'].map(async (c) => (await exposure(c)).body.status)),
+      async () =>
+        Promise.all(['OVERDUE', 'BILL', 'EXPIRY'].map(async (c) => (await exposure(c)).body.status)),
       (statuses) => statuses.join() === 'OK,WARNING,OK',
     );
     const before = (await exposure('OVERDUE')).body;
-    expect(before).toMatchObject({ overdueAmount: '0.00', blocked: false, components: { receivables: '500.00' } });
+    expect(before).toMatchObject({
+      overdueAmount: '0.00',
+      blocked: false,
+      components: { receivables: '500.00' },
+    });
 
     clock.set('2026-03-17T09:00:00Z');
 
@@ -88,7 +103,12 @@ describe('time moves on with no event', () => {
       () => exposure('OVERDUE'),
       (r) => r.body.blocked === true,
     );
-    expect(overdue.body).toMatchObject({ overdueAmount: '500.00', oldestOverdueDays: 12, status: 'OK', blocked: true });
+    expect(overdue.body).toMatchObject({
+      overdueAmount: '500.00',
+      oldestOverdueDays: 12,
+      status: 'OK',
+      blocked: true,
+    });
     const bill = await eventually(
       () => exposure('BILL'),
       (r) => r.body.status === 'OK',
@@ -98,18 +118,28 @@ describe('time moves on with no event', () => {
       () => exposure('EXPIRY'),
       (r) => r.body.blocked === true,
     );
-    expect(expiry.body).toMatchObject({ status: 'EXCEEDED', limit: { amount: '100.00', validUntil: '2026-03-10' } });
+    expect(expiry.body).toMatchObject({
+      status: 'EXCEEDED',
+      limit: { amount: '100.00', validUntil: '2026-03-10' },
+    });
 
     const outputs = await eventually(
-      () => [...recorder.json(t.breaches), ...recorder.json(t.blocks)].filter((e) => String(e.causationId).startsWith('review:')),
+      () =>
+        [...recorder.json(t.breaches), ...recorder.json(t.blocks)].filter((e) =>
+          String(e.causationId).startsWith('review:'),
+        ),
       (list) => list.length >= 5,
     );
     const byCustomer = (c: string) => outputs.filter((e) => e.customerId === c).map((e) => e.type);
     expect(byCustomer('OVERDUE')).toEqual(expect.arrayContaining(['overdue.changed', 'customer.blocked']));
     expect(byCustomer('BILL')).toEqual(['exposure.statusChanged']);
-    expect(byCustomer('EXPIRY')).toEqual(expect.arrayContaining(['exposure.statusChanged', 'customer.blocked']));
+    expect(byCustomer('EXPIRY')).toEqual(
+      expect.arrayContaining(['exposure.statusChanged', 'customer.blocked']),
+    );
     const expired = outputs.find((e) => e.customerId === 'EXPIRY' && e.type === 'customer.blocked')!;
     expect((expired.data as { reasons: string[] }).reasons).toEqual(['LIMIT_EXCEEDED', 'LIMIT_EXPIRED']);
-    expect(outputs.every((e) => e.causationId === 'review:2026-03-17:v' + String(e.causationId).split(':v')[1])).toBe(true);
+    expect(
+      outputs.every((e) => e.causationId === 'review:2026-03-17:v' + String(e.causationId).split(':v')[1]),
+    ).toBe(true);
   });
 });

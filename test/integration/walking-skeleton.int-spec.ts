@@ -23,7 +23,11 @@ describe('walking skeleton: ERP event on Kafka to exposure through the API', () 
   beforeAll(async () => {
     stack = await isolatedStack();
     const topics = stack.engine.kafka.topics;
-    recorder = new TopicRecorder(stack.kafka, [topics.breaches, topics.blocks, topics.deadLetter], `rec-${stack.id}`);
+    recorder = new TopicRecorder(
+      stack.kafka,
+      [topics.breaches, topics.blocks, topics.deadLetter],
+      `rec-${stack.id}`,
+    );
     await recorder.start();
     producer = new TestProducer(stack.kafka);
     await producer.connect();
@@ -154,6 +158,10 @@ describe('walking skeleton: ERP event on Kafka to exposure through the API', () 
 
   it('reports its dependencies on /health without a token', async () => {
     const health = await request(api.getHttpServer()).get('/health').expect(200);
-    expect(health.body.checks).toMatchObject({ kafka: { status: 'up' }, redis: { status: 'up' }, postgres: { status: 'up' } });
+    expect(health.body.checks).toMatchObject({
+      kafka: { status: 'up' },
+      redis: { status: 'up' },
+      postgres: { status: 'up' },
+    });
   });
 });

@@ -17,7 +17,13 @@ export class EngineProcess {
   start(): void {
     this.output = '';
     this.child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, ...this.stack.env, ENV_FILE: '/nonexistent', LOG_LEVEL: 'warn', ...this.extraEnv },
+      env: {
+        ...process.env,
+        ...this.stack.env,
+        ENV_FILE: '/nonexistent',
+        LOG_LEVEL: 'warn',
+        ...this.extraEnv,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d) => (this.output += d));

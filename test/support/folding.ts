@@ -30,7 +30,9 @@ export async function waitUntilFolded(stack: IsolatedStack, timeoutMs = 120_000)
       const projection = await redis.xlen(`${prefix}projection`);
       if (behind === 0 && outbox === 0 && projection === 0) return;
       if (Date.now() > deadline) {
-        throw new Error(`not folded within ${timeoutMs} ms: ${behind} partitions behind, outbox ${outbox}, projection ${projection}`);
+        throw new Error(
+          `not folded within ${timeoutMs} ms: ${behind} partitions behind, outbox ${outbox}, projection ${projection}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -40,6 +40,7 @@ export async function isolatedStack(overrides: Record<string, string> = {}): Pro
     ENGINE_HEALTH_PORT: '0',
     API_PORT: '0',
     ENGINE_REVIEW_INTERVAL_MS: '200',
+    ENGINE_SESSION_TIMEOUT_MS: '6000',
     LOG_LEVEL: 'warn',
     ...overrides,
   };

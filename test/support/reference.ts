@@ -47,7 +47,9 @@ export function referenceExposures(
   for (const [key, docs] of documents) {
     const a = assess(docs, businessDate, params);
     expected.set(key, {
-      components: Object.fromEntries(Object.entries(a.components).map(([name, cents]) => [name, formatMoney(cents)])),
+      components: Object.fromEntries(
+        Object.entries(a.components).map(([name, cents]) => [name, formatMoney(cents)]),
+      ),
       total: formatMoney(a.total),
       overdueAmount: formatMoney(a.overdueAmount),
       oldestOverdueDays: a.oldestOverdueDays,
@@ -91,14 +93,19 @@ export function publishedHistoryProblems(events: OutputEvent[], finalStatus: Map
     const key = keyOf(event.companyId, event.customerId);
     const seen = byId.get(event.eventId);
     if (seen) {
-      if (seen.sequence !== event.sequence || seen.type !== event.type || JSON.stringify(seen.data) !== JSON.stringify(event.data)) {
+      if (
+        seen.sequence !== event.sequence ||
+        seen.type !== event.type ||
+        JSON.stringify(seen.data) !== JSON.stringify(event.data)
+      ) {
         problems.push(`${key}: eventId ${event.eventId} published with different content`);
       }
       continue;
     }
     byId.set(event.eventId, event);
     const sequences = byCustomer.get(key) ?? new Map<number, OutputEvent>();
-    if (sequences.has(event.sequence)) problems.push(`${key}: sequence ${event.sequence} has two different events`);
+    if (sequences.has(event.sequence))
+      problems.push(`${key}: sequence ${event.sequence} has two different events`);
     sequences.set(event.sequence, event);
     byCustomer.set(key, sequences);
   }
@@ -110,7 +117,8 @@ export function publishedHistoryProblems(events: OutputEvent[], finalStatus: Map
     for (const s of ordered) {
       const event = sequences.get(s)!;
       if (event.type !== 'exposure.statusChanged') continue;
-      if (event.data.from !== current) problems.push(`${key}: change #${s} from ${event.data.from}, expected ${current}`);
+      if (event.data.from !== current)
+        problems.push(`${key}: change #${s} from ${event.data.from}, expected ${current}`);
       current = String(event.data.to);
     }
     if (current !== status) problems.push(`${key}: last published status ${current}, final status ${status}`);

@@ -16,7 +16,9 @@ export class TestClock implements Clock {
 }
 
 export async function startEngine(stack: IsolatedStack, clock: Clock): Promise<INestApplication> {
-  const app = await NestFactory.create(EngineModule.forRoot({ settings: stack.engine, clock }), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(EngineModule.forRoot({ settings: stack.engine, clock }), {
+    logger: ['error', 'warn'],
+  });
   await app.init();
   return app;
 }

@@ -60,6 +60,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     this.reviews.start();
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.settings.groupId,
+      sessionTimeoutMs: this.settings.sessionTimeoutMs,
       topics: this.fold.inputTopics,
       handle: async (batch) => {
         const outcome = await this.fold.foldBatch(batch);
@@ -70,7 +71,8 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     });
     this.consumer.onCrash((error) => this.logger.error(`Consumer crashed: ${error.message}`));
     // A new or lost store is rebuilt by replaying the input topics, which keep their history.
-    if (storeIsNew) this.logger.log('State store is new or was lost: replaying the input topics from the start');
+    if (storeIsNew)
+      this.logger.log('State store is new or was lost: replaying the input topics from the start');
     await this.consumer.start({ replayFromStart: storeIsNew });
     this.logger.log(`Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId}`);
   }

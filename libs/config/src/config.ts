@@ -39,6 +39,8 @@ export interface CommonSettings {
 
 export interface EngineSettings extends CommonSettings {
   groupId: string;
+  /** How long the group waits for a silent member before giving its partitions to others. */
+  sessionTimeoutMs: number;
   healthPort: number;
   maxEventBytes: number;
   reviewIntervalMs: number;
@@ -112,6 +114,7 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
       /^[A-Za-z0-9._-]{1,128}$/,
       'must be a consumer group id',
     ),
+    sessionTimeoutMs: env.int('ENGINE_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     healthPort: env.int('ENGINE_HEALTH_PORT', 3001, 0, 65535),
     maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
     reviewIntervalMs: env.int('ENGINE_REVIEW_INTERVAL_MS', 60_000, 100, 86_400_000),

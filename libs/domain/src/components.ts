@@ -25,7 +25,8 @@ export function consumedByOrder(docs: CustomerDocuments): Map<string, Cents> {
 export function invoicedByDelivery(docs: CustomerDocuments): Map<string, Cents> {
   const invoiced = new Map<string, Cents>();
   for (const invoice of docs.invoices.values()) {
-    if (!invoice.cancelled) for (const ref of invoice.deliveryRefs) addTo(invoiced, ref.deliveryId, ref.amount);
+    if (!invoice.cancelled)
+      for (const ref of invoice.deliveryRefs) addTo(invoiced, ref.deliveryId, ref.amount);
   }
   return invoiced;
 }

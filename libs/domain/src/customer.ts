@@ -24,7 +24,11 @@ export interface CustomerRecord {
  * @param firstVersion where versions start: the engine starts them at its store's
  * epoch, so a state rebuilt after a loss ranks above everything projected before.
  */
-export const newCustomerRecord = (companyId: string, customerId: string, firstVersion = 0): CustomerRecord => ({
+export const newCustomerRecord = (
+  companyId: string,
+  customerId: string,
+  firstVersion = 0,
+): CustomerRecord => ({
   companyId,
   customerId,
   version: firstVersion,

@@ -39,7 +39,12 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 export function businessDateAt(instant: Date, timeZone: string): BusinessDate {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatter = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     formatters.set(timeZone, formatter);
   }
   return formatter.format(instant);

@@ -153,7 +153,12 @@ const appliers: Appliers = {
     }),
   'invoice.cancelled': (docs, f) =>
     put(docs, 'invoices', f.invoiceId, {
-      ...(docs.invoices.get(f.invoiceId) ?? { kind: 'invoice', amount: ZERO, deliveryRefs: [], orderRefs: [] }),
+      ...(docs.invoices.get(f.invoiceId) ?? {
+        kind: 'invoice',
+        amount: ZERO,
+        deliveryRefs: [],
+        orderRefs: [],
+      }),
       cancelled: true,
     }),
   // A check request asks about a document that does not exist yet: it changes no state.
@@ -178,7 +183,9 @@ const appliers: Appliers = {
     }),
   'bill.presented': (docs, f) => {
     const bill = billOf(docs, f.billId);
-    return TERMINAL_BILL.has(bill.status) ? docs : put(docs, 'bills', f.billId, { ...bill, status: 'presented' });
+    return TERMINAL_BILL.has(bill.status)
+      ? docs
+      : put(docs, 'bills', f.billId, { ...bill, status: 'presented' });
   },
   // A collected bill can still come back unpaid (salvo buon fine): among terminal
   // statuses the latest in partition order wins.

@@ -12,3 +12,4 @@ export * from './notifications';
 export * from './review';
 export * from './customer';
 export * from './codec';
+export * from './breakdown';

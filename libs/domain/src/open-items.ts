@@ -53,7 +53,8 @@ export function openItems(docs: CustomerDocuments): Map<string, OpenItem> {
     }
   }
   const settledById = new Map<string, Cents>();
-  for (const s of settlements(docs)) settledById.set(s.openItemId, (settledById.get(s.openItemId) ?? ZERO) + s.amount);
+  for (const s of settlements(docs))
+    settledById.set(s.openItemId, (settledById.get(s.openItemId) ?? ZERO) + s.amount);
   for (const item of items.values()) {
     item.settled = settledById.get(item.openItemId) ?? ZERO;
     item.residual = max(ZERO, item.amount - item.settled);

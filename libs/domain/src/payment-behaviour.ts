@@ -38,7 +38,11 @@ export function paymentBehaviour(
   }
   let dishonouredBills12m = 0;
   for (const bill of docs.bills.values()) {
-    if (bill.status === 'dishonoured' && bill.statusDate !== null && inWindow(bill.statusDate, businessDate)) {
+    if (
+      bill.status === 'dishonoured' &&
+      bill.statusDate !== null &&
+      inWindow(bill.statusDate, businessDate)
+    ) {
       dishonouredBills12m += 1;
     }
   }

@@ -31,7 +31,9 @@ describe('assess', () => {
   it('reproduces the example of the read API (spec §9)', () => {
     const docs = docsOf(
       ev.order('O1', '1200.00'),
-      ev.post('E1', '2026-02-01', [debit('350.50', { invoiceRef: 'I1', openItemId: 'I1/1', dueDate: '2026-03-31' })]),
+      ev.post('E1', '2026-02-01', [
+        debit('350.50', { invoiceRef: 'I1', openItemId: 'I1/1', dueDate: '2026-03-31' }),
+      ]),
       ev.limit('5000.00', { mode: 'block', pct: 80 }),
     );
     const a = assess(docs, '2026-03-01', params());
@@ -47,7 +49,12 @@ describe('assess', () => {
     expect(formatMoney(a.overdueAmount)).toBe('0.00');
     expect(a.oldestOverdueDays).toBe(0);
     expect(a.overdueBreach).toBe(false);
-    expect(a.limit).toMatchObject({ amount: m('5000.00'), mode: 'block', attentionThresholdPct: 80, validUntil: null });
+    expect(a.limit).toMatchObject({
+      amount: m('5000.00'),
+      mode: 'block',
+      attentionThresholdPct: 80,
+      validUntil: null,
+    });
     expect(a.status).toBe('OK');
     expect(a.utilizationPct).toBe('31.01');
     expect(a.blocked).toBe(false);
@@ -122,7 +129,11 @@ describe('assess', () => {
 
   it('applies the latest limit set', () => {
     const docs = docsOf(ev.limit('10.00'), ev.order('O1', '100.00'), ev.limit('200.00', { pct: 50 }));
-    expect(view(docs, '2026-03-10')).toMatchObject({ status: 'WARNING', limit: '200.00', utilizationPct: '50.00' });
+    expect(view(docs, '2026-03-10')).toMatchObject({
+      status: 'WARNING',
+      limit: '200.00',
+      utilizationPct: '50.00',
+    });
   });
 
   describe('a missing limit', () => {
@@ -133,7 +144,12 @@ describe('assess', () => {
       );
     it('is NO_LIMIT and never blocks by default', () => {
       const a = assess(overdueDocs(), '2026-03-10', params());
-      expect(a).toMatchObject({ status: 'NO_LIMIT', blocked: false, limitAmount: null, utilizationPct: null });
+      expect(a).toMatchObject({
+        status: 'NO_LIMIT',
+        blocked: false,
+        limitAmount: null,
+        utilizationPct: null,
+      });
       expect(a.overdueBreach).toBe(true);
       expect(formatMoney(a.overdueAmount)).toBe('10.00');
     });
@@ -153,7 +169,9 @@ describe('assess', () => {
         blocked: true,
         reasons: ['LIMIT_EXCEEDED', 'OVERDUE'],
       });
-      expect(view(docsOf(ev.customer('new')), '2026-03-10', params({ missingLimit: 'zero-block' }))).toMatchObject({
+      expect(
+        view(docsOf(ev.customer('new')), '2026-03-10', params({ missingLimit: 'zero-block' })),
+      ).toMatchObject({
         status: 'WARNING', // 0 >= 0
         blocked: false,
       });
@@ -181,7 +199,10 @@ describe('assess', () => {
       });
     });
     it('does not block when blockOnOverdue is false', () => {
-      expect(assess(docs(false), '2026-03-06', params())).toMatchObject({ overdueBreach: true, blocked: false });
+      expect(assess(docs(false), '2026-03-06', params())).toMatchObject({
+        overdueBreach: true,
+        blocked: false,
+      });
     });
     it('ends when the item is paid', () => {
       const paid = docsOf(
@@ -189,7 +210,11 @@ describe('assess', () => {
         ev.post('E1', '2026-01-31', [instalment('I1', 'I1/1', '600.00', '2026-02-28')]),
         ev.post('E2', '2026-03-07', [payment('600.00', [['I1/1', '600.00']])]),
       );
-      expect(assess(paid, '2026-03-10', params())).toMatchObject({ overdueBreach: false, blocked: false, overdueAmount: 0n });
+      expect(assess(paid, '2026-03-10', params())).toMatchObject({
+        overdueBreach: false,
+        blocked: false,
+        overdueAmount: 0n,
+      });
     });
   });
 
@@ -221,7 +246,11 @@ describe('payment behaviour (spec §8)', () => {
 
   it('weights days late by amount, early payments counting as 0 days', () => {
     const b = behaviour(paidLate(), '2026-03-10');
-    expect(b).toEqual({ lateDayCents: m('600.00') * 10n, settledCents: m('1000.00'), dishonouredBills12m: 0 });
+    expect(b).toEqual({
+      lateDayCents: m('600.00') * 10n,
+      settledCents: m('1000.00'),
+      dishonouredBills12m: 0,
+    });
     expect(averageDaysLate(b)).toBe('6.00'); // (600 x 10 + 400 x 0) / 1000
     expect(riskClass(b, DEFAULT_PARAMETERS)).toBe('B');
     expect(assess(paidLate(), '2026-03-10', params())).toMatchObject({ avgDaysLate: '6.00', riskClass: 'B' });
@@ -265,7 +294,11 @@ describe('payment behaviour (spec §8)', () => {
       ev.reverse('E2'),
       ev.post('E3', '2026-03-01', [payment('5.00', [['nope', '5.00']])]),
     );
-    expect(behaviour(docs, '2026-03-10')).toEqual({ lateDayCents: 0n, settledCents: 0n, dishonouredBills12m: 0 });
+    expect(behaviour(docs, '2026-03-10')).toEqual({
+      lateDayCents: 0n,
+      settledCents: 0n,
+      dishonouredBills12m: 0,
+    });
   });
 
   it('counts the bills dishonoured in the last 365 days', () => {

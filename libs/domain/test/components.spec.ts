@@ -4,7 +4,9 @@ import {
   billsAtRisk,
   components,
   Components,
+  COMPONENTS,
   consumedByOrder,
+  DEFAULT_PARAMETERS,
   CustomerDocuments,
   deliveryResiduals,
   emptyDocuments,
@@ -77,7 +79,13 @@ describe('documents', () => {
     const docs = docsOf(ev.order('O1', '100.00'));
     expect(applyFact(docs, ev.check('O2', '500.00'))).toBe(docs);
     const named = applyFact(docs, ev.customer('ACME S.p.A.'));
-    expect(named.profile).toEqual({ name: 'ACME S.p.A.', vatNumber: null, salesAgentId: null, paymentTermsDays: null, email: null });
+    expect(named.profile).toEqual({
+      name: 'ACME S.p.A.',
+      vatNumber: null,
+      salesAgentId: null,
+      paymentTermsDays: null,
+      email: null,
+    });
     expect(shown(named)).toEqual(shown(docs));
   });
 });
@@ -93,11 +101,14 @@ describe('orders = Σ max(0, amount - consumed) over orders not closed', () => {
     expect(shown(applyFact(docs, ev.order('O1', '800.00'))).orders).toBe('801.50');
   });
 
-  it.each(['cancelled', 'completed', 'short-closed'] as const)('stops counting the residual once %s', (reason) => {
-    const docs = docsOf(ev.order('O1', '1000.00'), ev.order('O2', '300.00'), ev.closeOrder('O1', reason));
-    expect(shown(docs).orders).toBe('300.00');
-    expect(docs.orders.get('O1')?.closed).toBe(reason);
-  });
+  it.each(['cancelled', 'completed', 'short-closed'] as const)(
+    'stops counting the residual once %s',
+    (reason) => {
+      const docs = docsOf(ev.order('O1', '1000.00'), ev.order('O2', '300.00'), ev.closeOrder('O1', reason));
+      expect(shown(docs).orders).toBe('300.00');
+      expect(docs.orders.get('O1')?.closed).toBe(reason);
+    },
+  );
 
   it('keeps a closed order closed when a late amendment arrives', () => {
     const docs = docsOf(ev.order('O1', '1000.00'), ev.closeOrder('O1'), ev.order('O1', '1100.00'));
@@ -134,7 +145,12 @@ describe('orders = Σ max(0, amount - consumed) over orders not closed', () => {
     );
     expect(money(consumedByOrder(docs))).toEqual({ O1: '400.00', O2: '250.00' });
     expect(money(orderResiduals(docs))).toEqual({ O1: '600.00', O2: '250.00' });
-    expect(shown(docs)).toEqual({ ...nothing, orders: '850.00', deliveries: '600.00', unpostedInvoices: '50.00' });
+    expect(shown(docs)).toEqual({
+      ...nothing,
+      orders: '850.00',
+      deliveries: '600.00',
+      unpostedInvoices: '50.00',
+    });
   });
 
   it('is released when the consuming delivery is cancelled', () => {
@@ -196,7 +212,10 @@ describe('deliveries = Σ max(0, amount - invoiced) over deliveries not cancelle
   });
 
   it('is invoiced by an invoice that arrived before the delivery', () => {
-    const docs = docsOf(ev.invoice('I1', '100.00', { deliveryRefs: [['D1', '100.00']] }), ev.delivery('D1', '400.00'));
+    const docs = docsOf(
+      ev.invoice('I1', '100.00', { deliveryRefs: [['D1', '100.00']] }),
+      ev.delivery('D1', '400.00'),
+    );
     expect(shown(docs).deliveries).toBe('300.00');
   });
 
@@ -217,7 +236,9 @@ describe('unpostedInvoices = Σ ±amount over invoices neither cancelled nor pos
   });
 
   it('counts credit notes negative', () => {
-    expect(shown(docsOf(ev.invoice('I1', '500.00'), ev.creditNote('CN1', '100.00'))).unpostedInvoices).toBe('400.00');
+    expect(shown(docsOf(ev.invoice('I1', '500.00'), ev.creditNote('CN1', '100.00'))).unpostedInvoices).toBe(
+      '400.00',
+    );
     const onlyCredit = docsOf(ev.creditNote('CN1', '100.00'));
     expect(shown(onlyCredit).unpostedInvoices).toBe('-100.00');
     expect(money(unpostedInvoiceValues(onlyCredit))).toEqual({ CN1: '-100.00' });
@@ -244,7 +265,10 @@ describe('unpostedInvoices = Σ ±amount over invoices neither cancelled nor pos
   });
 
   it('treats an invoice as posted when the posting arrived first', () => {
-    const docs = docsOf(ev.post('E1', '2026-03-01', [debit('500.00', { invoiceRef: 'I1' })]), ev.invoice('I1', '500.00'));
+    const docs = docsOf(
+      ev.post('E1', '2026-03-01', [debit('500.00', { invoiceRef: 'I1' })]),
+      ev.invoice('I1', '500.00'),
+    );
     expect(shown(docs)).toEqual({ ...nothing, receivables: '500.00' });
   });
 
@@ -314,7 +338,8 @@ describe('receivables = ledger balance of the entries not reversed', () => {
 });
 
 describe('bills = Σ amounts of bills at risk', () => {
-  const issued = () => docsOf(ev.bill('B1', '300.00', '2026-03-31'), ev.bill('B2', '0.01', '2026-06-30', 'sdd'));
+  const issued = () =>
+    docsOf(ev.bill('B1', '300.00', '2026-03-31'), ev.bill('B2', '0.01', '2026-06-30', 'sdd'));
 
   it('counts a bill from bill.issued, also once presented to the bank', () => {
     expect(shown(issued()).bills).toBe('300.01');
@@ -366,7 +391,11 @@ describe('bills = Σ amounts of bills at risk', () => {
   });
 
   it('lets a collected bill come back unpaid (salvo buon fine)', () => {
-    const docs = docsOf(ev.bill('B1', '300.00', '2026-03-31'), ev.collectBill('B1', '2026-03-31'), ev.dishonourBill('B1', '2026-04-02'));
+    const docs = docsOf(
+      ev.bill('B1', '300.00', '2026-03-31'),
+      ev.collectBill('B1', '2026-03-31'),
+      ev.dishonourBill('B1', '2026-04-02'),
+    );
     expect(docs.bills.get('B1')).toMatchObject({ status: 'dishonoured', statusDate: '2026-04-02' });
     expect(shown(docs).bills).toBe('0.00');
   });
@@ -399,5 +428,30 @@ describe('total = Σ included components', () => {
     // components are still computed, only the total changes
     expect(formatMoney(parts.orders)).toBe('1000.00');
     expect(formatMoney(total(parts, p))).toBe(expected);
+  });
+});
+
+describe('company parameters', () => {
+  it('default to the contract: Europe/Rome, every component, 15 bill risk days, no limit, A/B/C at 5/20/45 days and 0/1/2 bills', () => {
+    expect(COMPONENTS).toEqual(['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills']);
+    expect(DEFAULT_PARAMETERS).toEqual({
+      timeZone: 'Europe/Rome',
+      includedComponents: {
+        orders: true,
+        deliveries: true,
+        unpostedInvoices: true,
+        receivables: true,
+        bills: true,
+      },
+      billRiskDays: 15,
+      missingLimit: 'no-limit',
+      riskClasses: {
+        A: { maxAvgDaysLate: 5, maxDishonouredBills: 0 },
+        B: { maxAvgDaysLate: 20, maxDishonouredBills: 1 },
+        C: { maxAvgDaysLate: 45, maxDishonouredBills: 2 },
+      },
+    });
+    expect(Object.isFrozen(DEFAULT_PARAMETERS)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_PARAMETERS.includedComponents)).toBe(true);
   });
 });

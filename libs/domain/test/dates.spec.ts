@@ -34,8 +34,9 @@ describe('isBusinessDate', () => {
     '2026-01-01T00:00:00Z',
     '',
   ])('rejects %j', (date) => expect(isBusinessDate(date)).toBe(false));
-  it.each([20260101, null, undefined, new Date('2026-01-01'), ['2026-01-01']])('rejects the non-string %p', (v) =>
-    expect(isBusinessDate(v)).toBe(false),
+  it.each([20260101, null, undefined, new Date('2026-01-01'), ['2026-01-01']])(
+    'rejects the non-string %p',
+    (v) => expect(isBusinessDate(v)).toBe(false),
   );
 });
 
@@ -140,11 +141,14 @@ describe('businessDateAt (the company day of an instant)', () => {
 
   it('always yields a business date', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1971-01-01'), max: new Date('2199-01-01'), noInvalidDate: true }), (d) => {
-        const date = businessDateAt(d, 'Europe/Rome');
-        expect(isBusinessDate(date)).toBe(true);
-        expect(Math.abs(daysBetween(d.toISOString().slice(0, 10), date))).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1971-01-01'), max: new Date('2199-01-01'), noInvalidDate: true }),
+        (d) => {
+          const date = businessDateAt(d, 'Europe/Rome');
+          expect(isBusinessDate(date)).toBe(true);
+          expect(Math.abs(daysBetween(d.toISOString().slice(0, 10), date))).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -32,10 +32,16 @@ const envelope = (occurredAt = '2026-03-01T10:15:00+01:00') => ({
 
 type Refs = ReadonlyArray<readonly [string, string]>;
 const orderRefs = (refs: Refs = []) => refs.map(([orderId, amount]) => ({ orderId, amount: m(amount) }));
-const deliveryRefs = (refs: Refs = []) => refs.map(([deliveryId, amount]) => ({ deliveryId, amount: m(amount) }));
+const deliveryRefs = (refs: Refs = []) =>
+  refs.map(([deliveryId, amount]) => ({ deliveryId, amount: m(amount) }));
 
 export const ev = {
-  order: (orderId: string, amount: string): Fact => ({ ...envelope(), type: 'order.confirmed', orderId, amount: m(amount) }),
+  order: (orderId: string, amount: string): Fact => ({
+    ...envelope(),
+    type: 'order.confirmed',
+    orderId,
+    amount: m(amount),
+  }),
   closeOrder: (orderId: string, reason: OrderCloseReason = 'completed'): Fact => ({
     ...envelope(),
     type: 'order.closed',
@@ -63,7 +69,8 @@ export const ev = {
     deliveryRefs: deliveryRefs(opts.deliveryRefs),
     orderRefs: orderRefs(opts.orderRefs),
   }),
-  creditNote: (invoiceId: string, amount: string): Fact => ev.invoice(invoiceId, amount, { kind: 'credit-note' }),
+  creditNote: (invoiceId: string, amount: string): Fact =>
+    ev.invoice(invoiceId, amount, { kind: 'credit-note' }),
   cancelInvoice: (invoiceId: string): Fact => ({ ...envelope(), type: 'invoice.cancelled', invoiceId }),
   check: (documentId: string, amount: string): Fact => ({
     ...envelope(),
@@ -153,8 +160,12 @@ export const credit = (amount: string, extra: Partial<JournalLine> = {}): Journa
 export const payment = (amount: string, settles: Refs): JournalLine =>
   credit(amount, { settles: settles.map(([openItemId, a]) => ({ openItemId, amount: m(a) })) });
 /** A debit line that opens an instalment of an invoice. */
-export const instalment = (invoiceRef: string, openItemId: string, amount: string, dueDate: string): JournalLine =>
-  debit(amount, { invoiceRef, openItemId, dueDate });
+export const instalment = (
+  invoiceRef: string,
+  openItemId: string,
+  amount: string,
+  dueDate: string,
+): JournalLine => debit(amount, { invoiceRef, openItemId, dueDate });
 
 export const docsOf = (...facts: Fact[]): CustomerDocuments => applyFacts(emptyDocuments(), facts);
 

@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { formatMoney, max, min, MONEY_PATTERN, MoneyFormatError, parseMoney, percentage, sum, ZERO } from '../src';
+import {
+  formatMoney,
+  max,
+  min,
+  MONEY_PATTERN,
+  MoneyFormatError,
+  parseMoney,
+  percentage,
+  sum,
+  ZERO,
+} from '../src';
 
 describe('parseMoney (spec §2: ^-?[0-9]{1,13}(\\.[0-9]{1,2})?$, exact)', () => {
   it.each([
@@ -52,9 +62,12 @@ describe('parseMoney (spec §2: ^-?[0-9]{1,13}(\\.[0-9]{1,2})?$, exact)', () => 
     expect(() => parseMoney(text)).toThrow(MoneyFormatError);
   });
 
-  it.each([1, 1.5, 0, 10n, null, undefined, {}, ['1']])('rejects the non-string %p (JSON numbers are not money)', (value) => {
-    expect(() => parseMoney(value as unknown as string)).toThrow(MoneyFormatError);
-  });
+  it.each([1, 1.5, 0, 10n, null, undefined, {}, ['1']])(
+    'rejects the non-string %p (JSON numbers are not money)',
+    (value) => {
+      expect(() => parseMoney(value as unknown as string)).toThrow(MoneyFormatError);
+    },
+  );
 
   it('names the pattern and the value in its error', () => {
     expect(() => parseMoney('1e3')).toThrow(/1e3/);
@@ -157,16 +170,20 @@ describe('percentage (two decimals, half up, exact)', () => {
 
   it('is antisymmetric and within half a hundredth of the exact value', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), fc.bigInt({ min: 1n, max: 10n ** 15n }), (part, whole) => {
-        const pct = percentage(part, whole)!;
-        const negated = percentage(-part, whole)!;
-        expect(negated.replace(/^-/, '')).toBe(pct.replace(/^-/, ''));
-        if (part !== 0n && pct !== '0.00') expect(pct.startsWith('-')).toBe(part < 0n);
-        // |pct*whole - part*100| <= whole/2 (in hundredths of a percent)
-        const hundredths = BigInt(pct.replace('.', ''));
-        const error = hundredths * whole - part * 10000n;
-        expect(2n * (error < 0n ? -error : error) <= whole).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }),
+        fc.bigInt({ min: 1n, max: 10n ** 15n }),
+        (part, whole) => {
+          const pct = percentage(part, whole)!;
+          const negated = percentage(-part, whole)!;
+          expect(negated.replace(/^-/, '')).toBe(pct.replace(/^-/, ''));
+          if (part !== 0n && pct !== '0.00') expect(pct.startsWith('-')).toBe(part < 0n);
+          // |pct*whole - part*100| <= whole/2 (in hundredths of a percent)
+          const hundredths = BigInt(pct.replace('.', ''));
+          const error = hundredths * whole - part * 10000n;
+          expect(2n * (error < 0n ? -error : error) <= whole).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -37,7 +37,9 @@ describe('notifications', () => {
   });
 
   it('says nothing for a new customer without a limit or overdue items', () => {
-    expect(notifications(NOTHING_PUBLISHED, assess(docsOf(ev.order('O1', '100.00')), '2026-03-10', params()))).toEqual([]);
+    expect(
+      notifications(NOTHING_PUBLISHED, assess(docsOf(ev.order('O1', '100.00')), '2026-03-10', params())),
+    ).toEqual([]);
   });
 
   it('says nothing when nothing changed', () => {
@@ -49,13 +51,21 @@ describe('notifications', () => {
   });
 
   it('reports each status transition with from = the previous to', () => {
-    const at = (amount: string) => assess(docsOf(ev.limit('1000.00'), ev.order('O1', amount)), '2026-03-10', params());
+    const at = (amount: string) =>
+      assess(docsOf(ev.limit('1000.00'), ev.order('O1', amount)), '2026-03-10', params());
     const ok = at('100.00');
     const warning = at('800.00');
     const exceeded = at('1000.01');
-    expect(notifications(viewOf(ok), warning)).toEqual([expect.objectContaining({ type: 'exposure.statusChanged', from: 'OK', to: 'WARNING' })]);
+    expect(notifications(viewOf(ok), warning)).toEqual([
+      expect.objectContaining({ type: 'exposure.statusChanged', from: 'OK', to: 'WARNING' }),
+    ]);
     expect(notifications(viewOf(warning), exceeded)).toEqual([
-      expect.objectContaining({ type: 'exposure.statusChanged', from: 'WARNING', to: 'EXCEEDED', utilizationPct: '100.00' }),
+      expect.objectContaining({
+        type: 'exposure.statusChanged',
+        from: 'WARNING',
+        to: 'EXCEEDED',
+        utilizationPct: '100.00',
+      }),
       { type: 'customer.blocked', reasons: ['LIMIT_EXCEEDED'] },
     ]);
     expect(notifications(viewOf(exceeded), ok)).toEqual([
@@ -85,7 +95,11 @@ describe('notifications', () => {
 
     it('fires when the overdue amount changes', () => {
       const before = assess(overdueDocs(), '2026-03-05', params());
-      const after = assess(overdueDocs(ev.post('E2', '2026-03-06', [payment('250.00', [['I1/1', '250.00']])])), '2026-03-06', params());
+      const after = assess(
+        overdueDocs(ev.post('E2', '2026-03-06', [payment('250.00', [['I1/1', '250.00']])])),
+        '2026-03-06',
+        params(),
+      );
       expect(notifications(viewOf(before), after)).toEqual([
         { type: 'overdue.changed', overdue: true, overdueAmount: m('350.00'), oldestOverdueDays: 6 },
       ]);
@@ -103,7 +117,11 @@ describe('notifications', () => {
 
     it('fires when the item is paid', () => {
       const late = assess(overdueDocs(), '2026-03-05', params());
-      const paid = assess(overdueDocs(ev.post('E2', '2026-03-06', [payment('600.00', [['I1/1', '600.00']])])), '2026-03-06', params());
+      const paid = assess(
+        overdueDocs(ev.post('E2', '2026-03-06', [payment('600.00', [['I1/1', '600.00']])])),
+        '2026-03-06',
+        params(),
+      );
       expect(notifications(viewOf(late), paid)).toEqual([
         { type: 'overdue.changed', overdue: false, overdueAmount: 0n, oldestOverdueDays: 0 },
       ]);
@@ -125,11 +143,18 @@ describe('notifications', () => {
       expect.objectContaining({ type: 'exposure.statusChanged', from: 'NO_LIMIT', to: 'OK' }),
     ]);
     expect(step('2026-02-01', ev.order('O1', '1200.00'))).toEqual([
-      expect.objectContaining({ type: 'exposure.statusChanged', from: 'OK', to: 'EXCEEDED', total: m('1200.00') }),
+      expect.objectContaining({
+        type: 'exposure.statusChanged',
+        from: 'OK',
+        to: 'EXCEEDED',
+        total: m('1200.00'),
+      }),
       { type: 'customer.blocked', reasons: ['LIMIT_EXCEEDED'] },
     ]);
     // an instalment is posted (the total moves to 1300 but stays EXCEEDED): nothing new
-    expect(step('2026-02-01', ev.post('E1', '2026-02-01', [instalment('I1', 'I1/1', '100.00', '2026-02-28')]))).toEqual([]);
+    expect(
+      step('2026-02-01', ev.post('E1', '2026-02-01', [instalment('I1', 'I1/1', '100.00', '2026-02-28')])),
+    ).toEqual([]);
     // time passes with no event: the item falls overdue, a second block reason
     expect(step('2026-03-01')).toEqual([
       { type: 'overdue.changed', overdue: true, overdueAmount: m('100.00'), oldestOverdueDays: 1 },
@@ -138,11 +163,18 @@ describe('notifications', () => {
     expect(step('2026-03-02')).toEqual([]);
     // the order is closed: back under the limit, still blocked for the overdue item
     expect(step('2026-03-02', ev.closeOrder('O1'))).toEqual([
-      expect.objectContaining({ type: 'exposure.statusChanged', from: 'EXCEEDED', to: 'OK', total: m('100.00') }),
+      expect.objectContaining({
+        type: 'exposure.statusChanged',
+        from: 'EXCEEDED',
+        to: 'OK',
+        total: m('100.00'),
+      }),
       { type: 'customer.blocked', reasons: ['OVERDUE'] },
     ]);
     // paid: unblocked
-    expect(step('2026-03-03', ev.post('E2', '2026-03-03', [payment('100.00', [['I1/1', '100.00']])]))).toEqual([
+    expect(
+      step('2026-03-03', ev.post('E2', '2026-03-03', [payment('100.00', [['I1/1', '100.00']])])),
+    ).toEqual([
       { type: 'overdue.changed', overdue: false, overdueAmount: 0n, oldestOverdueDays: 0 },
       { type: 'customer.unblocked', previousReasons: ['OVERDUE'] },
     ]);
@@ -172,7 +204,10 @@ describe('nextReviewDate', () => {
   });
 
   it('ignores settled items', () => {
-    const docs = docsOf(item('2026-03-31'), ev.post('P', '2026-03-01', [payment('100.00', [['X-2026-03-31', '100.00']])]));
+    const docs = docsOf(
+      item('2026-03-31'),
+      ev.post('P', '2026-03-01', [payment('100.00', [['X-2026-03-31', '100.00']])]),
+    );
     // only the settlement leaving the behaviour window remains
     expect(nextReviewDate(docs, '2026-03-10', p)).toBe('2027-03-01');
   });
@@ -250,7 +285,10 @@ describe('codec', () => {
   const awkwardIds = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '$n', '$m'];
 
   const fullRecord = (): CustomerRecord => {
-    const facts: Fact[] = [ev.customer('ACME'), ev.limit('5000.00', { validUntil: '2026-12-31', toleranceDays: 3 })];
+    const facts: Fact[] = [
+      ev.customer('ACME'),
+      ev.limit('5000.00', { validUntil: '2026-12-31', toleranceDays: 3 }),
+    ];
     for (const id of awkwardIds) {
       facts.push(
         ev.order(id, '100.00'),
@@ -310,7 +348,12 @@ describe('codec', () => {
   });
 
   it('encodes bigint and Maps with tags', () => {
-    expect(encodeState({ a: 12n, b: new Map([['k', -1n]]) })).toBe('{"a":{"$n":"12"},"b":{"$m":[["k",{"$n":"-1"}]]}}');
-    expect(decodeState('{"a":{"$n":"12"},"b":{"$m":[["k",{"$n":"-1"}]]}}')).toEqual({ a: 12n, b: new Map([['k', -1n]]) });
+    expect(encodeState({ a: 12n, b: new Map([['k', -1n]]) })).toBe(
+      '{"a":{"$n":"12"},"b":{"$m":[["k",{"$n":"-1"}]]}}',
+    );
+    expect(decodeState('{"a":{"$n":"12"},"b":{"$m":[["k",{"$n":"-1"}]]}}')).toEqual({
+      a: 12n,
+      b: new Map([['k', -1n]]),
+    });
   });
 });

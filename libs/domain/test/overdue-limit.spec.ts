@@ -52,7 +52,12 @@ describe('open items', () => {
     const docs = docsOf(
       instalments(),
       ev.post('E2', '2026-03-05', [payment('250.00', [['I1/1', '250.00']])]),
-      ev.post('E3', '2026-03-06', [payment('150.00', [['I1/1', '100.00'], ['I1/2', '50.00']])]),
+      ev.post('E3', '2026-03-06', [
+        payment('150.00', [
+          ['I1/1', '100.00'],
+          ['I1/2', '50.00'],
+        ]),
+      ]),
     );
     expect(residuals(docs)).toEqual({ 'I1/1': '250.00', 'I1/2': '350.00' });
     expect(openItems(docs).get('I1/1')?.settled).toBe(m('350.00'));
@@ -64,29 +69,51 @@ describe('open items', () => {
   });
 
   it('never lets a residual go below zero', () => {
-    const docs = docsOf(instalments(), ev.post('E2', '2026-03-05', [payment('700.00', [['I1/1', '700.00']])]));
+    const docs = docsOf(
+      instalments(),
+      ev.post('E2', '2026-03-05', [payment('700.00', [['I1/1', '700.00']])]),
+    );
     expect(residuals(docs)).toEqual({ 'I1/1': '0.00', 'I1/2': '400.00' });
   });
 
   it('applies a settlement that arrived before its item', () => {
-    const docs = docsOf(ev.post('E2', '2026-03-05', [payment('250.00', [['I1/1', '250.00']])]), instalments());
+    const docs = docsOf(
+      ev.post('E2', '2026-03-05', [payment('250.00', [['I1/1', '250.00']])]),
+      instalments(),
+    );
     expect(residuals(docs)).toEqual({ 'I1/1': '350.00', 'I1/2': '400.00' });
   });
 
   it('restores the residual when the payment is reversed, and drops the items when the posting is', () => {
-    const paid = docsOf(instalments(), ev.post('E2', '2026-03-05', [payment('600.00', [['I1/1', '600.00']])]));
+    const paid = docsOf(
+      instalments(),
+      ev.post('E2', '2026-03-05', [payment('600.00', [['I1/1', '600.00']])]),
+    );
     expect(residuals(paid)).toEqual({ 'I1/1': '0.00', 'I1/2': '400.00' });
-    expect(residuals(docsOf(instalments(), ev.post('E2', '2026-03-05', [payment('600.00', [['I1/1', '600.00']])]), ev.reverse('E2')))).toEqual({
+    expect(
+      residuals(
+        docsOf(
+          instalments(),
+          ev.post('E2', '2026-03-05', [payment('600.00', [['I1/1', '600.00']])]),
+          ev.reverse('E2'),
+        ),
+      ),
+    ).toEqual({
       'I1/1': '600.00',
       'I1/2': '400.00',
     });
-    expect(settlements(docsOf(ev.post('E2', '2026-03-05', [payment('1.00', [['I1/1', '1.00']])]), ev.reverse('E2')))).toEqual([]);
+    expect(
+      settlements(
+        docsOf(ev.post('E2', '2026-03-05', [payment('1.00', [['I1/1', '1.00']])]), ev.reverse('E2')),
+      ),
+    ).toEqual([]);
     expect(openItems(docsOf(instalments(), ev.reverse('E1'))).size).toBe(0);
   });
 });
 
 describe('overdueAmount and oldestOverdueDays', () => {
-  const docs = () => docsOf(instalments(), ev.post('E2', '2026-03-05', [payment('250.00', [['I1/1', '250.00']])]));
+  const docs = () =>
+    docsOf(instalments(), ev.post('E2', '2026-03-05', [payment('250.00', [['I1/1', '250.00']])]));
 
   it('is nothing while no due date has passed (due today is not overdue)', () => {
     expect(overdue(docs(), '2026-02-28')).toEqual({ amount: '0.00', days: 0, breach: false });
@@ -102,7 +129,10 @@ describe('overdueAmount and oldestOverdueDays', () => {
   });
 
   it('ignores settled items', () => {
-    const paid = docsOf(instalments(), ev.post('E2', '2026-03-05', [payment('600.00', [['I1/1', '600.00']])]));
+    const paid = docsOf(
+      instalments(),
+      ev.post('E2', '2026-03-05', [payment('600.00', [['I1/1', '600.00']])]),
+    );
     expect(overdue(paid, '2026-03-31')).toEqual({ amount: '0.00', days: 0, breach: false });
     expect(overdue(paid, '2026-04-01')).toEqual({ amount: '400.00', days: 1, breach: true });
   });
@@ -138,7 +168,10 @@ const eff = (amount: string, extra: Partial<EffectiveLimit> = {}): EffectiveLimi
 describe('effectiveLimit', () => {
   it('is the limit as set while valid, through its validUntil day', () => {
     const set = limit('1000.00', { validUntil: '2026-03-31' });
-    expect(effectiveLimit(set, '2026-03-31', params())).toMatchObject({ amount: m('1000.00'), expired: false });
+    expect(effectiveLimit(set, '2026-03-31', params())).toMatchObject({
+      amount: m('1000.00'),
+      expired: false,
+    });
   });
 
   it('counts as 0 once expired (validUntil < business date)', () => {

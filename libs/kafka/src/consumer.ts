@@ -10,6 +10,7 @@ export interface BatchConsumerOptions {
    */
   handle: (batch: InboundBatch) => Promise<'folded' | 'replay'>;
   maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
 }
 
 /**
@@ -29,8 +30,8 @@ export class BatchConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.floor((options.sessionTimeoutMs ?? 30_000) / 10),
       allowAutoTopicCreation: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
