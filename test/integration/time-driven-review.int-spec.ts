@@ -1,4 +1,7 @@
 import request from 'supertest';
+import Redis from 'ioredis';
+import { DEFAULT_PARAMETERS } from '@credit/domain';
+import { CompanyParametersStore, RedisKeys } from '@credit/redis';
 import { INestApplication } from '@nestjs/common';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
@@ -141,5 +144,46 @@ describe('time moves on with no event', () => {
     expect(
       outputs.every((e) => e.causationId === 'review:2026-03-17:v' + String(e.causationId).split(':v')[1]),
     ).toBe(true);
+  });
+
+  it('re-assesses every customer of a company when its parameters change, with no event', async () => {
+    const t = stack.engine.kafka.topics;
+    await producer.events(t.creditLimits, [limit('PARAMS', { amount: '1000.00', mode: 'warn' })]);
+    await producer.events(t.documents, [
+      event('PARAMS', 'p-o-1', 'order.confirmed', { orderId: 'SO-P', amount: '900.00' }),
+    ]);
+    await eventually(
+      () => exposure('PARAMS'),
+      (r) => r.body.status === 'WARNING',
+    );
+
+    const redis = new Redis(stack.engine.redis.url);
+    try {
+      const store = new CompanyParametersStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+      const reviewed = await store.save(COMPANY, {
+        ...DEFAULT_PARAMETERS,
+        includedComponents: { ...DEFAULT_PARAMETERS.includedComponents, orders: false },
+      });
+      expect(reviewed).toBeGreaterThanOrEqual(4);
+    } finally {
+      redis.disconnect();
+    }
+
+    const after = await eventually(
+      () => exposure('PARAMS'),
+      (r) => r.body.status === 'OK',
+    );
+    expect(after.body).toMatchObject({ total: '0.00', components: { orders: '900.00' } });
+    const [change] = await eventually(
+      () =>
+        recorder
+          .json(t.breaches)
+          .filter((e) => e.customerId === 'PARAMS' && String(e.causationId).startsWith('review:')),
+      (list) => list.length >= 1,
+    );
+    expect(change).toMatchObject({
+      type: 'exposure.statusChanged',
+      data: { from: 'WARNING', to: 'OK', total: '0.00' },
+    });
   });
 });

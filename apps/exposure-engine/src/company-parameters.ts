@@ -1,19 +1,43 @@
 import { CompanyParameters, DEFAULT_PARAMETERS } from '@credit/domain';
+import { CompanyParametersStore } from '@credit/redis';
 
-/** Where the engine learns a company's parameters. */
+/** Where the engine learns a company's parameters: loaded per batch, read synchronously while folding. */
 export interface CompanyParametersSource {
+  /** `fresh`: read the store even if cached (after a change of parameters). */
+  prefetch(companyIds: Iterable<string>, fresh?: boolean): Promise<void>;
   get(companyId: string): CompanyParameters;
 }
 
-/** Every company on the contract's defaults, in the configured time zone. */
-export class DefaultCompanyParameters implements CompanyParametersSource {
-  private readonly parameters: CompanyParameters;
+/**
+ * Parameters of the companies in play, refreshed at most every `ttlMs`. A
+ * company that never set any folds with the contract's defaults in the
+ * configured time zone.
+ */
+export class CachedCompanyParameters implements CompanyParametersSource {
+  private readonly cache = new Map<string, { parameters: CompanyParameters; loadedAt: number }>();
+  private readonly defaults: CompanyParameters;
 
-  constructor(timeZone: string) {
-    this.parameters = { ...DEFAULT_PARAMETERS, timeZone };
+  constructor(
+    private readonly store: CompanyParametersStore,
+    defaultTimeZone: string,
+    private readonly ttlMs = 2_000,
+  ) {
+    this.defaults = { ...DEFAULT_PARAMETERS, timeZone: defaultTimeZone };
   }
 
-  get(): CompanyParameters {
-    return this.parameters;
+  async prefetch(companyIds: Iterable<string>, fresh = false): Promise<void> {
+    const now = Date.now();
+    const stale = [...new Set(companyIds)].filter((id) => {
+      const entry = this.cache.get(id);
+      return fresh || entry === undefined || now - entry.loadedAt > this.ttlMs;
+    });
+    if (stale.length === 0) return;
+    const loaded = await this.store.load(stale);
+    for (const id of stale)
+      this.cache.set(id, { parameters: loaded.get(id) ?? this.defaults, loadedAt: now });
+  }
+
+  get(companyId: string): CompanyParameters {
+    return this.cache.get(companyId)?.parameters ?? this.defaults;
   }
 }

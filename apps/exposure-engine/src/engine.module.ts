@@ -12,10 +12,10 @@ import { DataSource } from 'typeorm';
 import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
 import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
-import { createRedis, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { CompanyParametersStore, createRedis, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { createDataSource, ExposureProjection } from '@credit/postgres';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
-import { DefaultCompanyParameters } from './company-parameters';
+import { CachedCompanyParameters } from './company-parameters';
 import { FoldService } from './fold.service';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
 import { Projector } from './projector';
@@ -132,7 +132,15 @@ export class EngineModule {
           inject: [DATA_SOURCE],
           useFactory: (db: DataSource) => new ExposureProjection(db),
         },
-        { provide: COMPANY_PARAMETERS, useValue: new DefaultCompanyParameters(settings.defaultTimeZone) },
+        {
+          provide: COMPANY_PARAMETERS,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new CachedCompanyParameters(
+              new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+              settings.defaultTimeZone,
+            ),
+        },
         {
           provide: HEALTH_CHECKS,
           inject: [KAFKA, REDIS, DATA_SOURCE],

@@ -124,6 +124,9 @@ export class FoldService {
       list.push(result.fact.eventId);
       eventIds.set(key, list);
     }
+    await this.parameters.prefetch(
+      pending.flatMap(({ result }) => (result.ok ? [result.fact.companyId] : [])),
+    );
     const loaded = await this.store.load(eventIds);
     const writes = new Map<string, PendingWrite>();
     const outbox: OutboundMessage[] = [];

@@ -41,18 +41,23 @@ export class ReviewScheduler {
     // Time zones run up to a day ahead of UTC: take candidates up to tomorrow, filter per company.
     const horizon = epochDay(addDays(now.toISOString().slice(0, 10), 1));
     const due = await this.store.dueForReview(horizon, 200);
+    // Day 0 marks a review forced by a change of the company's parameters: read them fresh.
+    await this.parameters.prefetch(
+      due.map(({ key }) => key.slice(0, key.indexOf(':'))),
+      due.some(({ epochDay: day }) => day === 0),
+    );
     let reviewed = 0;
-    for (const key of due) if (await this.review(key, now)) reviewed += 1;
+    for (const { key, epochDay: dueDay } of due) if (await this.review(key, dueDay, now)) reviewed += 1;
     return reviewed > 0 && due.length === 200;
   }
 
-  private async review(key: string, now: Date): Promise<boolean> {
+  private async review(key: string, dueDay: number, now: Date): Promise<boolean> {
     const { records } = await this.store.load(new Map([[key, []]]));
     const before = records.get(key);
     if (before === undefined) return false;
     const params = this.parameters.get(before.companyId);
     const businessDate = businessDateAt(now, params.timeZone);
-    if (before.reviewOn === null || before.reviewOn > businessDate) return false;
+    if (dueDay > epochDay(businessDate)) return false;
     const { record, notifications } = reassess(before, before.documents, businessDate, params);
     const causationId = `review:${businessDate}:v${before.version}`;
     const outbox = outputMessages(

@@ -2,7 +2,7 @@
 // Lua runs inside Redis, so the whole batch is one atomic step.
 export const COMMIT_SCRIPT = `
 -- Applies one batch atomically. KEYS: applied, outbox, projection, review, then
--- (customer, seen) per customer. ARGV: hasSource, expectedOffset, newOffset,
+-- (customer, seen, company's customers) per customer. ARGV: hasSource, expectedOffset, newOffset,
 -- customerCount, outboxCount, then 7 per customer (expectedVersion, newVersion,
 -- state, reviewScore, member, seenIdsJson, eventsJson), then 4 per outbox message
 -- (topic, key, value, headersJson).
@@ -15,13 +15,14 @@ local customers = tonumber(ARGV[4])
 local messages = tonumber(ARGV[5])
 for i = 1, customers do
   local base = 5 + (i - 1) * 7
-  local current = redis.call('HGET', KEYS[4 + 2 * i - 1], 'v') or '0'
+  local current = redis.call('HGET', KEYS[4 + 3 * i - 2], 'v') or '0'
   if current ~= ARGV[base + 1] then return {'version', ARGV[base + 5]} end
 end
 for i = 1, customers do
   local base = 5 + (i - 1) * 7
-  local customerKey = KEYS[4 + 2 * i - 1]
-  local seenKey = KEYS[4 + 2 * i]
+  local customerKey = KEYS[4 + 3 * i - 2]
+  local seenKey = KEYS[4 + 3 * i - 1]
+  redis.call('SADD', KEYS[4 + 3 * i], ARGV[base + 5])
   redis.call('HSET', customerKey, 'v', ARGV[base + 2], 's', ARGV[base + 3])
   for _, eventId in ipairs(cjson.decode(ARGV[base + 6])) do
     redis.call('HSET', seenKey, eventId, '1')

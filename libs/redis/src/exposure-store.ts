@@ -6,6 +6,7 @@ import { RedisKeys } from './keys';
 import {
   Commit,
   CommitResult,
+  DueReview,
   ExposureStore,
   LoadedCustomers,
   PartitionPosition,
@@ -30,7 +31,10 @@ export class RedisExposureStore implements ExposureStore {
   }
 
   async position(topic: string, partition: number): Promise<PartitionPosition> {
-    const [appliedOffset, epoch] = await this.redis.mget(this.keys.applied(topic, partition), this.keys.epoch());
+    const [appliedOffset, epoch] = await this.redis.mget(
+      this.keys.applied(topic, partition),
+      this.keys.epoch(),
+    );
     return { appliedOffset, epoch: epoch === null ? null : Number(epoch) };
   }
 
@@ -84,7 +88,11 @@ export class RedisExposureStore implements ExposureStore {
       String(commit.outbox.length),
     ];
     for (const write of commit.customers) {
-      keys.push(this.keys.customer(write.key), this.keys.seen(write.key));
+      keys.push(
+        this.keys.customer(write.key),
+        this.keys.seen(write.key),
+        this.keys.companyCustomers(write.record.companyId),
+      );
       args.push(
         String(write.expectedVersion),
         String(write.record.version),
@@ -131,7 +139,18 @@ export class RedisExposureStore implements ExposureStore {
     if (ids.length > 0) await this.redis.xdel(this.keys.projection(), ...ids);
   }
 
-  dueForReview(uptoEpochDay: number, limit: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.keys.review(), '-inf', uptoEpochDay, 'LIMIT', 0, limit);
+  async dueForReview(uptoEpochDay: number, limit: number): Promise<DueReview[]> {
+    const flat = await this.redis.zrangebyscore(
+      this.keys.review(),
+      '-inf',
+      uptoEpochDay,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit,
+    );
+    const due: DueReview[] = [];
+    for (let i = 0; i < flat.length; i += 2) due.push({ key: flat[i], epochDay: Number(flat[i + 1]) });
+    return due;
   }
 }

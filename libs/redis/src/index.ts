@@ -3,3 +3,4 @@ export * from './ports';
 export * from './exposure-store';
 export * from './lease';
 export * from './connection';
+export * from './company-parameters-store';

@@ -9,6 +9,8 @@ export class RedisKeys {
   readonly review = () => `${this.prefix}review`;
   readonly epoch = () => `${this.prefix}epoch`;
   lease = (name: string) => `${this.prefix}lease:${name}`;
+  companyCustomers = (companyId: string) => `${this.prefix}company-customers:${companyId}`;
+  companyParameters = (companyId: string) => `${this.prefix}company-parameters:${companyId}`;
   readonly pattern = () => `${this.prefix}*`;
 }
 

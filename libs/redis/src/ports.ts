@@ -39,6 +39,12 @@ export interface LoadedCustomers {
   seen: Map<string, Set<string>>;
 }
 
+/** A customer due for review, and the day it is due (0: at once, e.g. after a parameter change). */
+export interface DueReview {
+  key: string;
+  epochDay: number;
+}
+
 export interface QueuedEntry<T> {
   id: string;
   value: T;
@@ -63,5 +69,5 @@ export interface ExposureStore {
   acknowledgeOutbox(ids: string[]): Promise<void>;
   pendingProjections(limit: number): Promise<QueuedEntry<ProjectionEntry>[]>;
   acknowledgeProjections(ids: string[]): Promise<void>;
-  dueForReview(uptoEpochDay: number, limit: number): Promise<string[]>;
+  dueForReview(uptoEpochDay: number, limit: number): Promise<DueReview[]>;
 }

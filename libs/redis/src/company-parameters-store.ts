@@ -1,0 +1,41 @@
+import Redis from 'ioredis';
+import { CompanyParameters } from '@credit/domain';
+import { RedisKeys } from './keys';
+
+const SET_AND_REVIEW = `redis.call('SET', KEYS[1], ARGV[1])
+local members = redis.call('SMEMBERS', KEYS[2])
+for _, member in ipairs(members) do redis.call('ZADD', KEYS[3], 0, member) end
+return #members`;
+
+/**
+ * Company parameters, shared by the API (which changes them) and the engine.
+ * A change puts every customer of the company up for review at once, so their
+ * exposures follow the new parameters without waiting for an event.
+ */
+export class CompanyParametersStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async load(companyIds: string[]): Promise<Map<string, CompanyParameters>> {
+    const found = new Map<string, CompanyParameters>();
+    if (companyIds.length === 0) return found;
+    const values = await this.redis.mget(...companyIds.map((id) => this.keys.companyParameters(id)));
+    values.forEach((value, i) => value !== null && found.set(companyIds[i], JSON.parse(value)));
+    return found;
+  }
+
+  /** Stores the parameters; returns how many customers were put up for review. */
+  async save(companyId: string, parameters: CompanyParameters): Promise<number> {
+    const count = await this.redis.eval(
+      SET_AND_REVIEW,
+      3,
+      this.keys.companyParameters(companyId),
+      this.keys.companyCustomers(companyId),
+      this.keys.review(),
+      JSON.stringify(parameters),
+    );
+    return Number(count);
+  }
+}
