@@ -16,6 +16,7 @@ import { CompanyParametersStore, createRedis, Lease, RedisExposureStore, RedisKe
 import { createDataSource, ExposureProjection } from '@credit/postgres';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { CachedCompanyParameters } from './company-parameters';
+import { BackgroundLoop } from './background-loop';
 import { FoldService } from './fold.service';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
 import { Projector } from './projector';
@@ -37,6 +38,8 @@ const DATA_SOURCE = Symbol('DATA_SOURCE');
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ExposureEngine');
   private consumer?: BatchConsumer;
+  /** Notices a lost state store even when no batch arrives (idle partitions must be replayed too). */
+  private readonly storeWatch = new BackgroundLoop('store watch', () => this.replayIfStoreLost(), 1_000);
 
   constructor(
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
@@ -74,10 +77,20 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (storeIsNew)
       this.logger.log('State store is new or was lost: replaying the input topics from the start');
     await this.consumer.start({ replayFromStart: storeIsNew });
+    this.storeWatch.start();
     this.logger.log(`Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId}`);
   }
 
+  private async replayIfStoreLost(): Promise<boolean> {
+    if (!(await this.fold.storeWasLost())) return false;
+    this.logger.warn('The state store was lost: replaying every assigned partition from the start');
+    await this.fold.adoptStoreEpoch();
+    this.consumer?.seekAssignedToStart();
+    return false;
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.storeWatch.stop();
     await this.consumer?.stop();
     await this.reviews.stop();
     await this.projector.stop();

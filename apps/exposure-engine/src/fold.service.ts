@@ -75,6 +75,12 @@ export class FoldService {
     return created;
   }
 
+  /** True when the store this instance folds into has been lost or replaced since it adopted it. */
+  async storeWasLost(): Promise<boolean> {
+    const { epoch } = await this.store.position('-', -1);
+    return epoch === null || epoch !== this.epoch;
+  }
+
   /**
    * Folds a batch; returns 'replay' instead when the store was lost since this
    * instance adopted it: then every partition must be read again from the start.

@@ -43,7 +43,11 @@ export class ApiModule {
             return dataSource;
           },
         },
-        { provide: EXPOSURE_PROJECTION, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ExposureProjection(db) },
+        {
+          provide: EXPOSURE_PROJECTION,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new ExposureProjection(db),
+        },
         { provide: KAFKA, useFactory: () => createKafka(settings.kafka, 'api') },
         { provide: REDIS, useFactory: () => createRedis(settings.redis, 'risk-api') },
         {

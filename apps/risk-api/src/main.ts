@@ -3,7 +3,12 @@ import { Logger } from '@nestjs/common';
 import { apiSettings, ApiSettings, ConfigError } from '@credit/config';
 import { createApiApp } from './app';
 
-const LOG_LEVELS = { error: ['error'], warn: ['error', 'warn'], log: ['error', 'warn', 'log'], debug: ['error', 'warn', 'log', 'debug'] } as const;
+const LOG_LEVELS = {
+  error: ['error'],
+  warn: ['error', 'warn'],
+  log: ['error', 'warn', 'log'],
+  debug: ['error', 'warn', 'log', 'debug'],
+} as const;
 
 async function bootstrap(): Promise<void> {
   let settings: ApiSettings;

@@ -86,7 +86,7 @@ export class BatchConsumer {
   }
 
   /** Offset 0 below the log start resets to the earliest offset (fromBeginning). */
-  private seekAssignedToStart(): void {
+  seekAssignedToStart(): void {
     for (const [topic, partitions] of Object.entries(this.assignment)) {
       for (const partition of partitions) this.consumer.seek({ topic, partition, offset: '0' });
     }

@@ -15,7 +15,10 @@ export class ExposureController {
   @Get(':customerId/exposure')
   @RequireRole('viewer')
   @ApiOperation({ summary: "A customer's exposure, limit, status and risk class (spec section 9)" })
-  async exposure(@CompanyIdParam() companyId: string, @CustomerIdParam() customerId: string): Promise<ExposureView> {
+  async exposure(
+    @CompanyIdParam() companyId: string,
+    @CustomerIdParam() customerId: string,
+  ): Promise<ExposureView> {
     const row = await this.projection.findOne(companyId, customerId);
     if (row === null) {
       throw new NotFoundException(

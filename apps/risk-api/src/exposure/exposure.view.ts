@@ -4,11 +4,22 @@ import { CustomerExposureRow } from '@credit/postgres';
 export interface ExposureView {
   companyId: string;
   customerId: string;
-  components: { orders: string; deliveries: string; unpostedInvoices: string; receivables: string; bills: string };
+  components: {
+    orders: string;
+    deliveries: string;
+    unpostedInvoices: string;
+    receivables: string;
+    bills: string;
+  };
   total: string;
   overdueAmount: string;
   oldestOverdueDays: number;
-  limit: { amount: string; mode: 'warn' | 'block'; attentionThresholdPct: number; validUntil: string | null } | null;
+  limit: {
+    amount: string;
+    mode: 'warn' | 'block';
+    attentionThresholdPct: number;
+    validUntil: string | null;
+  } | null;
   status: 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
   blocked: boolean;
   blockReasons: string[];
