@@ -1,4 +1,3 @@
-/* eslint-disable */
 // Lua runs inside Redis, so the whole batch is one atomic step.
 export const COMMIT_SCRIPT = `
 -- Applies one batch atomically. KEYS: applied, outbox, projection, review, then
