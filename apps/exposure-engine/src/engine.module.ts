@@ -16,7 +16,7 @@ import { CompanyParametersStore, createRedis, Lease, RedisExposureStore, RedisKe
 import { createDataSource, ExposureProjection } from '@credit/postgres';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { CachedCompanyParameters } from './company-parameters';
-import { BackgroundLoop } from './background-loop';
+import { BackgroundLoop } from '@credit/runtime';
 import { FoldService } from './fold.service';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
 import { Projector } from './projector';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { MessagePublisher } from '@credit/kafka';
 import { ExposureStore, Lease } from '@credit/redis';
-import { BackgroundLoop } from './background-loop';
+import { BackgroundLoop } from '@credit/runtime';
 import { EXPOSURE_STORE, MESSAGE_PUBLISHER } from './tokens';
 
 export const OUTBOX_LEASE = Symbol('OUTBOX_LEASE');

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '@credit/domain';
 import { ExposureProjection } from '@credit/postgres';
 import { ExposureStore } from '@credit/redis';
-import { BackgroundLoop } from './background-loop';
+import { BackgroundLoop } from '@credit/runtime';
 import { CompanyParametersSource } from './company-parameters';
 import { CLOCK, COMPANY_PARAMETERS, EXPOSURE_PROJECTION, EXPOSURE_STORE } from './tokens';
 

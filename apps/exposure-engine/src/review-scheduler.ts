@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { addDays, businessDateAt, Clock, epochDay, reassess } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
 import { ExposureStore } from '@credit/redis';
-import { BackgroundLoop } from './background-loop';
+import { BackgroundLoop } from '@credit/runtime';
 import { CompanyParametersSource } from './company-parameters';
 import { outputMessages } from './output-events';
 import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';

@@ -1,26 +1,54 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { ApiSettings } from '@credit/config';
 import { AuthModule } from '@credit/auth';
-import { createDataSource, ExposureProjection } from '@credit/postgres';
-import { createKafka } from '@credit/kafka';
-import { createRedis } from '@credit/redis';
+import { ApiOutbox, createDataSource, ExposureProjection } from '@credit/postgres';
+import { BackgroundLoop } from '@credit/runtime';
+import { createKafka, KafkaPublisher } from '@credit/kafka';
+import { CompanyParametersStore, createRedis, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { ExposureController } from './exposure/exposure.controller';
-import { API_SETTINGS, DATA_SOURCE, EXPOSURE_PROJECTION } from './tokens';
+import {
+  API_OUTBOX,
+  API_SETTINGS,
+  COMPANY_PARAMETERS_STORE,
+  DATA_SOURCE,
+  EXPOSURE_PROJECTION,
+  EXPOSURE_STORE,
+  MESSAGE_PUBLISHER,
+} from './tokens';
 
 const KAFKA = Symbol('KAFKA');
 const REDIS = Symbol('REDIS');
 
-class ApiLifecycle implements OnApplicationShutdown {
+/** Publishes the API's outbox while the app runs; stops it, then the connections, on shutdown. */
+class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly relay: BackgroundLoop;
+
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+    @Inject(MESSAGE_PUBLISHER) private readonly publisher: KafkaPublisher,
+    @Inject(API_OUTBOX) outbox: ApiOutbox,
+  ) {
+    this.relay = new BackgroundLoop('api outbox relay', async () => (await outbox.relay(publisher)) > 0, 100);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.publisher.connect();
+    this.relay.start();
+  }
+
+  /** Publishes what was just queued without waiting for the next poll. */
+  wake(): void {
+    this.relay.wake();
+  }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+    await this.publisher.disconnect();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.redis.disconnect();
   }
@@ -51,6 +79,24 @@ export class ApiModule {
         { provide: KAFKA, useFactory: () => createKafka(settings.kafka, 'api') },
         { provide: REDIS, useFactory: () => createRedis(settings.redis, 'risk-api') },
         {
+          provide: MESSAGE_PUBLISHER,
+          inject: [KAFKA],
+          useFactory: (kafka: Kafka) => new KafkaPublisher(kafka),
+        },
+        { provide: API_OUTBOX, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ApiOutbox(db) },
+        {
+          provide: EXPOSURE_STORE,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+        },
+        {
+          provide: COMPANY_PARAMETERS_STORE,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+        },
+        {
           provide: HEALTH_CHECKS,
           inject: [KAFKA, REDIS, DATA_SOURCE],
           useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
@@ -69,6 +115,7 @@ export class ApiModule {
         },
         ApiLifecycle,
       ],
+      exports: [ApiLifecycle],
     };
   }
 }

@@ -8,7 +8,10 @@ describe('checkHealth', () => {
   });
 
   it('reports the failing dependency and its error', async () => {
-    const report = await checkHealth({ redis: async () => 1, postgres: () => Promise.reject(new Error('refused')) });
+    const report = await checkHealth({
+      redis: async () => 1,
+      postgres: () => Promise.reject(new Error('refused')),
+    });
     expect(report.status).toBe('unavailable');
     expect(report.checks.postgres).toMatchObject({ status: 'down', error: 'refused' });
     expect(report.checks.redis.status).toBe('up');

@@ -6,7 +6,10 @@ export interface HealthReport {
 }
 
 /** Runs every check in parallel, each bounded by a timeout; ready only when all are up. */
-export async function checkHealth(checks: Record<string, DependencyCheck>, timeoutMs = 2000): Promise<HealthReport> {
+export async function checkHealth(
+  checks: Record<string, DependencyCheck>,
+  timeoutMs = 2000,
+): Promise<HealthReport> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       const started = Date.now();

@@ -1,10 +1,26 @@
 import { DataSource } from 'typeorm';
 import { PostgresSettings } from '@credit/config';
 import { CustomerExposureRow } from './customer-exposure.entity';
+import { ApiOutbox1763800000002 } from './migrations/1763800000002-api-outbox';
 import { CustomerExposure1763800000000 } from './migrations/1763800000000-customer-exposure';
+import { Reporting1763800000001 } from './migrations/1763800000001-reporting';
+import {
+  DishonouredBillRow,
+  ExposureDocumentRow,
+  ExposureEventRow,
+  OpenItemRow,
+  SettlementRow,
+} from './reporting.entities';
 
-export const ENTITIES = [CustomerExposureRow];
-export const MIGRATIONS = [CustomerExposure1763800000000];
+export const ENTITIES = [
+  CustomerExposureRow,
+  ExposureDocumentRow,
+  OpenItemRow,
+  SettlementRow,
+  DishonouredBillRow,
+  ExposureEventRow,
+];
+export const MIGRATIONS = [CustomerExposure1763800000000, Reporting1763800000001, ApiOutbox1763800000002];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */
 export function createDataSource(settings: PostgresSettings, poolSize = 10): DataSource {

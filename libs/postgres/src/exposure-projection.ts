@@ -1,5 +1,15 @@
-import { DataSource } from 'typeorm';
-import { CustomerRecord, formatMoney } from '@credit/domain';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  CompanyParameters,
+  COMPONENTS,
+  CustomerRecord,
+  DEFAULT_PARAMETERS,
+  dishonouredBills,
+  exposureBreakdown,
+  formatMoney,
+  openItems,
+  settlementHistory,
+} from '@credit/domain';
 import { CustomerExposureRow } from './customer-exposure.entity';
 
 const COLUMNS = [
@@ -59,9 +69,242 @@ function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
   ];
 }
 
+/** Postgres refuses a statement with more bind parameters than this. */
+const MAX_PARAMETERS = 65_535;
+
+const DOCUMENT_COLUMNS = [
+  'company_id',
+  'customer_id',
+  'component',
+  'document_id',
+  'amount',
+  'details',
+  'state_version',
+] as const;
+const OPEN_ITEM_COLUMNS = [
+  'company_id',
+  'customer_id',
+  'open_item_id',
+  'amount',
+  'due_date',
+  'settled',
+  'residual',
+  'state_version',
+] as const;
+const SETTLEMENT_COLUMNS = [
+  'company_id',
+  'customer_id',
+  'entry_id',
+  'open_item_id',
+  'amount',
+  'settlement_date',
+  'due_date',
+  'days_late',
+  'state_version',
+] as const;
+const DISHONOURED_COLUMNS = [
+  'company_id',
+  'customer_id',
+  'bill_id',
+  'amount',
+  'dishonoured_on',
+  'due_date',
+  'instrument',
+  'state_version',
+] as const;
+const EVENT_COLUMNS = [
+  'event_id',
+  'company_id',
+  'customer_id',
+  'type',
+  'sequence',
+  'causation_id',
+  'occurred_at',
+  'data',
+] as const;
+
+/** The tables replaced per customer when its customer_exposure row moves forward. */
+const DETAIL_TABLES = ['exposure_document', 'open_item', 'settlement', 'dishonoured_bill'] as const;
+
+/** JSON for the details column: money (bigint cents) as decimal strings with two decimals. */
+const detailsJson = (details: unknown): string =>
+  JSON.stringify(details, (_key, value: unknown) => (typeof value === 'bigint' ? formatMoney(value) : value));
+
+const byKey = (a: CustomerRecord, b: CustomerRecord): number =>
+  a.companyId < b.companyId
+    ? -1
+    : a.companyId > b.companyId
+      ? 1
+      : a.customerId < b.customerId
+        ? -1
+        : a.customerId > b.customerId
+          ? 1
+          : 0;
+
+const keyOf = (companyId: string, customerId: string) => `${companyId}:${customerId}`;
+
+/** The detail rows of one customer, as bind values in the column order of each table. */
+interface DetailRows {
+  documents: unknown[][];
+  openItems: unknown[][];
+  settlements: unknown[][];
+  dishonoured: unknown[][];
+}
+
+function detailRows(record: CustomerRecord, params: CompanyParameters, into: DetailRows): void {
+  const { companyId, customerId, documents: docs, version } = record;
+  // The record's own business date: the rows are a function of the stored state only.
+  const businessDate = record.assessment!.businessDate;
+  const breakdown = exposureBreakdown(docs, businessDate, params);
+  for (const component of COMPONENTS) {
+    for (const row of breakdown[component]) {
+      into.documents.push([
+        companyId,
+        customerId,
+        component,
+        row.documentId,
+        formatMoney(row.amount),
+        detailsJson(row.details),
+        version,
+      ]);
+    }
+  }
+  for (const item of openItems(docs).values()) {
+    into.openItems.push([
+      companyId,
+      customerId,
+      item.openItemId,
+      formatMoney(item.amount),
+      item.dueDate,
+      formatMoney(item.settled),
+      formatMoney(item.residual),
+      version,
+    ]);
+  }
+  for (const s of settlementHistory(docs)) {
+    into.settlements.push([
+      companyId,
+      customerId,
+      s.entryId,
+      s.openItemId,
+      formatMoney(s.amount),
+      s.settlementDate,
+      s.dueDate,
+      s.daysLate,
+      version,
+    ]);
+  }
+  for (const bill of dishonouredBills(docs)) {
+    into.dishonoured.push([
+      companyId,
+      customerId,
+      bill.billId,
+      formatMoney(bill.amount),
+      bill.dishonouredOn,
+      bill.dueDate,
+      bill.instrument,
+      version,
+    ]);
+  }
+}
+
+interface PublishedEvent {
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  companyId: string;
+  customerId: string;
+  causationId: string;
+  sequence: number;
+  data: unknown;
+}
+
+const isPublishedEvent = (value: unknown): value is PublishedEvent => {
+  const e = value as Partial<PublishedEvent> | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.eventId === 'string' &&
+    typeof e.type === 'string' &&
+    typeof e.occurredAt === 'string' &&
+    typeof e.companyId === 'string' &&
+    typeof e.customerId === 'string' &&
+    typeof e.causationId === 'string' &&
+    typeof e.sequence === 'number'
+  );
+};
+
+/** The published events as exposure_event rows, each eventId once, sorted (a stable lock order). */
+function eventRows(events: readonly string[]): unknown[][] {
+  const byId = new Map<string, PublishedEvent>();
+  for (const text of events) {
+    const event: unknown = JSON.parse(text);
+    if (isPublishedEvent(event)) byId.set(event.eventId, event);
+  }
+  return [...byId.values()]
+    .sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
+    .map((e) => [
+      e.eventId,
+      e.companyId,
+      e.customerId,
+      e.type,
+      e.sequence,
+      e.causationId,
+      e.occurredAt,
+      JSON.stringify(e.data ?? {}),
+    ]);
+}
+
 /**
- * Writes customers' exposures in one statement. A row only moves forward: an
- * older version arriving late (replays, two writers) never overwrites a newer one.
+ * Multi-row INSERTs of `rows`, as few statements as the bind-parameter limit
+ * allows. Returns the rows of `tail`'s RETURNING clause, if any.
+ */
+async function insertRows(
+  db: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  tail = '',
+): Promise<Record<string, unknown>[]> {
+  const perStatement = Math.floor(MAX_PARAMETERS / columns.length);
+  const returned: Record<string, unknown>[] = [];
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const params: unknown[] = [];
+    const tuples = chunk.map((values) => {
+      const first = params.length;
+      params.push(...values);
+      return `(${values.map((_, i) => `$${first + i + 1}`).join(', ')})`;
+    });
+    const result: unknown = await db.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ${tail}`,
+      params,
+    );
+    if (Array.isArray(result)) returned.push(...(result as Record<string, unknown>[]));
+  }
+  return returned;
+}
+
+export interface ProjectionOptions {
+  /** The output events (JSON envelopes) published for these customers: appended to the history. */
+  events?: readonly string[];
+  /** The company parameters the records were assessed with (bills at risk depend on billRiskDays). */
+  parameters?: (companyId: string) => CompanyParameters;
+}
+
+export interface ProjectionOutcome {
+  /** `<companyId>:<customerId>` of the customers whose rows moved forward (and were rewritten). */
+  advanced: string[];
+}
+
+/**
+ * Writes customers' exposures and their reporting rows in one transaction. A
+ * row only moves forward: an older version arriving late (replays, two
+ * writers) never overwrites a newer one, and the detail rows (documents behind
+ * each component, open items, settlements, dishonoured bills) are replaced only
+ * for the customers whose customer_exposure row moved forward. Published events
+ * are appended once per eventId. Running it twice on the same input leaves the
+ * same rows.
  */
 export class ExposureProjection {
   constructor(private readonly db: DataSource) {}
@@ -72,26 +315,68 @@ export class ExposureProjection {
     return this.db;
   }
 
-  async upsert(records: CustomerRecord[], asOf: Date): Promise<void> {
-    const assessed = records.filter((r) => r.assessment !== null);
-    if (assessed.length === 0) return;
+  async upsert(
+    records: CustomerRecord[],
+    asOf: Date,
+    options: ProjectionOptions = {},
+  ): Promise<ProjectionOutcome> {
+    // One record per customer (one statement cannot update a row twice), the newest.
+    const latest = new Map<string, CustomerRecord>();
+    for (const record of records) {
+      const key = keyOf(record.companyId, record.customerId);
+      if (record.assessment !== null && (latest.get(key)?.version ?? -1) < record.version) {
+        latest.set(key, record);
+      }
+    }
+    // Sorted, so that two writers lock the same customers in the same order.
+    const assessed = [...latest.values()].sort(byKey);
+    const events = eventRows(options.events ?? []);
+    if (assessed.length === 0 && events.length === 0) return { advanced: [] };
+    const parametersOf = options.parameters ?? (() => DEFAULT_PARAMETERS);
     const db = await this.connected();
-    const params: unknown[] = [];
-    const tuples = assessed.map((record) => {
-      const values = rowValues(record, asOf);
-      const start = params.length;
-      params.push(...values);
-      return `(${values.map((_, i) => `$${start + i + 1}`).join(', ')})`;
+    return db.transaction(async (tx) => {
+      const updates = COLUMNS.slice(2)
+        .map((c) => `${c} = EXCLUDED.${c}`)
+        .join(', ');
+      // ON CONFLICT ... WHERE locks the existing row even when it is not updated,
+      // so the detail rows of one customer have one writer at a time.
+      const moved = await insertRows(
+        tx,
+        'customer_exposure',
+        COLUMNS,
+        assessed.map((record) => rowValues(record, asOf)),
+        `ON CONFLICT (company_id, customer_id) DO UPDATE SET ${updates}
+         WHERE customer_exposure.state_version < EXCLUDED.state_version
+         RETURNING company_id, customer_id`,
+      );
+      const advancedKeys = new Set(moved.map((r) => keyOf(String(r.company_id), String(r.customer_id))));
+      const advanced = assessed.filter((r) => advancedKeys.has(keyOf(r.companyId, r.customerId)));
+
+      if (advanced.length > 0) {
+        const deletes = DETAIL_TABLES.map(
+          (table, i) =>
+            `d${i} AS (DELETE FROM ${table} t USING k
+               WHERE t.company_id = k.company_id AND t.customer_id = k.customer_id)`,
+        );
+        await tx.query(
+          `WITH k AS (SELECT * FROM unnest($1::varchar[], $2::varchar[]) AS k(company_id, customer_id)),
+           ${deletes.join(',\n           ')}
+           SELECT 1`,
+          [advanced.map((r) => r.companyId), advanced.map((r) => r.customerId)],
+        );
+        const rows: DetailRows = { documents: [], openItems: [], settlements: [], dishonoured: [] };
+        for (const record of advanced) detailRows(record, parametersOf(record.companyId), rows);
+        await insertRows(tx, 'exposure_document', DOCUMENT_COLUMNS, rows.documents);
+        await insertRows(tx, 'open_item', OPEN_ITEM_COLUMNS, rows.openItems);
+        await insertRows(tx, 'settlement', SETTLEMENT_COLUMNS, rows.settlements);
+        await insertRows(tx, 'dishonoured_bill', DISHONOURED_COLUMNS, rows.dishonoured);
+      }
+
+      // Always, not only for advanced customers: a row may already be ahead of the
+      // queue entry that carries these events (the projector reads the latest state).
+      await insertRows(tx, 'exposure_event', EVENT_COLUMNS, events, 'ON CONFLICT (event_id) DO NOTHING');
+      return { advanced: advanced.map((r) => keyOf(r.companyId, r.customerId)) };
     });
-    const updates = COLUMNS.slice(2)
-      .map((c) => `${c} = EXCLUDED.${c}`)
-      .join(', ');
-    await db.query(
-      `INSERT INTO customer_exposure (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
-       ON CONFLICT (company_id, customer_id) DO UPDATE SET ${updates}
-       WHERE customer_exposure.state_version < EXCLUDED.state_version`,
-      params,
-    );
   }
 
   async findOne(companyId: string, customerId: string): Promise<CustomerExposureRow | null> {
