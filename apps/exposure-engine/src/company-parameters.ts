@@ -1,4 +1,4 @@
-import { CompanyParameters, DEFAULT_PARAMETERS } from '@credit/domain';
+import { CompanyParameters, DEFAULT_PARAMETERS, withDefaults } from '@credit/domain';
 import { CompanyParametersStore } from '@credit/redis';
 
 /** Where the engine learns a company's parameters: loaded per batch, read synchronously while folding. */

@@ -1,3 +1,5 @@
+import { DocumentType } from './facts';
+
 /** Company parameters of the contract. Every company starts from DEFAULT_PARAMETERS. */
 export const COMPONENTS = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
@@ -15,12 +17,16 @@ export interface RiskClassBound {
   maxDishonouredBills: number;
 }
 
+/** How a document type is checked before it is created (section 6); the milder of this and the customer's mode applies. */
+export type CheckSeverity = 'off' | 'warn' | 'block';
+
 export interface CompanyParameters {
   timeZone: string;
   includedComponents: Readonly<Record<ComponentName, boolean>>;
   billRiskDays: number;
   missingLimit: MissingLimitPolicy;
   riskClasses: Readonly<{ A: RiskClassBound; B: RiskClassBound; C: RiskClassBound }>;
+  documentChecks: Readonly<Record<DocumentType, CheckSeverity>>;
 }
 
 export const DEFAULT_PARAMETERS: CompanyParameters = Object.freeze({
@@ -39,4 +45,19 @@ export const DEFAULT_PARAMETERS: CompanyParameters = Object.freeze({
     B: { maxAvgDaysLate: 20, maxDishonouredBills: 1 },
     C: { maxAvgDaysLate: 45, maxDishonouredBills: 2 },
   }),
+  documentChecks: Object.freeze({ order: 'block', delivery: 'block', invoice: 'block' }),
 });
+
+/** Stored parameters over the defaults, so a record written before a parameter existed stays valid. */
+export function withDefaults(
+  stored: Partial<CompanyParameters>,
+  defaults: CompanyParameters,
+): CompanyParameters {
+  return {
+    ...defaults,
+    ...stored,
+    includedComponents: { ...defaults.includedComponents, ...stored.includedComponents },
+    riskClasses: { ...defaults.riskClasses, ...stored.riskClasses },
+    documentChecks: { ...defaults.documentChecks, ...stored.documentChecks },
+  };
+}
