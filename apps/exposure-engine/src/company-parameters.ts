@@ -33,8 +33,13 @@ export class CachedCompanyParameters implements CompanyParametersSource {
     });
     if (stale.length === 0) return;
     const loaded = await this.store.load(stale);
-    for (const id of stale)
-      this.cache.set(id, { parameters: loaded.get(id) ?? this.defaults, loadedAt: now });
+    for (const id of stale) {
+      const stored = loaded.get(id);
+      this.cache.set(id, {
+        parameters: stored ? withDefaults(stored, this.defaults) : this.defaults,
+        loadedAt: now,
+      });
+    }
   }
 
   get(companyId: string): CompanyParameters {
