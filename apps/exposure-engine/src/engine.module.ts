@@ -64,6 +64,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.settings.groupId,
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
+      partitionsConcurrently: this.settings.partitionsConcurrently,
       topics: this.fold.inputTopics,
       handle: async (batch) => {
         const outcome = await this.fold.foldBatch(batch);

@@ -2,18 +2,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   applyFact,
   businessDateAt,
+  checkDocument,
   Clock,
   CustomerRecord,
   Fact,
   newCustomerRecord,
+  planReview,
   reassess,
 } from '@credit/domain';
 import { EngineSettings, TopicNames } from '@credit/config';
 import { DecodeResult, decodeInputEvent, deadLetterMessage, InputStream } from '@credit/contracts';
 import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
-import { customerKey, CustomerWrite, ExposureStore } from '@credit/redis';
+import { customerKey, CustomerWrite, ExposureStore, FoldPreparation } from '@credit/redis';
+import { RecordCache } from './record-cache';
 import { CompanyParametersSource } from './company-parameters';
-import { outputMessages } from './output-events';
+import { documentOutcomeMessage, outputMessages } from './output-events';
 import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
 
 interface Decoded {
@@ -47,6 +50,7 @@ export class FoldService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
   ) {
+    this.records = new RecordCache(settings.stateCacheSize);
     const t = settings.kafka.topics;
     this.streams = new Map<string, InputStream>([
       [t.documents, 'documents'],
@@ -64,6 +68,9 @@ export class FoldService {
   get topics(): TopicNames {
     return this.settings.kafka.topics;
   }
+
+  /** Records this instance wrote last, so that a batch decodes from Redis only what others changed. */
+  private readonly records: RecordCache;
 
   /** The store epoch this instance folds into; a different one means the state was lost meanwhile. */
   private epoch: number | null = null;
@@ -92,17 +99,30 @@ export class FoldService {
       message,
       result: decodeInputEvent(stream, message.key, message.value, this.settings.maxEventBytes),
     }));
+    const eventIds = new Map<string, string[]>();
+    for (const { result } of decoded) {
+      if (!result.ok) continue;
+      const key = customerKey(result.fact.companyId, result.fact.customerId);
+      const list = eventIds.get(key);
+      if (list) list.push(result.fact.eventId);
+      else eventIds.set(key, [result.fact.eventId]);
+    }
+    await this.parameters.prefetch(
+      decoded.flatMap(({ result }) => (result.ok ? [result.fact.companyId] : [])),
+    );
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const { appliedOffset: applied, epoch } = await this.store.position(batch.topic, batch.partition);
+      const prepared = await this.store.prepare(batch.topic, batch.partition, eventIds);
+      const { appliedOffset: applied, epoch } = prepared.position;
       if (epoch === null || epoch !== this.epoch) {
         this.logger.warn('The state store was lost or replaced: replaying every partition from the start');
+        this.records.clear();
         await this.adoptStoreEpoch();
         return 'replay';
       }
       const pending =
         applied === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) > BigInt(applied));
       if (pending.length === 0) return 'folded';
-      const { writes, outbox } = await this.fold(pending);
+      const { writes, outbox } = await this.fold(pending, prepared);
       const result = await this.store.commit({
         source: {
           topic: batch.topic,
@@ -113,7 +133,10 @@ export class FoldService {
         customers: writes,
         outbox,
       });
-      if (result.ok) return 'folded';
+      if (result.ok) {
+        for (const write of writes) this.records.remember(write.key, write.record);
+        return 'folded';
+      }
       this.logger.warn(
         `${batch.topic}[${batch.partition}] moved under us (${result.conflict} ${result.detail}); folding again`,
       );
@@ -121,19 +144,25 @@ export class FoldService {
     throw new Error(`${batch.topic}[${batch.partition}]: gave up after ${MAX_ATTEMPTS} concurrent updates`);
   }
 
-  private async fold(pending: Decoded[]): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[] }> {
-    const eventIds = new Map<string, string[]>();
-    for (const { result } of pending) {
-      if (!result.ok) continue;
-      const key = customerKey(result.fact.companyId, result.fact.customerId);
-      const list = eventIds.get(key) ?? [];
-      list.push(result.fact.eventId);
-      eventIds.set(key, list);
+  /** The customers' records as stored: from memory when the stored version is the one remembered. */
+  private async currentRecords(versions: Map<string, number>): Promise<Map<string, CustomerRecord>> {
+    const current = new Map<string, CustomerRecord>();
+    const missing: string[] = [];
+    for (const [key, version] of versions) {
+      if (version === 0) continue;
+      const remembered = this.records.get(key);
+      if (remembered?.version === version) current.set(key, remembered);
+      else missing.push(key);
     }
-    await this.parameters.prefetch(
-      pending.flatMap(({ result }) => (result.ok ? [result.fact.companyId] : [])),
-    );
-    const loaded = await this.store.load(eventIds);
+    for (const [key, record] of await this.store.records(missing)) current.set(key, record);
+    return current;
+  }
+
+  private async fold(
+    pending: Decoded[],
+    prepared: FoldPreparation,
+  ): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[] }> {
+    const stored = await this.currentRecords(prepared.versions);
     const writes = new Map<string, PendingWrite>();
     const outbox: OutboundMessage[] = [];
     const now = this.clock.now();
@@ -146,15 +175,15 @@ export class FoldService {
       const key = customerKey(fact.companyId, fact.customerId);
       let write = writes.get(key);
       if (write === undefined) {
-        const stored = loaded.records.get(key);
-        const record = stored ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
+        const record =
+          stored.get(key) ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
         write = {
           key,
-          expectedVersion: stored?.version ?? 0,
+          expectedVersion: prepared.versions.get(key) ?? 0,
           record,
           appliedEventIds: [],
           events: [],
-          seen: loaded.seen.get(key)!,
+          seen: new Set(prepared.seen.get(key)),
         };
         writes.set(key, write);
       }
@@ -163,28 +192,37 @@ export class FoldService {
       write.appliedEventIds.push(fact.eventId);
       outbox.push(...this.apply(write, fact, now));
     }
-    return { writes: [...writes.values()], outbox };
+    // The next review date depends only on the final documents: plan it once per customer.
+    for (const write of writes.values()) {
+      if (write.appliedEventIds.length > 0) {
+        write.record = planReview(write.record, this.parameters.get(write.record.companyId));
+      }
+    }
+    return { writes: [...writes.values()].filter((w) => w.appliedEventIds.length > 0), outbox };
   }
 
   /** Folds one fact and reassesses, so every status transition is seen and published. */
   private apply(write: PendingWrite, fact: Fact, now: Date): OutboundMessage[] {
     const params = this.parameters.get(fact.companyId);
     const before: CustomerRecord = write.record;
-    const { record, notifications } = reassess(
-      before,
-      applyFact(before.documents, fact),
-      businessDateAt(now, params.timeZone),
-      params,
-    );
-    write.record = record;
+    const businessDate = businessDateAt(now, params.timeZone);
+    const reassessed = reassess(before, applyFact(before.documents, fact), businessDate, params, false);
+    let record = reassessed.record;
     const messages = outputMessages(
-      notifications,
+      reassessed.notifications,
       record,
       before.sequence + 1,
       fact.eventId,
       now,
       this.topics,
     );
+    if (fact.type === 'document.checkRequested') {
+      // The same decision as the API's credit check, on the documents as they stand before any later fact.
+      const result = checkDocument(before.documents, fact, businessDate, params);
+      record = { ...record, sequence: record.sequence + 1 };
+      messages.push(documentOutcomeMessage(fact, result, record, record.sequence, now, this.topics));
+    }
+    write.record = record;
     for (const message of messages) write.events.push(message.value as string);
     return messages;
   }

@@ -1,6 +1,6 @@
-import { CustomerRecord, formatMoney, Notification } from '@credit/domain';
+import { CreditCheckResult, CustomerRecord, FactOf, formatMoney, Notification } from '@credit/domain';
 import { TopicNames } from '@credit/config';
-import { deterministicEventId } from '@credit/contracts';
+import { deterministicEventId, DOCUMENT_OUTCOME_TYPES, documentOutcomeData } from '@credit/contracts';
 import { OutboundMessage } from '@credit/kafka';
 
 function dataOf(n: Notification): Record<string, unknown> {
@@ -64,4 +64,40 @@ export function outputMessages(
       data: dataOf(n),
     }),
   }));
+}
+
+/**
+ * The outcome of an asynchronous credit check (document.allowed / warned /
+ * held) on risk.blocks. Its eventId and, for a HOLD, its holdId derive from the
+ * customer and the check's eventId, so a replay republishes the same ids and
+ * the projector stores the hold once.
+ */
+export function documentOutcomeMessage(
+  check: FactOf<'document.checkRequested'>,
+  result: CreditCheckResult,
+  record: CustomerRecord,
+  sequence: number,
+  occurredAt: Date,
+  topics: TopicNames,
+): OutboundMessage {
+  const key = `${record.companyId}:${record.customerId}`;
+  const type = DOCUMENT_OUTCOME_TYPES[result.decision];
+  return {
+    topic: topics.blocks,
+    key,
+    value: JSON.stringify({
+      eventId: deterministicEventId(key, check.eventId, type),
+      type,
+      schemaVersion: 1,
+      occurredAt: occurredAt.toISOString(),
+      companyId: record.companyId,
+      customerId: record.customerId,
+      causationId: check.eventId,
+      sequence,
+      data: documentOutcomeData(check, result, {
+        requestedBy: check.requestedBy,
+        holdId: deterministicEventId(key, check.eventId, 'hold'),
+      }),
+    }),
+  };
 }

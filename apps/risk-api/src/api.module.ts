@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { ApiSettings } from '@credit/config';
+import { systemClock } from '@credit/domain';
 import { AuthModule } from '@credit/auth';
 import { ApiOutbox, createDataSource, ExposureProjection } from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
@@ -10,7 +11,19 @@ import { createKafka, KafkaPublisher } from '@credit/kafka';
 import { CompanyParametersStore, createRedis, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { ExposureController } from './exposure/exposure.controller';
+import { CreditChecksController } from './credit-checks/credit-checks.controller';
+import { CreditChecksService } from './credit-checks/credit-checks.service';
+import { REPORT_CONTROLLERS, ReportsRepository } from './reports';
+import { ApprovalRolesController } from './approval-roles/approval-roles.controller';
+import { ApprovalRolesService } from './approval-roles/approval-roles.service';
+import { HoldsController } from './holds/holds.controller';
+import { HoldsService } from './holds/holds.service';
+import { CreditLimitsController } from './limits/credit-limits.controller';
+import { CreditLimitsService } from './limits/credit-limits.service';
+import { CompanyParametersController } from './parameters/company-parameters.controller';
+import { CompanyParametersService } from './parameters/company-parameters.service';
 import {
+  API_CLOCK,
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
@@ -18,6 +31,7 @@ import {
   EXPOSURE_PROJECTION,
   EXPOSURE_STORE,
   MESSAGE_PUBLISHER,
+  OUTBOX_WAKER,
 } from './tokens';
 
 const KAFKA = Symbol('KAFKA');
@@ -60,7 +74,16 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [AuthModule.forRoot({ jwtSecret: settings.jwtSecret })],
-      controllers: [HealthController, ExposureController],
+      controllers: [
+        HealthController,
+        ExposureController,
+        CreditChecksController,
+        ...REPORT_CONTROLLERS,
+        ApprovalRolesController,
+        HoldsController,
+        CreditLimitsController,
+        CompanyParametersController,
+      ],
       providers: [
         { provide: API_SETTINGS, useValue: settings },
         {
@@ -114,6 +137,14 @@ export class ApiModule {
           }),
         },
         ApiLifecycle,
+        CreditChecksService,
+        { provide: API_CLOCK, useValue: systemClock() },
+        ReportsRepository,
+        { provide: OUTBOX_WAKER, useExisting: ApiLifecycle },
+        ApprovalRolesService,
+        HoldsService,
+        CreditLimitsService,
+        CompanyParametersService,
       ],
       exports: [ApiLifecycle],
     };

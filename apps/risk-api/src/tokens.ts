@@ -6,3 +6,14 @@ export const API_OUTBOX = Symbol('API_OUTBOX');
 /** The engine's live state in Redis: credit checks read it, not the projection. */
 export const EXPOSURE_STORE = Symbol('EXPOSURE_STORE');
 export const COMPANY_PARAMETERS_STORE = Symbol('COMPANY_PARAMETERS_STORE');
+/**
+ * The outbox relay (ApiLifecycle) as `{ wake() }`: call `wake()` after committing a
+ * transaction that enqueued messages. A token, so that services need not import
+ * api.module.ts (which imports them: a circular import).
+ */
+export const OUTBOX_WAKER = Symbol('OUTBOX_WAKER');
+export interface OutboxWaker {
+  wake(): void;
+}
+/** The API's `Clock` (business dates: "today" in a company's time zone); the system clock unless provided. */
+export const API_CLOCK = Symbol('API_CLOCK');

@@ -43,6 +43,10 @@ export interface EngineSettings extends CommonSettings {
   sessionTimeoutMs: number;
   healthPort: number;
   maxEventBytes: number;
+  /** Customer records kept in memory between batches (0 turns the cache off). */
+  stateCacheSize: number;
+  /** Partitions folded at once; more overlaps Redis round trips, at the cost of more retries on shared customers. */
+  partitionsConcurrently: number;
   reviewIntervalMs: number;
   /** Business dates are computed from now + this many days: lets a demo or a test move time. */
   clockOffsetDays: number;
@@ -117,6 +121,8 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
     sessionTimeoutMs: env.int('ENGINE_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     healthPort: env.int('ENGINE_HEALTH_PORT', 3001, 0, 65535),
     maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
+    stateCacheSize: env.int('ENGINE_STATE_CACHE_SIZE', 100_000, 0, 10_000_000),
+    partitionsConcurrently: env.int('ENGINE_PARTITIONS_CONCURRENTLY', 1, 1, 64),
     reviewIntervalMs: env.int('ENGINE_REVIEW_INTERVAL_MS', 60_000, 100, 86_400_000),
     clockOffsetDays: env.int('CLOCK_OFFSET_DAYS', 0, -36500, 36500),
   };

@@ -4,3 +4,4 @@ export * from './encode';
 export * from './outputs';
 export { buildAsyncApiDocument, renderAsyncApiDocument, ASYNCAPI_PATH } from './asyncapi';
 export { INPUT_EXAMPLES, OUTPUT_EXAMPLES, DEAD_LETTER_EXAMPLES } from './examples';
+export * from './document-outcomes';

@@ -54,6 +54,8 @@ export function reassess(
   documents: CustomerDocuments,
   businessDate: BusinessDate,
   params: CompanyParameters,
+  /** False when more facts follow at once: the caller plans the review after the last (see planReview). */
+  withReview = true,
 ): Reassessment {
   const assessment = assess(documents, businessDate, params);
   const changes = notifications(record.published, assessment);
@@ -66,7 +68,15 @@ export function reassess(
       documents,
       published: viewOf(assessment),
       assessment,
-      reviewOn: nextReviewDate(documents, businessDate, params),
+      reviewOn: withReview ? nextReviewDate(documents, businessDate, params) : record.reviewOn,
     },
   };
 }
+
+/** Sets when the record must next be reviewed, after a run of reassessments without it. */
+export const planReview = (record: CustomerRecord, params: CompanyParameters): CustomerRecord => ({
+  ...record,
+  reviewOn: record.assessment
+    ? nextReviewDate(record.documents, record.assessment.businessDate, params)
+    : null,
+});

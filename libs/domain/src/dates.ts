@@ -14,14 +14,33 @@ export function isBusinessDate(text: unknown): text is BusinessDate {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+// Few distinct dates occur, and the fold converts them for every event: remember them.
+const dayOfDate = new Map<string, number>();
+const dateOfDay = new Map<number, BusinessDate>();
+const MEMO_LIMIT = 100_000;
+
 /** Days since 1970-01-01: date arithmetic on integers, free of time zones. */
 export function epochDay(date: BusinessDate): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Math.floor(Date.UTC(y, m - 1, d) / DAY_MS);
+  let day = dayOfDate.get(date);
+  if (day === undefined) {
+    const y = Number(date.slice(0, 4));
+    const m = Number(date.slice(5, 7));
+    const d = Number(date.slice(8, 10));
+    day = Math.floor(Date.UTC(y, m - 1, d) / DAY_MS);
+    if (dayOfDate.size >= MEMO_LIMIT) dayOfDate.clear();
+    dayOfDate.set(date, day);
+  }
+  return day;
 }
 
 export function fromEpochDay(day: number): BusinessDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let date = dateOfDay.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dateOfDay.size >= MEMO_LIMIT) dateOfDay.clear();
+    dateOfDay.set(day, date);
+  }
+  return date;
 }
 
 export function addDays(date: BusinessDate, days: number): BusinessDate {

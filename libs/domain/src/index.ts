@@ -13,3 +13,4 @@ export * from './review';
 export * from './customer';
 export * from './codec';
 export * from './breakdown';
+export * from './credit-check';

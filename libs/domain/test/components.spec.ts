@@ -450,6 +450,8 @@ describe('company parameters', () => {
         B: { maxAvgDaysLate: 20, maxDishonouredBills: 1 },
         C: { maxAvgDaysLate: 45, maxDishonouredBills: 2 },
       },
+      // Checked by default: the customer's mode (warn or block) then decides, as section 6 says.
+      documentChecks: { order: 'block', delivery: 'block', invoice: 'block' },
     });
     expect(Object.isFrozen(DEFAULT_PARAMETERS)).toBe(true);
     expect(Object.isFrozen(DEFAULT_PARAMETERS.includedComponents)).toBe(true);

@@ -11,6 +11,7 @@ export interface BatchConsumerOptions {
   handle: (batch: InboundBatch) => Promise<'folded' | 'replay'>;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  partitionsConcurrently?: number;
 }
 
 /**
@@ -52,7 +53,7 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       eachBatch: async ({
         batch,
         resolveOffset,

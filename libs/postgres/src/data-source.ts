@@ -4,6 +4,17 @@ import { CustomerExposureRow } from './customer-exposure.entity';
 import { ApiOutbox1763800000002 } from './migrations/1763800000002-api-outbox';
 import { CustomerExposure1763800000000 } from './migrations/1763800000000-customer-exposure';
 import { Reporting1763800000001 } from './migrations/1763800000001-reporting';
+import { Holds1763800000020 } from './migrations/1763800000020-holds';
+import { HoldRow } from './hold.entity';
+import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
+import {
+  ApprovalRoleMemberRow,
+  ApprovalRoleRow,
+  AuthorityChangeRow,
+  HoldDecisionRow,
+} from './approvals.entities';
+import { LimitsParameters1763800000010 } from './migrations/1763800000010-limits-parameters';
+import { CompanyParametersChangeRow, CreditLimitChangeRow } from './limits-parameters.entities';
 import {
   DishonouredBillRow,
   ExposureDocumentRow,
@@ -19,8 +30,22 @@ export const ENTITIES = [
   SettlementRow,
   DishonouredBillRow,
   ExposureEventRow,
+  HoldRow,
+  ApprovalRoleRow,
+  ApprovalRoleMemberRow,
+  AuthorityChangeRow,
+  HoldDecisionRow,
+  CreditLimitChangeRow,
+  CompanyParametersChangeRow,
 ];
-export const MIGRATIONS = [CustomerExposure1763800000000, Reporting1763800000001, ApiOutbox1763800000002];
+export const MIGRATIONS = [
+  CustomerExposure1763800000000,
+  Reporting1763800000001,
+  ApiOutbox1763800000002,
+  LimitsParameters1763800000010,
+  Holds1763800000020,
+  Approvals1763800000030,
+];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */
 export function createDataSource(settings: PostgresSettings, poolSize = 10): DataSource {

@@ -8,6 +8,7 @@ import {
   exposureBreakdown,
   formatMoney,
   openItems,
+  parseMoney,
   settlementHistory,
 } from '@credit/domain';
 import { CustomerExposureRow } from './customer-exposure.entity';
@@ -255,6 +256,85 @@ function eventRows(events: readonly string[]): unknown[][] {
     ]);
 }
 
+const HOLD_COLUMNS = [
+  'hold_id',
+  'company_id',
+  'customer_id',
+  'document_type',
+  'document_id',
+  'amount',
+  'exposure_before',
+  'exposure_after',
+  'limit_amount',
+  'excess',
+  'reasons',
+  'requested_by',
+  'source',
+  'causation_id',
+  'created_at',
+] as const;
+
+const HOLD_REASONS: ReadonlySet<string> = new Set(['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE']);
+
+interface HeldData {
+  holdId: string;
+  documentType: string;
+  documentId: string;
+  amount: string;
+  exposureBefore: string;
+  exposureAfter: string;
+  limit: string | null;
+  reasons?: string[];
+  requestedBy?: string;
+}
+
+const isHeldData = (value: unknown): value is HeldData => {
+  const d = value as Partial<HeldData> | null;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    typeof d.holdId === 'string' &&
+    typeof d.documentType === 'string' &&
+    typeof d.documentId === 'string' &&
+    typeof d.amount === 'string' &&
+    typeof d.exposureBefore === 'string' &&
+    typeof d.exposureAfter === 'string' &&
+    (typeof d.limit === 'string' || d.limit === null)
+  );
+};
+
+/**
+ * A hold row (source 'event') for each document.held the engine published for
+ * an asynchronous credit check, each holdId once, sorted (a stable lock order).
+ */
+function holdRows(events: readonly string[]): unknown[][] {
+  const byId = new Map<string, unknown[]>();
+  for (const text of events) {
+    const event: unknown = JSON.parse(text);
+    if (!isPublishedEvent(event) || event.type !== 'document.held' || !isHeldData(event.data)) continue;
+    const d = event.data;
+    const excess = d.limit === null ? 0n : parseMoney(d.exposureAfter) - parseMoney(d.limit);
+    byId.set(d.holdId, [
+      d.holdId,
+      event.companyId,
+      event.customerId,
+      d.documentType,
+      d.documentId,
+      d.amount,
+      d.exposureBefore,
+      d.exposureAfter,
+      d.limit,
+      formatMoney(excess > 0n ? excess : 0n),
+      (d.reasons ?? []).filter((r) => HOLD_REASONS.has(r)),
+      d.requestedBy ?? null,
+      'event',
+      event.causationId,
+      event.occurredAt,
+    ]);
+  }
+  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
 /**
  * Multi-row INSERTs of `rows`, as few statements as the bind-parameter limit
  * allows. Returns the rows of `tail`'s RETURNING clause, if any.
@@ -303,8 +383,9 @@ export interface ProjectionOutcome {
  * writers) never overwrites a newer one, and the detail rows (documents behind
  * each component, open items, settlements, dishonoured bills) are replaced only
  * for the customers whose customer_exposure row moved forward. Published events
- * are appended once per eventId. Running it twice on the same input leaves the
- * same rows.
+ * are appended once per eventId, and each document.held of an asynchronous
+ * credit check adds its hold (source 'event') once. Running it twice on the
+ * same input leaves the same rows.
  */
 export class ExposureProjection {
   constructor(private readonly db: DataSource) {}
@@ -331,6 +412,7 @@ export class ExposureProjection {
     // Sorted, so that two writers lock the same customers in the same order.
     const assessed = [...latest.values()].sort(byKey);
     const events = eventRows(options.events ?? []);
+    const holds = holdRows(options.events ?? []);
     if (assessed.length === 0 && events.length === 0) return { advanced: [] };
     const parametersOf = options.parameters ?? (() => DEFAULT_PARAMETERS);
     const db = await this.connected();
@@ -375,6 +457,8 @@ export class ExposureProjection {
       // Always, not only for advanced customers: a row may already be ahead of the
       // queue entry that carries these events (the projector reads the latest state).
       await insertRows(tx, 'exposure_event', EVENT_COLUMNS, events, 'ON CONFLICT (event_id) DO NOTHING');
+      // Holds of asynchronous checks: once per holdId, and never a second pending hold of one document.
+      await insertRows(tx, 'hold', HOLD_COLUMNS, holds, 'ON CONFLICT DO NOTHING');
       return { advanced: advanced.map((r) => keyOf(r.companyId, r.customerId)) };
     });
   }

@@ -3,3 +3,6 @@ export * from './reporting.entities';
 export * from './data-source';
 export * from './exposure-projection';
 export * from './api-outbox';
+export * from './limits-parameters.entities';
+export * from './hold.entity';
+export * from './approvals.entities';

@@ -7,6 +7,7 @@ import {
   Commit,
   CommitResult,
   DueReview,
+  FoldPreparation,
   ExposureStore,
   LoadedCustomers,
   PartitionPosition,
@@ -36,6 +37,52 @@ export class RedisExposureStore implements ExposureStore {
       this.keys.epoch(),
     );
     return { appliedOffset, epoch: epoch === null ? null : Number(epoch) };
+  }
+
+  async prepare(
+    topic: string,
+    partition: number,
+    eventIdsByCustomer: Map<string, string[]>,
+  ): Promise<FoldPreparation> {
+    const pipeline = this.redis.pipeline();
+    pipeline.mget(this.keys.applied(topic, partition), this.keys.epoch());
+    for (const [key, eventIds] of eventIdsByCustomer) {
+      pipeline.hget(this.keys.customer(key), 'v');
+      if (eventIds.length > 0) pipeline.hmget(this.keys.seen(key), ...eventIds);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const reply = (i: number) => {
+      const [error, value] = replies[i];
+      if (error) throw error;
+      return value;
+    };
+    const [appliedOffset, epoch] = reply(0) as (string | null)[];
+    const versions = new Map<string, number>();
+    const seen = new Map<string, Set<string>>();
+    let r = 1;
+    for (const [key, eventIds] of eventIdsByCustomer) {
+      const version = reply(r++) as string | null;
+      versions.set(key, version === null ? 0 : Number(version));
+      const applied = new Set<string>();
+      if (eventIds.length > 0) {
+        (reply(r++) as (string | null)[]).forEach((flag, i) => flag !== null && applied.add(eventIds[i]));
+      }
+      seen.set(key, applied);
+    }
+    return { position: { appliedOffset, epoch: epoch === null ? null : Number(epoch) }, versions, seen };
+  }
+
+  async records(keys: string[]): Promise<Map<string, CustomerRecord>> {
+    const found = new Map<string, CustomerRecord>();
+    if (keys.length === 0) return found;
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.hget(this.keys.customer(key), 's');
+    const replies = (await pipeline.exec()) ?? [];
+    replies.forEach(([error, state], i) => {
+      if (error) throw error;
+      if (typeof state === 'string') found.set(keys[i], decodeState<CustomerRecord>(state));
+    });
+    return found;
   }
 
   async ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }> {

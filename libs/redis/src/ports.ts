@@ -58,8 +58,24 @@ export interface PartitionPosition {
   epoch: number | null;
 }
 
+/** What a fold needs to know before it starts, read in one round trip. */
+export interface FoldPreparation {
+  position: PartitionPosition;
+  /** Each customer's stored version (0: not stored yet). */
+  versions: Map<string, number>;
+  /** Per customer, the eventIds asked about that were applied before. */
+  seen: Map<string, Set<string>>;
+}
+
 export interface ExposureStore {
   position(topic: string, partition: number): Promise<PartitionPosition>;
+  prepare(
+    topic: string,
+    partition: number,
+    eventIdsByCustomer: Map<string, string[]>,
+  ): Promise<FoldPreparation>;
+  /** The stored records of these customers (those stored). */
+  records(keys: string[]): Promise<Map<string, CustomerRecord>>;
   /** The store's epoch, created now if missing (then `created` is true: the state was empty or lost). */
   ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }>;
   load(eventIdsByCustomer: Map<string, string[]>): Promise<LoadedCustomers>;

@@ -1,0 +1,32 @@
+import { CustomerRecord } from '@credit/domain';
+
+/**
+ * The customer records this instance wrote last, least recently used evicted
+ * first. A record is only used when its version is the stored one, so a stale
+ * entry (another instance wrote since) costs a read, never a wrong result.
+ */
+export class RecordCache {
+  private readonly entries = new Map<string, CustomerRecord>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): CustomerRecord | undefined {
+    const record = this.entries.get(key);
+    if (record !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, record);
+    }
+    return record;
+  }
+
+  remember(key: string, record: CustomerRecord): void {
+    if (this.capacity <= 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, record);
+    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

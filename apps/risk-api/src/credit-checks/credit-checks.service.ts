@@ -1,0 +1,273 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { Principal } from '@credit/auth';
+import { ApiSettings } from '@credit/config';
+import {
+  deterministicEventId,
+  DOCUMENT_OUTCOME_TYPES,
+  documentOutcomeData,
+  LIMITS,
+  OutputEvent,
+} from '@credit/contracts';
+import {
+  businessDateAt,
+  CheckRequest,
+  checkDocument,
+  Clock,
+  CompanyParameters,
+  CreditCheckResult,
+  DEFAULT_PARAMETERS,
+  effectiveLimit,
+  EffectiveLimit,
+  emptyDocuments,
+  ExposureStatus,
+  formatMoney,
+  limitStatus,
+  parseMoney,
+  systemClock,
+  withDefaults,
+} from '@credit/domain';
+import { ApiOutbox, HoldReason } from '@credit/postgres';
+import { CompanyParametersStore, customerKey, RedisExposureStore } from '@credit/redis';
+import {
+  API_CLOCK,
+  API_OUTBOX,
+  API_SETTINGS,
+  COMPANY_PARAMETERS_STORE,
+  DATA_SOURCE,
+  EXPOSURE_STORE,
+  OUTBOX_WAKER,
+  OutboxWaker,
+} from '../tokens';
+import { CreditCheckBody, CreditCheckResponse } from './credit-check.dto';
+
+/** One credit check request, decided. */
+interface Check {
+  companyId: string;
+  customerId: string;
+  request: CheckRequest;
+  result: CreditCheckResult;
+  requestedBy: string;
+  /** Id of the API request: causationId of the outcome event and of the hold. */
+  requestId: string;
+  now: Date;
+}
+
+/** The columns of a pending hold that a repeated check answers with. */
+interface PendingHold {
+  hold_id: string;
+  exposure_before: string;
+  exposure_after: string;
+  limit_amount: string | null;
+  excess: string;
+  reasons: HoldReason[];
+}
+
+const HOLD_REASONS: ReadonlySet<string> = new Set<HoldReason>(['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE']);
+
+/** Postgres unique_violation: another request held the same document at the same moment. */
+const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
+
+/** The response without the fields common to every answer. */
+type Answer = Omit<CreditCheckResponse, 'businessDate' | 'requestId'>;
+
+/** One retry is enough: the second attempt finds the hold the concurrent request created. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The synchronous credit check of spec section 6. It reads the engine's live
+ * state in Redis (not the projection), decides with the same pure function as
+ * the engine (checkDocument), and in one Postgres transaction writes the hold
+ * (for a HOLD) and queues the outcome event for risk.blocks through the API
+ * outbox, so neither exists without the other.
+ */
+@Injectable()
+export class CreditChecksService {
+  private readonly clock: Clock;
+
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
+    @Inject(API_SETTINGS) private readonly settings: ApiSettings,
+    @Inject(EXPOSURE_STORE) private readonly store: RedisExposureStore,
+    @Inject(COMPANY_PARAMETERS_STORE) private readonly parameters: CompanyParametersStore,
+    @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
+    @Optional() @Inject(API_CLOCK) clock?: Clock,
+  ) {
+    this.clock = clock ?? systemClock();
+  }
+
+  /** The company's parameters as the engine folds with them: stored ones over the defaults. */
+  private async parametersOf(companyId: string): Promise<CompanyParameters> {
+    const defaults = { ...DEFAULT_PARAMETERS, timeZone: this.settings.defaultTimeZone };
+    const stored = (await this.parameters.load([companyId])).get(companyId);
+    return stored ? withDefaults(stored, defaults) : defaults;
+  }
+
+  async check(
+    companyId: string,
+    customerId: string,
+    body: CreditCheckBody,
+    principal: Principal,
+  ): Promise<CreditCheckResponse> {
+    const key = customerKey(companyId, customerId);
+    const [loaded, params] = await Promise.all([
+      this.store.load(new Map([[key, []]])),
+      this.parametersOf(companyId),
+    ]);
+    // A customer the engine has never seen has no documents: it is checked as such.
+    const documents = loaded.records.get(key)?.documents ?? emptyDocuments();
+    const now = this.clock.now();
+    const businessDate = businessDateAt(now, params.timeZone);
+    const request: CheckRequest = {
+      documentType: body.documentType,
+      documentId: body.documentId,
+      amount: parseMoney(body.amount),
+      orderRefs: (body.orderRefs ?? []).map((r) => ({ orderId: r.orderId, amount: parseMoney(r.amount) })),
+      deliveryRefs: (body.deliveryRefs ?? []).map((r) => ({
+        deliveryId: r.deliveryId,
+        amount: parseMoney(r.amount),
+      })),
+    };
+    const check: Check = {
+      companyId,
+      customerId,
+      request,
+      result: checkDocument(documents, request, businessDate, params),
+      requestedBy: (body.requestedBy ?? principal.subject).slice(0, LIMITS.idMaxLength),
+      requestId: randomUUID(),
+      now,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const answer = await this.db.transaction(async (tx) => {
+          const pending = await this.pendingHold(tx, check);
+          if (pending !== null) {
+            const limit = effectiveLimit(documents.limit, businessDate, params);
+            return repeatedHold(pending, check.result, limit);
+          }
+          return this.decide(tx, check);
+        });
+        if (!answer.repeated) this.relay.wake();
+        return { ...answer, businessDate, requestId: check.requestId };
+      } catch (error) {
+        if (!isUniqueViolation(error) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** A new decision: the hold (for HOLD) and the outcome event, in the caller's transaction. */
+  private async decide(tx: EntityManager, check: Check): Promise<Answer> {
+    const { result } = check;
+    const key = customerKey(check.companyId, check.customerId);
+    const holdId =
+      result.decision === 'HOLD' ? deterministicEventId(key, check.requestId, 'hold') : undefined;
+    if (holdId !== undefined) await this.insertHold(tx, holdId, check);
+    await this.outbox.enqueue(tx, [
+      {
+        topic: this.settings.kafka.topics.blocks,
+        key,
+        value: JSON.stringify(outcomeEvent(check, holdId)),
+      },
+    ]);
+    return {
+      decision: result.decision,
+      ...(holdId === undefined ? {} : { holdId }),
+      repeated: false,
+      severity: result.severity,
+      exposureBefore: formatMoney(result.exposureBefore),
+      exposureAfter: formatMoney(result.exposureAfter),
+      incremental: formatMoney(result.incremental),
+      limit: result.limit === null ? null : formatMoney(result.limit),
+      excess: formatMoney(result.excess),
+      reasons: [...result.reasons],
+      status: { before: result.statusBefore, after: result.statusAfter },
+    };
+  }
+
+  private async pendingHold(tx: EntityManager, check: Check): Promise<PendingHold | null> {
+    const [row]: PendingHold[] = await tx.query(
+      `SELECT hold_id, exposure_before, exposure_after, limit_amount, excess, reasons FROM hold
+        WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
+          AND status = 'pending'`,
+      [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
+    );
+    return row ?? null;
+  }
+
+  private async insertHold(tx: EntityManager, holdId: string, check: Check): Promise<void> {
+    const { request, result } = check;
+    await tx.query(
+      `INSERT INTO hold (hold_id, company_id, customer_id, document_type, document_id, amount,
+         exposure_before, exposure_after, limit_amount, excess, reasons, requested_by, source,
+         causation_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'api', $13, $14)`,
+      [
+        holdId,
+        check.companyId,
+        check.customerId,
+        request.documentType,
+        request.documentId,
+        formatMoney(request.amount),
+        formatMoney(result.exposureBefore),
+        formatMoney(result.exposureAfter),
+        result.limit === null ? null : formatMoney(result.limit),
+        formatMoney(result.excess),
+        result.reasons.filter((r) => HOLD_REASONS.has(r)),
+        check.requestedBy,
+        check.requestId,
+        check.now,
+      ],
+    );
+  }
+}
+
+/**
+ * document.allowed / warned / held in the contract's envelope. Outcomes of API
+ * requests carry sequence 0: the per-customer sequence belongs to the engine's
+ * state, which the API does not write (docs/api.md).
+ */
+function outcomeEvent(check: Check, holdId: string | undefined): OutputEvent {
+  const type = DOCUMENT_OUTCOME_TYPES[check.result.decision];
+  const key = customerKey(check.companyId, check.customerId);
+  return {
+    eventId: deterministicEventId(key, check.requestId, type),
+    type,
+    schemaVersion: 1,
+    occurredAt: check.now.toISOString(),
+    companyId: check.companyId,
+    customerId: check.customerId,
+    causationId: check.requestId,
+    sequence: 0,
+    data: documentOutcomeData(check.request, check.result, { requestedBy: check.requestedBy, holdId }),
+  };
+}
+
+/**
+ * The answer to a re-check of a document that already has a pending hold: that
+ * hold as recorded (its figures and reasons), its statuses against the
+ * customer's current attention threshold.
+ */
+function repeatedHold(pending: PendingHold, fresh: CreditCheckResult, limit: EffectiveLimit | null): Answer {
+  const statusOf = (amount: string): ExposureStatus =>
+    limit === null || pending.limit_amount === null
+      ? 'NO_LIMIT'
+      : limitStatus(parseMoney(amount), { ...limit, amount: parseMoney(pending.limit_amount) });
+  const before = parseMoney(pending.exposure_before);
+  const after = parseMoney(pending.exposure_after);
+  return {
+    decision: 'HOLD',
+    holdId: pending.hold_id,
+    repeated: true,
+    severity: fresh.severity,
+    exposureBefore: formatMoney(before),
+    exposureAfter: formatMoney(after),
+    incremental: formatMoney(after - before),
+    limit: pending.limit_amount === null ? null : formatMoney(parseMoney(pending.limit_amount)),
+    excess: formatMoney(parseMoney(pending.excess)),
+    reasons: [...pending.reasons],
+    status: { before: statusOf(pending.exposure_before), after: statusOf(pending.exposure_after) },
+  };
+}

@@ -1,0 +1,168 @@
+import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { RequireRole } from '@credit/auth';
+import { CompanyIdParam } from '../http';
+import { ExposureView } from '../exposure/exposure.view';
+import { bool, csvHeader, csvRecord, CsvCell, numeric, text } from './csv';
+import { CompanyAgeingQuery, ExposureFilterQuery, ExposureListQuery, pageWindow } from './query';
+import { CompanyAgeingDto, ExposurePageDto } from './reports.dto';
+import { ReportsRepository } from './reports.repository';
+
+/** The CSV export stops after this many rows (headers X-Total-Count and X-Truncated say so). */
+export const CSV_MAX_ROWS = 100_000;
+const CSV_BATCH_ROWS = 1_000;
+
+const CSV_COLUMNS: readonly [string, (e: ExposureView) => CsvCell][] = [
+  ['companyId', (e) => text(e.companyId)],
+  ['customerId', (e) => text(e.customerId)],
+  ['status', (e) => text(e.status)],
+  ['blocked', (e) => bool(e.blocked)],
+  ['blockReasons', (e) => text(e.blockReasons.join('|'))],
+  ['total', (e) => numeric(e.total)],
+  ['orders', (e) => numeric(e.components.orders)],
+  ['deliveries', (e) => numeric(e.components.deliveries)],
+  ['unpostedInvoices', (e) => numeric(e.components.unpostedInvoices)],
+  ['receivables', (e) => numeric(e.components.receivables)],
+  ['bills', (e) => numeric(e.components.bills)],
+  ['limitAmount', (e) => numeric(e.limit?.amount ?? null)],
+  ['limitMode', (e) => text(e.limit?.mode ?? null)],
+  ['attentionThresholdPct', (e) => numeric(e.limit?.attentionThresholdPct ?? null)],
+  ['validUntil', (e) => text(e.limit?.validUntil ?? null)],
+  ['utilizationPct', (e) => numeric(e.utilizationPct)],
+  ['overdueAmount', (e) => numeric(e.overdueAmount)],
+  ['oldestOverdueDays', (e) => numeric(e.oldestOverdueDays)],
+  ['riskClass', (e) => text(e.riskClass)],
+  ['avgDaysLate', (e) => numeric(e.avgDaysLate)],
+  ['dishonouredBills12m', (e) => numeric(e.dishonouredBills12m)],
+  ['businessDate', (e) => text(e.businessDate)],
+  ['asOf', (e) => text(e.asOf)],
+];
+
+export const exposureCsvHeader = (): string => csvHeader(CSV_COLUMNS.map(([name]) => name));
+export const exposureCsvRecord = (e: ExposureView): string =>
+  csvRecord(CSV_COLUMNS.map(([, cell]) => cell(e)));
+
+/** Resolves when the response can take more, or has closed (then `false`). */
+function writable(res: Response): Promise<boolean> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(value);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
+}
+
+const EXAMPLE_CSV =
+  'companyId,customerId,status,blocked,blockReasons,total,orders,deliveries,unpostedInvoices,receivables,bills,limitAmount,limitMode,attentionThresholdPct,validUntil,utilizationPct,overdueAmount,oldestOverdueDays,riskClass,avgDaysLate,dishonouredBills12m,businessDate,asOf\r\n' +
+  'IT01,C000123,EXCEEDED,true,LIMIT_EXCEEDED|OVERDUE,5550.00,4500.00,0.00,-50.00,850.00,250.00,5000.00,block,80,,111.00,400.00,75,C,30.00,1,2026-06-15,2026-06-15T08:00:00.000Z\r\n';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('v1/companies/:companyId')
+export class CompanyReportsController {
+  private readonly logger = new Logger(CompanyReportsController.name);
+
+  constructor(private readonly reports: ReportsRepository) {}
+
+  @Get('exposures')
+  @RequireRole('viewer')
+  @ApiOperation({
+    summary: "Every customer's exposure, filtered, sorted and paginated",
+    description:
+      'From the Postgres projection. Filters combine with AND; list filters (status, riskClass) take comma-separated values. Unknown or invalid query parameters are 400 naming the parameter.',
+  })
+  @ApiOkResponse({ type: ExposurePageDto })
+  @ApiBadRequestResponse({
+    description: 'Invalid query parameter',
+    schema: {
+      example: { statusCode: 400, error: 'Bad Request', message: 'limit must not be greater than 500' },
+    },
+  })
+  async exposures(
+    @CompanyIdParam() companyId: string,
+    @Query() query: ExposureListQuery,
+  ): Promise<ExposurePageDto> {
+    const page = pageWindow(query);
+    const { items, total } = await this.reports.exposures(companyId, query, page);
+    return { items, total, ...page };
+  }
+
+  @Get('exposures.csv')
+  @RequireRole('viewer')
+  @ApiOperation({
+    summary: 'The exposure list as CSV (same filters and sort, no pagination)',
+    description: `RFC 4180, UTF-8, CRLF, a header row; money as decimal strings with two decimals. Streamed, at most ${CSV_MAX_ROWS} rows: X-Total-Count carries how many rows match, X-Truncated: true when the export stopped at the cap. Text cells starting with = + - @ tab or CR get a leading single quote (formula injection); numbers are written as they are.`,
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'CSV file',
+    content: { 'text/csv': { schema: { type: 'string' }, example: EXAMPLE_CSV } },
+  })
+  @ApiBadRequestResponse({ description: 'Invalid query parameter' })
+  async exposuresCsv(
+    @CompanyIdParam() companyId: string,
+    @Query() query: ExposureFilterQuery,
+    @Res() res: Response,
+  ): Promise<void> {
+    try {
+      await this.reports.exportExposures(companyId, query, CSV_MAX_ROWS, CSV_BATCH_ROWS, {
+        start: (matching) => {
+          res.status(200);
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', `attachment; filename="exposures-${companyId}.csv"`);
+          res.setHeader('Cache-Control', 'no-store');
+          res.setHeader('X-Total-Count', String(matching));
+          res.setHeader('X-Row-Limit', String(CSV_MAX_ROWS));
+          res.setHeader('X-Truncated', String(matching > CSV_MAX_ROWS));
+          res.write(exposureCsvHeader());
+        },
+        rows: async (rows) => {
+          if (res.destroyed) return false;
+          const ok = res.write(rows.map(exposureCsvRecord).join(''));
+          return ok || writable(res);
+        },
+      });
+      if (!res.destroyed) res.end();
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      // Half a file must not look like a whole one: abort the transfer.
+      this.logger.error(
+        `CSV export of ${companyId} failed after the headers were sent`,
+        (error as Error).stack,
+      );
+      res.destroy();
+    }
+  }
+
+  @Get('ageing')
+  @RequireRole('viewer')
+  @ApiOperation({
+    summary: "Ageing of the company's open items: buckets summed over customers, and per-customer rows",
+    description:
+      "Residuals by days past due (not due, 1-30, 31-60, 61-90, over 90), each customer's computed for the business date of its projection row. Rows only for customers with a residual; the totals cover every such customer, not just the page.",
+  })
+  @ApiOkResponse({ type: CompanyAgeingDto })
+  @ApiBadRequestResponse({ description: 'Invalid query parameter' })
+  async ageing(
+    @CompanyIdParam() companyId: string,
+    @Query() query: CompanyAgeingQuery,
+  ): Promise<CompanyAgeingDto> {
+    const page = pageWindow(query);
+    const result = await this.reports.companyAgeing(companyId, query.sort, page);
+    return { companyId, ...result, ...page };
+  }
+}

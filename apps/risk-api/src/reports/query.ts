@@ -1,0 +1,261 @@
+import { BadRequestException, PipeTransform, Query } from '@nestjs/common';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+/**
+ * Query parameters of the reporting routes. The global ValidationPipe rejects
+ * unknown parameters ("property foo should not exist") and every message names
+ * the parameter. Query values arrive as strings (an array when repeated); the
+ * transforms below convert only well-formed values, so anything else reaches the
+ * validators unchanged and is rejected with a message naming the parameter.
+ */
+
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 500;
+/** Postgres takes OFFSET as a bigint; keep it far below that. */
+export const MAX_OFFSET = 1_000_000_000;
+
+/** A plain run of digits becomes a number; anything else (`1.5`, `-1`, `abc`, repeated) stays as it came. */
+const QueryInt = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value,
+  );
+
+/** `true` / `false` become booleans; anything else stays as it came (and fails @IsBoolean). */
+const QueryBoolean = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+/** `a,b` (or `?x=a&x=b`) becomes `['a', 'b']`; a value that is not a string stays as it came. */
+const QueryList = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => {
+    const parts = Array.isArray(value) ? value : [value];
+    if (!parts.every((part): part is string => typeof part === 'string')) return value;
+    return parts.flatMap((part) => part.split(','));
+  });
+
+export class PageQuery {
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_PAGE_LIMIT,
+    default: DEFAULT_PAGE_LIMIT,
+    example: 50,
+    description: 'Page size (1 to 500).',
+  })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_OFFSET,
+    default: 0,
+    example: 0,
+    description: 'Items to skip.',
+  })
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_OFFSET)
+  offset?: number;
+}
+
+export interface PageWindow {
+  limit: number;
+  offset: number;
+}
+
+export const pageWindow = (query: PageQuery): PageWindow => ({
+  limit: query.limit ?? DEFAULT_PAGE_LIMIT,
+  offset: query.offset ?? 0,
+});
+
+export const EXPOSURE_STATUSES = ['NO_LIMIT', 'OK', 'WARNING', 'EXCEEDED'] as const;
+export type ExposureStatusName = (typeof EXPOSURE_STATUSES)[number];
+export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
+export type RiskClassName = (typeof RISK_CLASSES)[number];
+
+export const EXPOSURE_SORT_KEYS = ['total', 'utilization', 'overdueAmount', 'customerId', 'status'] as const;
+export type ExposureSortKey = (typeof EXPOSURE_SORT_KEYS)[number];
+const EXPOSURE_SORT_PATTERN = new RegExp(`^-?(${EXPOSURE_SORT_KEYS.join('|')})$`);
+
+/** A decimal percentage such as `80` or `112.5`. */
+export const PERCENT_PATTERN = /^[0-9]{1,15}(\.[0-9]{1,2})?$/;
+/** The characters of a customerId (spec section 2), 1 to 64 of them. */
+export const CUSTOMER_PREFIX_PATTERN = /^[A-Za-z0-9._/-]{1,64}$/;
+
+/** Filters and sort of the exposure list and its CSV export. */
+export class ExposureFilterQuery {
+  @ApiPropertyOptional({
+    description: 'Comma-separated statuses to keep.',
+    example: 'WARNING,EXCEEDED',
+    type: String,
+  })
+  @IsOptional()
+  @QueryList()
+  @ArrayMaxSize(EXPOSURE_STATUSES.length * 2)
+  @IsIn(EXPOSURE_STATUSES, { each: true })
+  status?: ExposureStatusName[];
+
+  @ApiPropertyOptional({
+    description: 'Only blocked (true) or only unblocked (false) customers.',
+    enum: ['true', 'false'],
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  blocked?: boolean;
+
+  @ApiPropertyOptional({ description: 'Comma-separated risk classes to keep.', example: 'C,D', type: String })
+  @IsOptional()
+  @QueryList()
+  @ArrayMaxSize(RISK_CLASSES.length * 2)
+  @IsIn(RISK_CLASSES, { each: true })
+  riskClass?: RiskClassName[];
+
+  @ApiPropertyOptional({
+    description:
+      'Keep customers whose utilisation (total / limit x 100) is at least this; customers without a (positive) limit have no utilisation and are left out.',
+    example: '80',
+    type: String,
+    pattern: PERCENT_PATTERN.source,
+  })
+  @IsOptional()
+  @Matches(PERCENT_PATTERN, { message: 'minUtilizationPct must be a decimal number like 80 or 112.5' })
+  minUtilizationPct?: string;
+
+  @ApiPropertyOptional({
+    description: 'customerId prefix, case-insensitive.',
+    example: 'C0001',
+    pattern: CUSTOMER_PREFIX_PATTERN.source,
+  })
+  @IsOptional()
+  @Matches(CUSTOMER_PREFIX_PATTERN, { message: `q must match ${CUSTOMER_PREFIX_PATTERN.source}` })
+  q?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Sort key, `-` in front for descending; ties are broken by customerId ascending. `status` sorts by severity: NO_LIMIT, OK, WARNING, EXCEEDED. Customers without a utilisation sort last either way.',
+    enum: [...EXPOSURE_SORT_KEYS, ...EXPOSURE_SORT_KEYS.map((k) => `-${k}`)],
+    default: 'customerId',
+    example: '-utilization',
+  })
+  @IsOptional()
+  @Matches(EXPOSURE_SORT_PATTERN, {
+    message: `sort must be one of ${EXPOSURE_SORT_KEYS.join(', ')}, optionally prefixed with - for descending`,
+  })
+  sort?: string;
+}
+
+/** The exposure list: filters, sort and page. */
+export class ExposureListQuery extends IntersectionType(ExposureFilterQuery, PageQuery) {}
+
+export const COMPONENT_NAMES = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
+export type ComponentKey = (typeof COMPONENT_NAMES)[number];
+
+export class DocumentsQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: COMPONENT_NAMES,
+    description: 'One component; all five when absent. limit/offset page the documents of each component.',
+  })
+  @IsOptional()
+  @IsIn(COMPONENT_NAMES)
+  component?: ComponentKey;
+}
+
+export class OpenItemsQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'Also list the items already settled in full (residual 0).',
+  })
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
+  includeSettled?: boolean;
+}
+
+export const AGEING_SORT_KEYS = [
+  'customerId',
+  'total',
+  'notDue',
+  'days1To30',
+  'days31To60',
+  'days61To90',
+  'over90Days',
+] as const;
+export type AgeingSortKey = (typeof AGEING_SORT_KEYS)[number];
+const AGEING_SORT_PATTERN = new RegExp(`^-?(${AGEING_SORT_KEYS.join('|')})$`);
+
+export class CompanyAgeingQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Sort of the customer rows, `-` in front for descending; ties by customerId ascending.',
+    enum: [...AGEING_SORT_KEYS, ...AGEING_SORT_KEYS.map((k) => `-${k}`)],
+    default: 'customerId',
+    example: '-over90Days',
+  })
+  @IsOptional()
+  @Matches(AGEING_SORT_PATTERN, {
+    message: `sort must be one of ${AGEING_SORT_KEYS.join(', ')}, optionally prefixed with - for descending`,
+  })
+  sort?: string;
+}
+
+/** The types of the customer history: the events the engine publishes, and hold decisions. */
+export const HISTORY_TYPES = [
+  'exposure.statusChanged',
+  'overdue.changed',
+  'customer.blocked',
+  'customer.unblocked',
+  'document.allowed',
+  'document.warned',
+  'document.held',
+  'document.released',
+  'document.rejected',
+] as const;
+export type HistoryType = (typeof HISTORY_TYPES)[number];
+
+export class HistoryQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Comma-separated types to keep.',
+    example: 'exposure.statusChanged,customer.blocked,customer.unblocked',
+    type: String,
+  })
+  @IsOptional()
+  @QueryList()
+  @ArrayMaxSize(HISTORY_TYPES.length * 2)
+  @IsIn(HISTORY_TYPES, { each: true })
+  type?: HistoryType[];
+}
+
+/** `-total` → { key: 'total', descending: true }. Only call with a validated value. */
+export function parseSort<K extends string>(
+  sort: string | undefined,
+  fallback: K,
+): { key: K; descending: boolean } {
+  if (sort === undefined) return { key: fallback, descending: false };
+  const descending = sort.startsWith('-');
+  return { key: (descending ? sort.slice(1) : sort) as K, descending };
+}
+
+/** For routes without query parameters: any parameter is 400 "property <name> should not exist". */
+export class RejectQueryPipe implements PipeTransform<unknown, Record<string, never>> {
+  transform(value: unknown): Record<string, never> {
+    const names = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+    if (names.length > 0) {
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: names.map((name) => `property ${name} should not exist`),
+      });
+    }
+    return {};
+  }
+}
+
+/** `@NoQuery() _query: object`: the route takes no query parameters. */
+export const NoQuery = (): ParameterDecorator => Query(new RejectQueryPipe());

@@ -1,0 +1,82 @@
+import { Kafka } from 'kafkajs';
+import Redis from 'ioredis';
+import { TopicNames } from '@credit/config';
+
+export const inputTopics = (t: TopicNames) => [
+  t.documents,
+  t.journalEntries,
+  t.billPortfolio,
+  t.creditLimits,
+  t.customers,
+];
+
+/** High watermarks of every input partition: where "consumed everything" is. */
+export async function inputEnds(kafka: Kafka, topics: string[]): Promise<[string, number, bigint][]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends: [string, number, bigint][] = [];
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) ends.push([topic, p.partition, BigInt(p.high)]);
+    }
+    return ends;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * The baseline: a bare kafkajs consumer doing eachBatch + JSON.parse and nothing
+ * else. Returns the seconds from its first batch to its last, so that joining the
+ * group is not counted (the engine's start-up is reported on its own).
+ */
+export async function bareConsume(
+  kafka: Kafka,
+  topics: string[],
+  total: number,
+  groupId: string,
+): Promise<number> {
+  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1_048_576 });
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  let started = 0n;
+  let seen = 0;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (started === 0n) started = process.hrtime.bigint();
+        // Counting what was parsed keeps the parse from being optimised away.
+        for (const m of batch.messages) if (JSON.parse(m.value!.toString()).eventId) seen += 1;
+        if (seen >= total) resolve();
+      },
+    });
+  });
+  await done;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await consumer.disconnect();
+  return seconds;
+}
+
+/**
+ * Resolves when the engine has applied every input message (its applied offsets
+ * reach the ends), with the time its first batch was applied.
+ */
+export async function waitForApplied(
+  redis: Redis,
+  prefix: string,
+  ends: [string, number, bigint][],
+  timeoutMs = 600_000,
+): Promise<{ firstAppliedAt: bigint }> {
+  const keys = ends.map(([topic, partition]) => `${prefix}applied:${topic}:${partition}`);
+  const deadline = Date.now() + timeoutMs;
+  let firstAppliedAt = 0n;
+  for (;;) {
+    const applied = await redis.mget(...keys);
+    if (firstAppliedAt === 0n && applied.some((a) => a !== null)) firstAppliedAt = process.hrtime.bigint();
+    if (applied.every((a, i) => ends[i][2] === 0n || (a !== null && BigInt(a) >= ends[i][2] - 1n))) {
+      return { firstAppliedAt };
+    }
+    if (Date.now() > deadline) throw new Error('the engine did not catch up in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

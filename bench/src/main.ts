@@ -1,0 +1,267 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import {
+  applyFact,
+  assess,
+  businessDateAt,
+  CustomerDocuments,
+  CustomerRecord,
+  decodeState,
+  DEFAULT_PARAMETERS,
+  emptyDocuments,
+  formatMoney,
+} from '@credit/domain';
+import { decodeInputEvent, encodeInputEvent, InputStream, keyOf, RawEnvelope } from '@credit/contracts';
+import { generateScenario } from '../../apps/erp-simulator/src/scenario';
+import { benchStack, BenchStack, rssOf, startApp, stopApp } from './bench-stack';
+import { bareConsume, inputEnds, inputTopics, waitForApplied } from './fold-throughput';
+import { breachLatency } from './breach-latency';
+
+interface Options {
+  customers: number;
+  eventsPerCustomer: number;
+  partitions: number;
+  latencySamples: number;
+  backgroundRate: number;
+}
+
+function options(argv: string[]): Options {
+  const get = (name: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(argv[i + 1]) : fallback;
+  };
+  return {
+    customers: get('customers', 10_000),
+    eventsPerCustomer: get('events-per-customer', 20),
+    partitions: get('partitions', 3),
+    latencySamples: get('latency-samples', 1000),
+    backgroundRate: get('background-rate', 2000),
+  };
+}
+
+const STREAM_TOPIC = {
+  documents: 'documents',
+  journalEntries: 'journalEntries',
+  billPortfolio: 'billPortfolio',
+  creditLimits: 'creditLimits',
+  customers: 'customers',
+} as const;
+
+async function produce(stack: BenchStack, streams: Record<InputStream, RawEnvelope[]>): Promise<number> {
+  const producer = stack.kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  let count = 0;
+  for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
+    const topic = stack.engine.kafka.topics[STREAM_TOPIC[stream]];
+    for (let i = 0; i < envelopes.length; i += 1000) {
+      const messages = envelopes
+        .slice(i, i + 1000)
+        .map((e) => ({ key: keyOf(e.companyId, e.customerId), value: encodeInputEvent(e) }));
+      await producer.send({ topic, messages, acks: 1 });
+      count += messages.length;
+    }
+  }
+  await producer.disconnect();
+  return count;
+}
+
+/** Compares a sample of customers in Redis with the domain's reference fold of the same input. */
+async function spotCheck(stack: BenchStack, streams: Record<InputStream, RawEnvelope[]>, sample: number) {
+  const keys = new Set<string>();
+  const all = Object.values(streams).flat();
+  for (
+    let i = 0;
+    keys.size < sample && i < all.length;
+    i += Math.max(1, Math.floor(all.length / (sample * 3)))
+  ) {
+    keys.add(keyOf(all[i].companyId, all[i].customerId));
+  }
+  const documents = new Map<string, CustomerDocuments>();
+  for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
+    for (const e of envelopes) {
+      const key = keyOf(e.companyId, e.customerId);
+      if (!keys.has(key)) continue;
+      const decoded = decodeInputEvent(stream, Buffer.from(key), encodeInputEvent(e));
+      if (decoded.ok) documents.set(key, applyFact(documents.get(key) ?? emptyDocuments(), decoded.fact));
+    }
+  }
+  const params = { ...DEFAULT_PARAMETERS, timeZone: stack.engine.defaultTimeZone };
+  const today = businessDateAt(new Date(), params.timeZone);
+  let mismatches = 0;
+  for (const key of keys) {
+    const state = await stack.redis.hget(`${stack.engine.redis.keyPrefix}customer:${key}`, 's');
+    const record = state ? decodeState<CustomerRecord>(state) : null;
+    const expected = assess(documents.get(key)!, today, params);
+    const actual = record?.assessment;
+    if (
+      !actual ||
+      formatMoney(actual.total) !== formatMoney(expected.total) ||
+      actual.status !== expected.status
+    ) {
+      mismatches += 1;
+    }
+  }
+  return { checked: keys.size, mismatches };
+}
+
+async function redisUsedMemory(stack: BenchStack): Promise<number> {
+  const info = await stack.redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)![1]);
+}
+
+async function wipe(stack: BenchStack): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await stack.redis.scan(
+      cursor,
+      'MATCH',
+      `${stack.engine.redis.keyPrefix}*`,
+      'COUNT',
+      5000,
+    );
+    if (keys.length > 0) await stack.redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+async function projectionDrained(stack: BenchStack): Promise<void> {
+  for (;;) {
+    if ((await stack.redis.xlen(`${stack.engine.redis.keyPrefix}projection`)) === 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = options(process.argv.slice(2));
+  const stack = await benchStack(opts.partitions);
+  const rows: [string, string, string][] = [];
+  const results: Record<string, unknown> = { options: opts, machine: { cpus: cpus().length } };
+  const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
+  try {
+    // 1. The input, produced ahead.
+    const scenario = generateScenario({
+      seed: 42,
+      companies: ['IT01'],
+      customers: opts.customers,
+      eventsPerCustomer: opts.eventsPerCustomer,
+      startDate: '2026-05-01',
+    });
+    const memoryBefore = await redisUsedMemory(stack);
+    const total = await produce(stack, scenario.streams);
+    const topics = inputTopics(stack.engine.kafka.topics);
+    const ends = await inputEnds(stack.kafka, topics);
+    console.log(`produced ${total} events for ${opts.customers} customers`);
+
+    // 2. Bare kafkajs against the engine, on the same messages.
+    const bareSeconds = await bareConsume(stack.kafka, topics, total, `bench-bare-${stack.id}`);
+    const engineStarted = process.hrtime.bigint();
+    const engine = startApp('exposure-engine', stack.env);
+    const { firstAppliedAt } = await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
+    const engineTotalSeconds = seconds(engineStarted);
+    const engineSeconds = seconds(firstAppliedAt);
+    const startupSeconds = engineTotalSeconds - engineSeconds;
+    console.log(
+      `engine folded ${total} events in ${engineSeconds.toFixed(2)} s from its first batch (bare: ${bareSeconds.toFixed(2)} s)`,
+    );
+    const projectionStarted = process.hrtime.bigint();
+    if (!process.env.NO_PROJECTOR) await projectionDrained(stack);
+    const projectionLagSeconds = seconds(projectionStarted);
+    const rss = rssOf(engine.pid!);
+    const bareRate = total / bareSeconds;
+    const engineRate = total / engineSeconds;
+    rows.push([
+      'fold: bare kafkajs (eachBatch + JSON.parse)',
+      `${Math.round(bareRate)} events/s`,
+      `${bareSeconds.toFixed(2)} s from first batch`,
+    ]);
+    rows.push([
+      'fold: exposure engine (to lag 0, state complete)',
+      `${Math.round(engineRate)} events/s`,
+      `${engineSeconds.toFixed(2)} s from first batch`,
+    ]);
+    rows.push([
+      'engine start-up (process start to first batch applied)',
+      `${startupSeconds.toFixed(2)} s`,
+      '',
+    ]);
+    rows.push(['fold ratio engine / bare', (engineRate / bareRate).toFixed(2), 'target >= 0.5']);
+    rows.push(['projection lag after the fold', `${projectionLagSeconds.toFixed(2)} s`, '']);
+    results.fold = {
+      total,
+      bareSeconds,
+      engineSeconds,
+      startupSeconds,
+      bareRate,
+      engineRate,
+      ratio: engineRate / bareRate,
+      projectionLagSeconds,
+    };
+
+    // 3. Exactness, memory.
+    const check = await spotCheck(stack, scenario.streams, 200);
+    rows.push([
+      'spot check (customers exact / checked)',
+      `${check.checked - check.mismatches} / ${check.checked}`,
+      check.mismatches === 0 ? 'exact' : 'MISMATCH',
+    ]);
+    const memory = (await redisUsedMemory(stack)) - memoryBefore;
+    const documents = total; // every input event is at most one document state
+    rows.push([
+      'Redis bytes per customer',
+      `${Math.round(memory / opts.customers)}`,
+      `${(memory / 1048576).toFixed(1)} MiB in all`,
+    ]);
+    rows.push(['Redis bytes per input event folded', `${Math.round(memory / documents)}`, '']);
+    rows.push(['engine RSS at the end of the fold', `${(rss / 1048576).toFixed(0)} MiB`, '']);
+    results.memory = {
+      redisBytes: memory,
+      perCustomer: memory / opts.customers,
+      perEvent: memory / documents,
+      engineRss: rss,
+    };
+
+    // 4. Rebuild after the Redis state is lost.
+    await wipe(stack);
+    const rebuildStarted = process.hrtime.bigint();
+    await new Promise((r) => setTimeout(r, 100));
+    await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
+    const rebuildSeconds = seconds(rebuildStarted);
+    const recheck = await spotCheck(stack, scenario.streams, 200);
+    rows.push([
+      `rebuild of ${opts.customers} customers`,
+      `${rebuildSeconds.toFixed(1)} s`,
+      recheck.mismatches === 0 ? 'exact' : 'MISMATCH',
+    ]);
+    results.rebuild = { seconds: rebuildSeconds, mismatches: recheck.mismatches };
+
+    // 5. Breach latency under background load.
+    if (opts.latencySamples > 0) {
+      const latency = await breachLatency(stack, opts.latencySamples, opts.backgroundRate);
+      rows.push([
+        `breach latency p50 / p99 / max (${latency.samples} samples, ${opts.backgroundRate} ev/s bg)`,
+        `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)} / ${latency.max.toFixed(1)} ms`,
+        'target p99 <= 100 ms',
+      ]);
+      results.breachLatency = latency;
+    }
+    await stopApp(engine);
+  } finally {
+    await stack.cleanup();
+  }
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log('\n' + rows.map(([a, b, c]) => `${a.padEnd(width)}  ${b.padStart(18)}  ${c}`).join('\n'));
+  const out = join(process.cwd(), 'bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), rows, results }, null, 2),
+  );
+  console.log(`\nwritten to ${join(out, 'latest.json')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { CheckDecision, CheckRequest, CreditCheckResult } from '../../domain/src/credit-check';
+import { formatMoney } from '../../domain/src/money';
+import { DocumentHeldData, DocumentOutcomeData } from './outputs';
+
+/** The output event that announces each decision of a credit check (spec sections 6 and 7). */
+export const DOCUMENT_OUTCOME_TYPES = {
+  ALLOW: 'document.allowed',
+  WARN: 'document.warned',
+  HOLD: 'document.held',
+} as const satisfies Record<CheckDecision, string>;
+
+export type DocumentOutcomeType = (typeof DOCUMENT_OUTCOME_TYPES)[CheckDecision];
+
+/**
+ * The `data` of document.allowed / document.warned / document.held for a
+ * credit check, the same from the API and from the engine. `holdId` is
+ * required for a HOLD (and ignored otherwise).
+ */
+export function documentOutcomeData(
+  request: CheckRequest,
+  result: CreditCheckResult,
+  who: { requestedBy?: string; holdId?: string } = {},
+): DocumentOutcomeData | DocumentHeldData {
+  const data: DocumentOutcomeData = {
+    documentType: request.documentType,
+    documentId: request.documentId,
+    amount: formatMoney(request.amount),
+    incrementalExposure: formatMoney(result.incremental),
+    exposureBefore: formatMoney(result.exposureBefore),
+    exposureAfter: formatMoney(result.exposureAfter),
+    limit: result.limit === null ? null : formatMoney(result.limit),
+    reasons: [...result.reasons],
+  };
+  if (who.requestedBy !== undefined) data.requestedBy = who.requestedBy;
+  if (result.decision !== 'HOLD') return data;
+  if (who.holdId === undefined) throw new Error('a document.held needs a holdId');
+  return { ...data, holdId: who.holdId };
+}

@@ -1,0 +1,72 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type HoldStatus = 'pending' | 'released' | 'rejected';
+export type HoldSource = 'api' | 'event';
+export type HoldReason = 'LIMIT_EXCEEDED' | 'LIMIT_EXPIRED' | 'OVERDUE';
+
+/**
+ * A held document waiting for a decision (migration 1763800000020-holds).
+ * Money columns are numeric, read as strings with two decimals.
+ */
+@Entity({ name: 'hold' })
+export class HoldRow {
+  @PrimaryColumn({ name: 'hold_id', type: 'uuid' })
+  holdId!: string;
+
+  @Column({ name: 'company_id', type: 'varchar', length: 32 })
+  companyId!: string;
+
+  @Column({ name: 'customer_id', type: 'varchar', length: 64 })
+  customerId!: string;
+
+  @Column({ name: 'document_type', type: 'varchar', length: 16 })
+  documentType!: 'order' | 'delivery' | 'invoice';
+
+  @Column({ name: 'document_id', type: 'varchar', length: 128 })
+  documentId!: string;
+
+  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  amount!: string;
+
+  @Column({ name: 'exposure_before', type: 'numeric', precision: 20, scale: 2 })
+  exposureBefore!: string;
+
+  @Column({ name: 'exposure_after', type: 'numeric', precision: 20, scale: 2 })
+  exposureAfter!: string;
+
+  /** The effective limit when the document was held (0 once expired); null without one. */
+  @Column({ name: 'limit_amount', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  limitAmount!: string | null;
+
+  /** max(0, exposure_after - limit). */
+  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  excess!: string;
+
+  @Column({ type: 'text', array: true })
+  reasons!: HoldReason[];
+
+  @Column({ name: 'requested_by', type: 'varchar', length: 128, nullable: true })
+  requestedBy!: string | null;
+
+  @Column({ type: 'varchar', length: 8 })
+  source!: HoldSource;
+
+  /** The API request id or the document.checkRequested eventId that caused the hold. */
+  @Column({ name: 'causation_id', type: 'varchar', length: 160 })
+  causationId!: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'pending' })
+  status!: HoldStatus;
+
+  @Column({ name: 'decided_by', type: 'varchar', length: 128, nullable: true })
+  decidedBy!: string | null;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt!: Date | null;
+
+  @Column({ name: 'decision_reason', type: 'text', nullable: true })
+  decisionReason!: string | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

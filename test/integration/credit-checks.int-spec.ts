@@ -1,0 +1,485 @@
+import request from 'supertest';
+import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Role } from '@credit/auth';
+import { deterministicEventId, validateOutputEvent } from '@credit/contracts';
+import { DATA_SOURCE } from '../../apps/risk-api/src/tokens';
+import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
+import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
+import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
+
+const COMPANY = 'IT01';
+
+interface HoldRecord {
+  hold_id: string;
+  company_id: string;
+  customer_id: string;
+  document_type: string;
+  document_id: string;
+  amount: string;
+  exposure_before: string;
+  exposure_after: string;
+  limit_amount: string | null;
+  excess: string;
+  reasons: string[];
+  requested_by: string | null;
+  source: string;
+  causation_id: string;
+  status: string;
+}
+
+interface OutputEvent {
+  eventId: string;
+  type: string;
+  customerId: string;
+  causationId: string;
+  sequence: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Credit checks of spec section 6 against real Kafka, Redis and Postgres: the
+ * synchronous API reads the engine's live state and holds documents; the
+ * asynchronous path (document.checkRequested) gives the same decision.
+ */
+describe('credit checks', () => {
+  let stack: IsolatedStack;
+  let engine: INestApplication;
+  let api: INestApplication;
+  let db: DataSource;
+  let producer: TestProducer;
+  let recorder: TopicRecorder;
+  let erp: string;
+  let viewer: string;
+
+  const event = (
+    customerId: string,
+    eventId: string,
+    type: string,
+    data: Record<string, unknown>,
+  ): RawEvent => ({
+    companyId: COMPANY,
+    customerId,
+    eventId: `${customerId}-${eventId}`,
+    type,
+    data,
+  });
+  const limit = (customerId: string, amount: string, mode: 'warn' | 'block') =>
+    event(customerId, 'limit', 'creditLimit.set', {
+      amount,
+      mode,
+      attentionThresholdPct: 80,
+      setBy: 'maria',
+    });
+  const order = (customerId: string, orderId: string, amount: string) =>
+    event(customerId, orderId, 'order.confirmed', { orderId, amount });
+
+  const exposure = (customerId: string) =>
+    request(api.getHttpServer())
+      .get(`/v1/companies/${COMPANY}/customers/${encodeURIComponent(customerId)}/exposure`)
+      .set('Authorization', `Bearer ${viewer}`);
+
+  /** Feeds a customer's limit and orders and waits until the engine has folded them. */
+  async function customer(
+    customerId: string,
+    limitEvent: RawEvent | null,
+    orders: RawEvent[],
+    total: string,
+  ) {
+    const topics = stack.engine.kafka.topics;
+    if (limitEvent) await producer.events(topics.creditLimits, [limitEvent]);
+    await producer.events(topics.documents, orders);
+    await eventually(
+      () => exposure(customerId),
+      (r) => r.status === 200 && r.body.total === total && (limitEvent === null || r.body.limit !== null),
+    );
+  }
+
+  const check = (customerId: string, body: unknown, token = erp, company = COMPANY) =>
+    request(api.getHttpServer())
+      .post(`/v1/companies/${company}/customers/${encodeURIComponent(customerId)}/credit-checks`)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
+
+  const holdsOf = (customerId: string): Promise<HoldRecord[]> =>
+    db.query(`SELECT * FROM hold WHERE company_id = $1 AND customer_id = $2 ORDER BY created_at`, [
+      COMPANY,
+      customerId,
+    ]);
+
+  const blocks = (): OutputEvent[] =>
+    recorder.json(stack.engine.kafka.topics.blocks) as unknown as OutputEvent[];
+  /** The published outcome caused by one request or input event. */
+  const outcome = (causationId: string) =>
+    eventually(
+      () => blocks().filter((e) => e.causationId === causationId && e.type.startsWith('document.')),
+      (list) => list.length >= 1,
+    ).then((list) => list[0]);
+
+  beforeAll(async () => {
+    stack = await isolatedStack();
+    recorder = new TopicRecorder(stack.kafka, [stack.engine.kafka.topics.blocks], `rec-${stack.id}`);
+    await recorder.start();
+    producer = new TestProducer(stack.kafka);
+    await producer.connect();
+    api = await startApi(stack);
+    // The API uses the system clock: the engine's business date must be the same day.
+    engine = await startEngine(stack, new TestClock(new Date()));
+    db = api.get<DataSource>(DATA_SOURCE);
+    erp = tokenFor(stack, ['erp-service'], [COMPANY], 'erp-connector');
+    viewer = tokenFor(stack, ['viewer'], [COMPANY]);
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await recorder?.stop();
+    await engine?.close();
+    await api?.close();
+    await stack?.cleanup();
+  });
+
+  it('holds a document that takes a block-mode customer over its limit, once per document', async () => {
+    await customer(
+      'C-BLOCK',
+      limit('C-BLOCK', '1000.00', 'block'),
+      [order('C-BLOCK', 'SO-1', '900.00')],
+      '900.00',
+    );
+
+    const res = await check('C-BLOCK', {
+      documentType: 'order',
+      documentId: 'SO-2',
+      amount: '200',
+      requestedBy: 'giulia',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      decision: 'HOLD',
+      holdId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      repeated: false,
+      severity: 'block',
+      exposureBefore: '900.00',
+      exposureAfter: '1100.00',
+      incremental: '200.00',
+      limit: '1000.00',
+      excess: '100.00',
+      reasons: ['LIMIT_EXCEEDED'],
+      status: { before: 'WARNING', after: 'EXCEEDED' },
+      businessDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    const { holdId, requestId } = res.body;
+
+    expect(await holdsOf('C-BLOCK')).toEqual([
+      expect.objectContaining({
+        hold_id: holdId,
+        document_type: 'order',
+        document_id: 'SO-2',
+        amount: '200.00',
+        exposure_before: '900.00',
+        exposure_after: '1100.00',
+        limit_amount: '1000.00',
+        excess: '100.00',
+        reasons: ['LIMIT_EXCEEDED'],
+        requested_by: 'giulia',
+        source: 'api',
+        causation_id: requestId,
+        status: 'pending',
+      }),
+    ]);
+
+    const held = await outcome(requestId);
+    expect(validateOutputEvent(held)).toEqual({ ok: true });
+    expect(held).toMatchObject({
+      type: 'document.held',
+      customerId: 'C-BLOCK',
+      sequence: 0,
+      data: {
+        documentType: 'order',
+        documentId: 'SO-2',
+        amount: '200.00',
+        incrementalExposure: '200.00',
+        exposureBefore: '900.00',
+        exposureAfter: '1100.00',
+        limit: '1000.00',
+        reasons: ['LIMIT_EXCEEDED'],
+        requestedBy: 'giulia',
+        holdId,
+      },
+    });
+
+    // The ERP asks again about the same document: the same hold, nothing new.
+    const again = await check('C-BLOCK', { documentType: 'order', documentId: 'SO-2', amount: '200.00' });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({
+      decision: 'HOLD',
+      holdId,
+      repeated: true,
+      exposureBefore: '900.00',
+      exposureAfter: '1100.00',
+      excess: '100.00',
+      reasons: ['LIMIT_EXCEEDED'],
+      status: { before: 'WARNING', after: 'EXCEEDED' },
+    });
+    expect(await holdsOf('C-BLOCK')).toHaveLength(1);
+    const queued: { n: string }[] = await db.query(
+      `SELECT count(*) AS n FROM api_outbox WHERE value::jsonb -> 'data' ->> 'documentId' = 'SO-2'`,
+    );
+    expect(Number(queued[0].n)).toBe(1);
+
+    // Concurrent checks of another document still end with one hold.
+    const body = { documentType: 'invoice', documentId: 'INV-9', amount: '500.00' };
+    const answers = await Promise.all([
+      check('C-BLOCK', body),
+      check('C-BLOCK', body),
+      check('C-BLOCK', body),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body.holdId)).size).toBe(1);
+    expect((await holdsOf('C-BLOCK')).filter((h) => h.document_id === 'INV-9')).toHaveLength(1);
+  });
+
+  it('allows a document well within the limit and publishes document.allowed', async () => {
+    await customer('C-OK', limit('C-OK', '10000.00', 'block'), [order('C-OK', 'SO-1', '1000.00')], '1000.00');
+    const res = await check('C-OK', { documentType: 'invoice', documentId: 'INV-1', amount: '500.00' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      decision: 'ALLOW',
+      repeated: false,
+      exposureBefore: '1000.00',
+      exposureAfter: '1500.00',
+      limit: '10000.00',
+      excess: '0.00',
+      reasons: [],
+      status: { before: 'OK', after: 'OK' },
+    });
+    expect(res.body.holdId).toBeUndefined();
+    const allowed = await outcome(res.body.requestId);
+    expect(validateOutputEvent(allowed)).toEqual({ ok: true });
+    expect(allowed).toMatchObject({
+      type: 'document.allowed',
+      sequence: 0,
+      data: { documentId: 'INV-1', exposureAfter: '1500.00', reasons: [], requestedBy: 'erp-connector' },
+    });
+    expect(await holdsOf('C-OK')).toEqual([]);
+  });
+
+  it('only warns a warn-mode customer over its limit', async () => {
+    await customer(
+      'C-WARN',
+      limit('C-WARN', '1000.00', 'warn'),
+      [order('C-WARN', 'SO-1', '1200.00')],
+      '1200.00',
+    );
+    const res = await check('C-WARN', { documentType: 'order', documentId: 'SO-2', amount: '100.00' });
+    expect(res.body).toMatchObject({
+      decision: 'WARN',
+      severity: 'warn',
+      exposureAfter: '1300.00',
+      excess: '300.00',
+      reasons: ['LIMIT_EXCEEDED'],
+    });
+    const warned = await outcome(res.body.requestId);
+    expect(validateOutputEvent(warned)).toEqual({ ok: true });
+    expect(warned).toMatchObject({
+      type: 'document.warned',
+      data: { documentId: 'SO-2', reasons: ['LIMIT_EXCEEDED'] },
+    });
+    expect(await holdsOf('C-WARN')).toEqual([]);
+  });
+
+  it('adds only what a delivery exceeds the residual of the order it fulfils', async () => {
+    await customer('C-REF', limit('C-REF', '1000.00', 'block'), [order('C-REF', 'SO-1', '800.00')], '800.00');
+    const fulfils = await check('C-REF', {
+      documentType: 'delivery',
+      documentId: 'DN-1',
+      amount: '900.00',
+      orderRefs: [{ orderId: 'SO-1', amount: '900.00' }],
+    });
+    expect(fulfils.body).toMatchObject({
+      decision: 'WARN',
+      exposureBefore: '800.00',
+      incremental: '100.00',
+      exposureAfter: '900.00',
+      reasons: ['ATTENTION_THRESHOLD'],
+    });
+    // Without the reference the same delivery note would count in full.
+    const standalone = await check('C-REF', {
+      documentType: 'delivery',
+      documentId: 'DN-2',
+      amount: '900.00',
+    });
+    expect(standalone.body).toMatchObject({
+      decision: 'HOLD',
+      incremental: '900.00',
+      exposureAfter: '1700.00',
+    });
+  });
+
+  it('checks an unknown customer against no documents and no limit', async () => {
+    const res = await check('C-NEW', { documentType: 'order', documentId: 'SO-1', amount: '99999.99' });
+    expect(res.body).toMatchObject({
+      decision: 'ALLOW',
+      severity: 'off',
+      exposureBefore: '0.00',
+      exposureAfter: '99999.99',
+      limit: null,
+      status: { before: 'NO_LIMIT', after: 'NO_LIMIT' },
+    });
+  });
+
+  it('gives the same decision asynchronously, from document.checkRequested, and holds the document', async () => {
+    const topics = stack.engine.kafka.topics;
+    await customer(
+      'C-ASYNC',
+      limit('C-ASYNC', '1000.00', 'block'),
+      [order('C-ASYNC', 'SO-1', '900.00')],
+      '900.00',
+    );
+    const request = {
+      documentType: 'delivery',
+      amount: '300.00',
+      orderRefs: [{ orderId: 'SO-1', amount: '100.00' }],
+      requestedBy: 'luca',
+    };
+    const sync = await check('C-ASYNC', { ...request, documentId: 'DN-SYNC' });
+    expect(sync.body).toMatchObject({ decision: 'HOLD', incremental: '200.00', exposureAfter: '1100.00' });
+
+    const input = event('C-ASYNC', 'check-1', 'document.checkRequested', {
+      ...request,
+      documentId: 'DN-ASYNC',
+    });
+    await producer.events(topics.documents, [input]);
+    const held = await outcome(input.eventId);
+    expect(validateOutputEvent(held)).toEqual({ ok: true });
+    const holdId = deterministicEventId(`${COMPANY}:C-ASYNC`, input.eventId, 'hold');
+    expect(held.type).toBe('document.held');
+    expect(held.sequence).toBeGreaterThan(0);
+    expect(held.data).toEqual({
+      documentType: 'delivery',
+      documentId: 'DN-ASYNC',
+      amount: '300.00',
+      incrementalExposure: sync.body.incremental,
+      exposureBefore: sync.body.exposureBefore,
+      exposureAfter: sync.body.exposureAfter,
+      limit: sync.body.limit,
+      reasons: sync.body.reasons,
+      requestedBy: 'luca',
+      holdId,
+    });
+
+    const holds = await eventually(
+      () => holdsOf('C-ASYNC'),
+      (rows) => rows.some((r) => r.source === 'event'),
+    );
+    expect(holds.find((h) => h.source === 'event')).toMatchObject({
+      hold_id: holdId,
+      document_type: 'delivery',
+      document_id: 'DN-ASYNC',
+      amount: '300.00',
+      exposure_before: '900.00',
+      exposure_after: '1100.00',
+      limit_amount: '1000.00',
+      excess: '100.00',
+      reasons: ['LIMIT_EXCEEDED'],
+      requested_by: 'luca',
+      causation_id: input.eventId,
+      status: 'pending',
+    });
+
+    // A check that only reaches the attention threshold is warned, and holds nothing.
+    const small = event('C-ASYNC', 'check-2', 'document.checkRequested', {
+      documentType: 'order',
+      documentId: 'SO-SMALL',
+      amount: '10.00',
+    });
+    await producer.events(topics.documents, [small]);
+    const warned = await outcome(small.eventId);
+    expect(validateOutputEvent(warned)).toEqual({ ok: true });
+    // 910 of 1000 reaches the 80% attention threshold.
+    expect(warned).toMatchObject({ type: 'document.warned', data: { reasons: ['ATTENTION_THRESHOLD'] } });
+    expect(warned.sequence).toBeGreaterThan(held.sequence);
+    expect((await holdsOf('C-ASYNC')).map((h) => h.document_id).sort()).toEqual(['DN-ASYNC', 'DN-SYNC']);
+
+    // Well within the limit: document.allowed.
+    await customer(
+      'C-OK2',
+      limit('C-OK2', '10000.00', 'block'),
+      [order('C-OK2', 'SO-1', '1000.00')],
+      '1000.00',
+    );
+    const fine = event('C-OK2', 'check-1', 'document.checkRequested', {
+      documentType: 'invoice',
+      documentId: 'INV-1',
+      amount: '500.00',
+    });
+    await producer.events(topics.documents, [fine]);
+    const allowed = await outcome(fine.eventId);
+    expect(validateOutputEvent(allowed)).toEqual({ ok: true });
+    expect(allowed).toMatchObject({
+      type: 'document.allowed',
+      data: { exposureBefore: '1000.00', exposureAfter: '1500.00', limit: '10000.00', reasons: [] },
+    });
+    expect(await holdsOf('C-OK2')).toEqual([]);
+  });
+
+  it('is open to erp-service, credit-manager and admin only, in their companies', async () => {
+    const body = { documentType: 'order', documentId: 'SO-R', amount: '1.00' };
+    const as = (roles: Role[], companies: string[] | '*' = [COMPANY]) =>
+      check('C-ROLES', body, tokenFor(stack, roles, companies, 'someone'));
+    expect((await as(['viewer'])).status).toBe(403);
+    expect((await as(['approver'])).status).toBe(403);
+    expect((await as(['erp-service'])).status).toBe(200);
+    expect((await as(['credit-manager'])).status).toBe(200);
+    expect((await as(['admin'])).status).toBe(200);
+    expect((await as(['erp-service'], '*')).status).toBe(200);
+    expect((await as(['erp-service'], ['DE01'])).status).toBe(403);
+    expect((await as(['credit-manager'], ['DE01'])).status).toBe(403);
+    expect((await check('C-ROLES', body, 'not-a-token')).status).toBe(401);
+  });
+
+  it('is documented in the OpenAPI document with examples', async () => {
+    const res = await request(api.getHttpServer()).get('/docs/openapi.json').expect(200);
+    const operation = res.body.paths['/v1/companies/{companyId}/customers/{customerId}/credit-checks']?.post;
+    expect(operation).toBeDefined();
+    expect(Object.keys(operation.responses['200'].content['application/json'].examples)).toEqual(
+      expect.arrayContaining(['hold', 'warn', 'allow']),
+    );
+    expect(operation.requestBody).toBeDefined();
+  });
+
+  it('answers 400 naming the field for an invalid body or path', async () => {
+    const valid = { documentType: 'order', documentId: 'SO-1', amount: '10.00' };
+    const cases: [unknown, string][] = [
+      [{ ...valid, amount: 10 }, 'amount must be a money string >= 0'],
+      [{ ...valid, amount: '-1.00' }, 'amount must be a money string >= 0'],
+      [{ ...valid, amount: '1.234' }, 'amount must be a money string >= 0'],
+      [{ ...valid, documentType: 'quote' }, 'documentType must be one of order, delivery, invoice'],
+      [{ documentType: 'order', amount: '1.00' }, 'documentId'],
+      [{ ...valid, documentId: '' }, 'documentId must not be empty'],
+      [{ ...valid, documentId: 'x'.repeat(129) }, 'documentId'],
+      [
+        { ...valid, orderRefs: [{ orderId: 'SO-0', amount: 5 }] },
+        'orderRefs.0.amount must be a money string',
+      ],
+      [{ ...valid, orderRefs: [{ amount: '5.00' }] }, 'orderRefs.0.orderId'],
+      [{ ...valid, deliveryRefs: 'DN-1' }, 'deliveryRefs must be an array'],
+      [
+        { ...valid, deliveryRefs: [{ deliveryId: 'DN-1', amount: '1.00', extra: 1 }] },
+        'deliveryRefs.0.extra',
+      ],
+      [{ ...valid, requestedBy: null }, 'requestedBy'],
+      [{ ...valid, unexpected: true }, 'property unexpected should not exist'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await check('C-400', body);
+      expect({ body, status: res.status }).toEqual({ body, status: 400 });
+      expect(res.body.message).toContain(message);
+      expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts|stack/i);
+    }
+    const badPath = await check('bad id!', valid, tokenFor(stack, ['erp-service'], '*'));
+    expect(badPath.status).toBe(400);
+    expect(badPath.body.message).toMatch(/customerId must match/);
+    expect(await holdsOf('C-400')).toEqual([]);
+  });
+});
