@@ -22,6 +22,7 @@ import { CreditLimitsController } from './limits/credit-limits.controller';
 import { CreditLimitsService } from './limits/credit-limits.service';
 import { CompanyParametersController } from './parameters/company-parameters.controller';
 import { CompanyParametersService } from './parameters/company-parameters.service';
+import { MeController } from './me/me.controller';
 import {
   API_CLOCK,
   API_OUTBOX,
@@ -83,6 +84,7 @@ export class ApiModule {
         HoldsController,
         CreditLimitsController,
         CompanyParametersController,
+        MeController,
       ],
       providers: [
         { provide: API_SETTINGS, useValue: settings },

@@ -15,7 +15,8 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireRole } from '@credit/auth';
 import { CompanyIdParam } from '../http';
-import { pageOf, PageQuery, ROLE_NAME_PATTERN, USER_SUBJECT_PATTERN } from '../holds/paging';
+import { ROLE_NAME_PATTERN, USER_SUBJECT_PATTERN } from '../holds/request-rules';
+import { pageOf, PageQuery } from '../http/paging';
 import {
   ApprovalRoleDto,
   ApprovalRoleMemberDto,

@@ -2,12 +2,8 @@ import { Param } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, Matches, ValidateIf } from 'class-validator';
 import { PatternParamPipe } from '../http';
-import {
-  NON_NEGATIVE_MONEY_PATTERN,
-  PageQuery,
-  ROLE_NAME_PATTERN,
-  USER_SUBJECT_PATTERN,
-} from '../holds/paging';
+import { NON_NEGATIVE_MONEY_PATTERN, ROLE_NAME_PATTERN, USER_SUBJECT_PATTERN } from '../holds/request-rules';
+import { PageQuery } from '../http/paging';
 
 /** `@RoleNameParam() name` = the `:name` path param, 400 "name must match …" when malformed. */
 export const RoleNameParam = (): ParameterDecorator =>

@@ -1,6 +1,6 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { Page } from '../holds/paging';
+import { Page } from '../http/paging';
 import { DATA_SOURCE } from '../tokens';
 import {
   ApprovalRoleDto,

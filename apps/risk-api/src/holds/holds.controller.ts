@@ -17,7 +17,7 @@ import { CurrentPrincipal, Principal, RequireRole } from '@credit/auth';
 import { CompanyIdParam } from '../http';
 import { DecisionBody, HoldDetailDto, HoldDto, HoldIdParam, HoldPageDto, HoldsQuery } from './holds.dto';
 import { Decision, HoldsService } from './holds.service';
-import { optionalHeader, REQUEST_ID_PATTERN, UUID_PATTERN } from './paging';
+import { optionalHeader, REQUEST_ID_PATTERN, UUID_PATTERN } from './request-rules';
 
 const HOLD_EXAMPLE: HoldDto = {
   holdId: '0b9a4c1e-3f43-4c59-9a43-8f1b3c2d9e10',

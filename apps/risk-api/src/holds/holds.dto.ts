@@ -2,7 +2,8 @@ import { Param } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { CUSTOMER_ID_PATTERN, PatternParamPipe } from '../http';
-import { NON_NEGATIVE_MONEY_PATTERN, PageQuery, QueryInt, UUID_PATTERN } from './paging';
+import { NON_NEGATIVE_MONEY_PATTERN, UUID_PATTERN } from './request-rules';
+import { PageQuery, QueryInt } from '../http/paging';
 
 /** `@HoldIdParam() holdId` = the `:holdId` path param; 400 "holdId must match …" unless a UUID. */
 export const HoldIdParam = (): ParameterDecorator =>

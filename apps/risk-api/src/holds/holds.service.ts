@@ -21,7 +21,8 @@ import {
 } from '../tokens';
 import { ApprovalGrant, AuthorityVerdict, rejectVerdict, releaseVerdict } from './authority';
 import { HoldDecisionDto, HoldDetailDto, HoldDto, HoldsQuery } from './holds.dto';
-import { numericCents, Page, pageOf } from './paging';
+import { numericCents } from './request-rules';
+import { Page, pageOf } from '../http/paging';
 
 /** A row of the shared `hold` table (migration 1763800000020), read with raw SQL. */
 interface HoldSqlRow {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, Matches, ValidateIf } from 'class-validator';
 import { CREDIT_LIMIT_DEFAULTS, LIMITS, PATTERNS } from '@credit/contracts';
-import { PageMeta } from './page';
-import { IfPresent, IsBusinessDate, IsIntInRange, IsReason } from './validators';
+import { PageMeta } from '../http/paging';
+import { IfPresent, IsBusinessDate, IsIntInRange, IsReason } from '../http/validators';
 
 export const LIMIT_MODES = ['warn', 'block'] as const;
 export type LimitModeName = (typeof LIMIT_MODES)[number];

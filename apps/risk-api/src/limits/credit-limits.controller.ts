@@ -19,7 +19,7 @@ import {
   SetCreditLimitBody,
 } from './credit-limit.dto';
 import { CreditLimitsService } from './credit-limits.service';
-import { PageQuery } from './page';
+import { PageQuery } from '../http/paging';
 import { problemResponse as problem } from './openapi';
 
 const LIMIT_EXAMPLE = {

@@ -22,7 +22,7 @@ import {
   RemoveCreditLimitBody,
   SetCreditLimitBody,
 } from './credit-limit.dto';
-import { PageQuery, pageOf } from './page';
+import { PageQuery, pageOf } from '../http/paging';
 
 interface ChangeRecord {
   id: string;

@@ -11,7 +11,7 @@ import {
 import { CurrentPrincipal, Principal, RequireRole } from '@credit/auth';
 import { DEFAULT_PARAMETERS } from '@credit/domain';
 import { CompanyIdParam } from '../http';
-import { PageQuery } from '../limits/page';
+import { PageQuery } from '../http/paging';
 import {
   CompanyParametersChangeResult,
   CompanyParametersHistoryPage,

@@ -3,8 +3,8 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { LIMITS } from '@credit/contracts';
 import { CheckSeverity, isTimeZone, MissingLimitPolicy } from '@credit/domain';
-import { IfPresent, IsIntInRange, IsReason } from '../limits/validators';
-import { PageMeta } from '../limits/page';
+import { IfPresent, IsIntInRange, IsReason } from '../http/validators';
+import { PageMeta } from '../http/paging';
 
 export const MISSING_LIMIT_POLICIES: readonly MissingLimitPolicy[] = ['no-limit', 'zero-warn', 'zero-block'];
 export const CHECK_SEVERITIES: readonly CheckSeverity[] = ['off', 'warn', 'block'];

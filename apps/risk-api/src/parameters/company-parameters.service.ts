@@ -5,7 +5,7 @@ import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import { CompanyParameters, COMPONENTS, DEFAULT_PARAMETERS, withDefaults } from '@credit/domain';
 import { CompanyParametersStore } from '@credit/redis';
-import { PageQuery, pageOf } from '../limits/page';
+import { PageQuery, pageOf } from '../http/paging';
 import { API_SETTINGS, COMPANY_PARAMETERS_STORE, DATA_SOURCE } from '../tokens';
 import {
   CompanyParametersChangeResult,

@@ -1,7 +1,8 @@
 import { BadRequestException, PipeTransform, Query } from '@nestjs/common';
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { pageOf, PageQuery } from '../http/paging';
+import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
 
 /**
  * Query parameters of the reporting routes. The global ValidationPipe rejects
@@ -10,17 +11,6 @@ import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } f
  * transforms below convert only well-formed values, so anything else reaches the
  * validators unchanged and is rejected with a message naming the parameter.
  */
-
-export const DEFAULT_PAGE_LIMIT = 50;
-export const MAX_PAGE_LIMIT = 500;
-/** Postgres takes OFFSET as a bigint; keep it far below that. */
-export const MAX_OFFSET = 1_000_000_000;
-
-/** A plain run of digits becomes a number; anything else (`1.5`, `-1`, `abc`, repeated) stays as it came. */
-const QueryInt = (): PropertyDecorator =>
-  Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value,
-  );
 
 /** `true` / `false` become booleans; anything else stays as it came (and fails @IsBoolean). */
 const QueryBoolean = (): PropertyDecorator =>
@@ -34,45 +24,9 @@ const QueryList = (): PropertyDecorator =>
     return parts.flatMap((part) => part.split(','));
   });
 
-export class PageQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: MAX_PAGE_LIMIT,
-    default: DEFAULT_PAGE_LIMIT,
-    example: 50,
-    description: 'Page size (1 to 500).',
-  })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({
-    minimum: 0,
-    maximum: MAX_OFFSET,
-    default: 0,
-    example: 0,
-    description: 'Items to skip.',
-  })
-  @IsOptional()
-  @QueryInt()
-  @IsInt()
-  @Min(0)
-  @Max(MAX_OFFSET)
-  offset?: number;
-}
-
-export interface PageWindow {
-  limit: number;
-  offset: number;
-}
-
-export const pageWindow = (query: PageQuery): PageWindow => ({
-  limit: query.limit ?? DEFAULT_PAGE_LIMIT,
-  offset: query.offset ?? 0,
-});
+export { PageQuery };
+export type PageWindow = ReturnType<typeof pageOf>;
+export const pageWindow = pageOf;
 
 export const EXPOSURE_STATUSES = ['NO_LIMIT', 'OK', 'WARNING', 'EXCEEDED'] as const;
 export type ExposureStatusName = (typeof EXPOSURE_STATUSES)[number];

@@ -4,6 +4,8 @@ import { IfPresent, IsIntInRange } from './validators';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
+/** Postgres takes OFFSET as a bigint; keep it far below that. */
+export const MAX_OFFSET = 1_000_000_000;
 
 /**
  * A query string integer: a plain run of digits becomes a number; anything
@@ -12,10 +14,10 @@ export const MAX_PAGE_LIMIT = 500;
  */
 export const QueryInt = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value,
+    typeof value === 'string' && /^[0-9]{1,10}$/.test(value) ? Number(value) : value,
   );
 
-/** `?limit=&offset=` of the history endpoints: limit 1..500 (default 50), offset >= 0 (default 0). */
+/** `?limit=&offset=` of every list: limit 1..500 (default 50), offset 0..1e9 (default 0). */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT, example: 50 })
   @IfPresent()
@@ -23,10 +25,10 @@ export class PageQuery {
   @IsIntInRange(1, MAX_PAGE_LIMIT)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0, example: 0 })
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0, example: 0 })
   @IfPresent()
   @QueryInt()
-  @IsIntInRange(0)
+  @IsIntInRange(0, MAX_OFFSET)
   offset?: number;
 }
 
