@@ -1,6 +1,7 @@
 /** Two projects: `unit` (pure, no I/O, runs anywhere) and `integration` (real Kafka, Redis, Postgres). */
 const moduleNameMapper = {
-  '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime)$': '<rootDir>/libs/$1/src',
+  '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime|observability)$':
+    '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 module.exports = {

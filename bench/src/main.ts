@@ -18,6 +18,7 @@ import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { benchStack, BenchStack, rssOf, startApp, stopApp } from './bench-stack';
 import { bareConsume, inputEnds, inputTopics, waitForApplied } from './fold-throughput';
 import { breachLatency } from './breach-latency';
+import { CREDIT_CHECK_DEFAULTS, creditCheckLoad, creditCheckRows } from './credit-check-load';
 
 interface Options {
   customers: number;
@@ -25,6 +26,8 @@ interface Options {
   partitions: number;
   latencySamples: number;
   backgroundRate: number;
+  creditCheckSeconds: number;
+  skipCreditCheck: boolean;
 }
 
 function options(argv: string[]): Options {
@@ -38,6 +41,8 @@ function options(argv: string[]): Options {
     partitions: get('partitions', 3),
     latencySamples: get('latency-samples', 1000),
     backgroundRate: get('background-rate', 2000),
+    creditCheckSeconds: get('credit-check-seconds', CREDIT_CHECK_DEFAULTS.seconds),
+    skipCreditCheck: argv.includes('--skip-credit-check'),
   };
 }
 
@@ -245,6 +250,18 @@ async function main(): Promise<void> {
         'target p99 <= 100 ms',
       ]);
       results.breachLatency = latency;
+    }
+
+    // 6. The synchronous credit check under load from another process, against GET /v1/me.
+    if (!opts.skipCreditCheck) {
+      const creditCheck = await creditCheckLoad(stack, {
+        ...CREDIT_CHECK_DEFAULTS,
+        seconds: opts.creditCheckSeconds,
+        companyId: 'IT01',
+        customerIds: scenario.customers.filter((c) => c.companyId === 'IT01').map((c) => c.customerId),
+      });
+      rows.push(...creditCheckRows(creditCheck));
+      results.creditCheck = creditCheck;
     }
     await stopApp(engine);
   } finally {

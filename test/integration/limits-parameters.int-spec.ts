@@ -417,7 +417,7 @@ describe('credit limits and company parameters through the API', () => {
       'limit must be an integer from 1 to 500',
     );
     expect((await limitHistory(customer, '?offset=-1').expect(400)).body.message).toBe(
-      'offset must be an integer >= 0',
+      'offset must be an integer from 0 to 1000000000',
     );
     expect((await limitHistory(customer, '?sort=asc').expect(400)).body.message).toBe(
       'property sort should not exist',

@@ -15,9 +15,11 @@ import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } 
 import { CompanyParametersStore, createRedis, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { createDataSource, ExposureProjection } from '@credit/postgres';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
 import { BackgroundLoop } from '@credit/runtime';
 import { FoldService } from './fold.service';
+import { engineMetrics } from './metrics';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
 import { Projector } from './projector';
 import { ReviewScheduler } from './review-scheduler';
@@ -51,6 +53,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly relay: OutboxRelay,
     private readonly projector: Projector,
     private readonly reviews: ReviewScheduler,
+    private readonly metrics: EngineMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,7 +70,9 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       partitionsConcurrently: this.settings.partitionsConcurrently,
       topics: this.fold.inputTopics,
       handle: async (batch) => {
+        const timer = this.metrics.foldBatchSeconds.startTimer();
         const outcome = await this.fold.foldBatch(batch);
+        if (outcome === 'folded') timer();
         this.relay.wake();
         this.projector.wake();
         return outcome;
@@ -112,7 +117,7 @@ export class EngineModule {
   static forRoot({ settings, clock }: EngineOptions): DynamicModule {
     return {
       module: EngineModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: ENGINE_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: clock ?? systemClock(settings.clockOffsetDays) },
@@ -164,6 +169,12 @@ export class EngineModule {
             postgres: async () => (db.isInitialized ? db.query('SELECT 1') : db.initialize()),
           }),
         },
+        {
+          provide: EngineMetrics,
+          inject: [KAFKA, REDIS],
+          useFactory: (kafka: Kafka, redis: Redis) => engineMetrics(settings, kafka, redis),
+        },
+        { provide: Metrics, useExisting: EngineMetrics },
         FoldService,
         OutboxRelay,
         Projector,

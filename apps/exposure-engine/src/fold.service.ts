@@ -14,6 +14,7 @@ import { EngineSettings, TopicNames } from '@credit/config';
 import { DecodeResult, decodeInputEvent, deadLetterMessage, InputStream } from '@credit/contracts';
 import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
 import { customerKey, CustomerWrite, ExposureStore, FoldPreparation } from '@credit/redis';
+import { EngineMetrics } from '@credit/observability';
 import { RecordCache } from './record-cache';
 import { CompanyParametersSource } from './company-parameters';
 import { documentOutcomeMessage, outputMessages } from './output-events';
@@ -49,6 +50,7 @@ export class FoldService {
     @Inject(EXPOSURE_STORE) private readonly store: ExposureStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
+    @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
   ) {
     this.records = new RecordCache(settings.stateCacheSize);
     const t = settings.kafka.topics;
@@ -121,7 +123,10 @@ export class FoldService {
       }
       const pending =
         applied === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) > BigInt(applied));
-      if (pending.length === 0) return 'folded';
+      if (pending.length === 0) {
+        this.metrics.foldCommitted(batch.topic, batch.messages.length, [], []);
+        return 'folded';
+      }
       const { writes, outbox } = await this.fold(pending, prepared);
       const result = await this.store.commit({
         source: {
@@ -135,8 +140,10 @@ export class FoldService {
       });
       if (result.ok) {
         for (const write of writes) this.records.remember(write.key, write.record);
+        this.metrics.foldCommitted(batch.topic, batch.messages.length, pending, writes);
         return 'folded';
       }
+      this.metrics.foldConflicts.inc();
       this.logger.warn(
         `${batch.topic}[${batch.partition}] moved under us (${result.conflict} ${result.detail}); folding again`,
       );

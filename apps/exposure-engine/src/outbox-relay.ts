@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MessagePublisher } from '@credit/kafka';
 import { ExposureStore, Lease } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
+import { EngineMetrics } from '@credit/observability';
 import { EXPOSURE_STORE, MESSAGE_PUBLISHER } from './tokens';
 
 export const OUTBOX_LEASE = Symbol('OUTBOX_LEASE');
@@ -21,6 +22,7 @@ export class OutboxRelay {
     @Inject(EXPOSURE_STORE) private readonly store: ExposureStore,
     @Inject(MESSAGE_PUBLISHER) private readonly publisher: MessagePublisher,
     @Inject(OUTBOX_LEASE) private readonly lease: Lease,
+    @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
   ) {}
 
   start(): void {
@@ -40,7 +42,9 @@ export class OutboxRelay {
     if (!(await this.lease.acquireOrRenew())) return false;
     const entries = await this.store.pendingOutbox(500);
     if (entries.length === 0) return false;
+    const timer = this.metrics.publishSeconds.startTimer();
     await this.publisher.publish(entries.map((e) => e.value));
+    timer();
     await this.store.acknowledgeOutbox(entries.map((e) => e.id));
     return true;
   }

@@ -10,6 +10,7 @@ import { BackgroundLoop } from '@credit/runtime';
 import { createKafka, KafkaPublisher } from '@credit/kafka';
 import { CompanyParametersStore, createRedis, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { ApiMetrics, Metrics, MetricsController } from '@credit/observability';
 import { ExposureController } from './exposure/exposure.controller';
 import { CreditChecksController } from './credit-checks/credit-checks.controller';
 import { CreditChecksService } from './credit-checks/credit-checks.service';
@@ -77,6 +78,7 @@ export class ApiModule {
       imports: [AuthModule.forRoot({ jwtSecret: settings.jwtSecret })],
       controllers: [
         HealthController,
+        MetricsController,
         ExposureController,
         CreditChecksController,
         ...REPORT_CONTROLLERS,
@@ -139,6 +141,20 @@ export class ApiModule {
           }),
         },
         ApiLifecycle,
+        {
+          provide: ApiMetrics,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) =>
+            new ApiMetrics({
+              outboxBacklog: async () => {
+                const [row]: { n: number }[] = await db.query(
+                  'SELECT count(*)::int AS n FROM api_outbox WHERE published_at IS NULL',
+                );
+                return row.n;
+              },
+            }),
+        },
+        { provide: Metrics, useExisting: ApiMetrics },
         CreditChecksService,
         { provide: API_CLOCK, useValue: systemClock() },
         ReportsRepository,

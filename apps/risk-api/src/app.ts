@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiSettings } from '@credit/config';
 import { runMigrations } from '@credit/postgres';
+import { ApiMetrics } from '@credit/observability';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http';
 
@@ -16,6 +17,8 @@ export async function createApiApp(
     logger,
     bodyParser: false,
   });
+  // First, so that every request is timed, labelled with the route pattern Express matched.
+  app.use(app.get(ApiMetrics).httpMiddleware());
   configureHttp(app);
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { JsonWebTokenError, JwtService, NotBeforeError, TokenExpiredError } from '@nestjs/jwt';
 import { Principal } from './principal';
 import { knownRoles } from './roles';
@@ -80,6 +81,20 @@ function decodeJsonSegment(segment: string): unknown {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * The secret as a key object, built once: handed a string, jsonwebtoken first
+ * tries to read it as a public key and pays for the failure on every request.
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (key === undefined) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 /** Verifies a compact JWT (without the `Bearer ` prefix) and returns the caller it names. */
 export function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Principal {
   assertJwtSecret(options.secret);
@@ -101,7 +116,7 @@ export function verifyAccessToken(token: string, options: VerifyAccessTokenOptio
   let payload: unknown;
   try {
     payload = jwtService.verify<object>(token, {
-      secret: options.secret,
+      secret: secretKey(options.secret) as unknown as string,
       algorithms: ['HS256'],
       clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       clockTimestamp: Math.floor(now.getTime() / 1000),

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -9,6 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireRole } from '@credit/auth';
+import { ApiMetrics } from '@credit/observability';
 import { CompanyIdParam, CustomerIdParam } from '../http';
 import { problemResponse as problem } from '../limits/openapi';
 import { CreditCheckBody, CreditCheckResponse } from './credit-check.dto';
@@ -34,7 +35,10 @@ const HOLD_EXAMPLE: CreditCheckResponse = {
 @ApiBearerAuth()
 @Controller('v1/companies/:companyId/customers/:customerId/credit-checks')
 export class CreditChecksController {
-  constructor(private readonly checks: CreditChecksService) {}
+  constructor(
+    private readonly checks: CreditChecksService,
+    @Inject(ApiMetrics) private readonly metrics: ApiMetrics,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -101,6 +105,7 @@ export class CreditChecksController {
     @Body() body: CreditCheckBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<CreditCheckResponse> {
-    return this.checks.check(companyId, customerId, body, principal);
+    // credit_check_seconds{decision}: the decision itself, without the HTTP layer (see http_request_duration_seconds).
+    return this.metrics.timeCreditCheck(() => this.checks.check(companyId, customerId, body, principal));
   }
 }
