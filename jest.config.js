@@ -1,6 +1,6 @@
 /** Two projects: `unit` (pure, no I/O, runs anywhere) and `integration` (real Kafka, Redis, Postgres). */
 const moduleNameMapper = {
-  '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime|observability)$':
+  '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime|sandbox|observability)$':
     '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
