@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, Matches, ValidateIf } from 'class-validator';
 import { PatternParamPipe } from '../http';
 import { NON_NEGATIVE_MONEY_PATTERN, ROLE_NAME_PATTERN, USER_SUBJECT_PATTERN } from '../holds/request-rules';
-import { PageQuery } from '../http/paging';
+import { PageMeta, PageQuery } from '../http/paging';
 
 /** `@RoleNameParam() name` = the `:name` path param, 400 "name must match …" when malformed. */
 export const RoleNameParam = (): ParameterDecorator =>
@@ -73,18 +73,9 @@ export class ApprovalRoleDto {
   updatedAt!: string;
 }
 
-export class ApprovalRolePageDto {
+export class ApprovalRolePageDto extends PageMeta {
   @ApiProperty({ type: [ApprovalRoleDto] })
   items!: ApprovalRoleDto[];
-
-  @ApiProperty({ example: 1 })
-  total!: number;
-
-  @ApiProperty({ example: 50 })
-  limit!: number;
-
-  @ApiProperty({ example: 0 })
-  offset!: number;
 }
 
 export class ApprovalRoleMemberDto {
@@ -104,18 +95,9 @@ export class ApprovalRoleMemberDto {
   assignedAt!: string;
 }
 
-export class ApprovalRoleMemberPageDto {
+export class ApprovalRoleMemberPageDto extends PageMeta {
   @ApiProperty({ type: [ApprovalRoleMemberDto] })
   items!: ApprovalRoleMemberDto[];
-
-  @ApiProperty({ example: 1 })
-  total!: number;
-
-  @ApiProperty({ example: 50 })
-  limit!: number;
-
-  @ApiProperty({ example: 0 })
-  offset!: number;
 }
 
 export class AuthorityChangeDto {
@@ -157,16 +139,7 @@ export class AuthorityChangeDto {
   after!: unknown;
 }
 
-export class AuthorityChangePageDto {
+export class AuthorityChangePageDto extends PageMeta {
   @ApiProperty({ type: [AuthorityChangeDto] })
   items!: AuthorityChangeDto[];
-
-  @ApiProperty({ example: 1 })
-  total!: number;
-
-  @ApiProperty({ example: 50 })
-  limit!: number;
-
-  @ApiProperty({ example: 0 })
-  offset!: number;
 }

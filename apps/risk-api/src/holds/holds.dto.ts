@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { CUSTOMER_ID_PATTERN, PatternParamPipe } from '../http';
 import { NON_NEGATIVE_MONEY_PATTERN, UUID_PATTERN } from './request-rules';
-import { PageQuery, QueryInt } from '../http/paging';
+import { PageMeta, PageQuery, QueryInt } from '../http/paging';
 
 /** `@HoldIdParam() holdId` = the `:holdId` path param; 400 "holdId must match …" unless a UUID. */
 export const HoldIdParam = (): ParameterDecorator =>
@@ -163,18 +163,9 @@ export class HoldDto {
   ageMinutes!: number;
 }
 
-export class HoldPageDto {
+export class HoldPageDto extends PageMeta {
   @ApiProperty({ type: [HoldDto] })
   items!: HoldDto[];
-
-  @ApiProperty({ example: 1 })
-  total!: number;
-
-  @ApiProperty({ example: 50 })
-  limit!: number;
-
-  @ApiProperty({ example: 0 })
-  offset!: number;
 }
 
 export class HoldDecisionDto {

@@ -1,3 +1,4 @@
+import { PageMeta } from '../http/paging';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { COMPONENT_NAMES, EXPOSURE_STATUSES, HISTORY_TYPES, RISK_CLASSES } from './query';
 
@@ -70,16 +71,7 @@ export class ExposureItemDto {
   asOf!: string;
 }
 
-export class PageMetaDto {
-  @ApiProperty({ example: 50 })
-  limit!: number;
-  @ApiProperty({ example: 0 })
-  offset!: number;
-  @ApiProperty({ example: 1, description: 'How many items match, over all pages' })
-  total!: number;
-}
-
-export class ExposurePageDto extends PageMetaDto {
+export class ExposurePageDto extends PageMeta {
   @ApiProperty({ type: [ExposureItemDto] })
   items!: ExposureItemDto[];
 }
@@ -172,7 +164,7 @@ export class OpenItemDto {
   bucket!: BucketName | null;
 }
 
-export class OpenItemsPageDto extends PageMetaDto {
+export class OpenItemsPageDto extends PageMeta {
   @ApiProperty({ example: 'IT01' })
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
@@ -225,7 +217,7 @@ export class CustomerAgeingDto {
   openItems!: number;
 }
 
-export class CompanyAgeingDto extends PageMetaDto {
+export class CompanyAgeingDto extends PageMeta {
   @ApiProperty({ example: 'IT01' })
   companyId!: string;
   @ApiProperty({ type: AgeingBucketsDto, description: "Sum of every customer's buckets" })
@@ -365,7 +357,7 @@ export class HistoryItemDto {
   data!: Record<string, unknown>;
 }
 
-export class HistoryPageDto extends PageMetaDto {
+export class HistoryPageDto extends PageMeta {
   @ApiProperty({ example: 'IT01' })
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
