@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { addDays, businessDateAt, Clock, epochDay, reassess } from '@credit/domain';
+import { addDays, businessDateAt, Clock, CustomerRecord, epochDay, reassess } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
 import { ExposureStore } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
@@ -46,15 +46,17 @@ export class ReviewScheduler {
       due.map(({ key }) => key.slice(0, key.indexOf(':'))),
       due.some(({ epochDay: day }) => day === 0),
     );
+    const records = await this.store.records(due.map(({ key }) => key));
     let reviewed = 0;
-    for (const { key, epochDay: dueDay } of due) if (await this.review(key, dueDay, now)) reviewed += 1;
+    for (const { key, epochDay: dueDay } of due) {
+      const record = records.get(key);
+      if (record !== undefined && (await this.review(key, record, dueDay, now))) reviewed += 1;
+    }
     return reviewed > 0 && due.length === 200;
   }
 
-  private async review(key: string, dueDay: number, now: Date): Promise<boolean> {
-    const { records } = await this.store.load(new Map([[key, []]]));
-    const before = records.get(key);
-    if (before === undefined) return false;
+  /** Each customer is committed on its own, so a race with a fold costs only that customer's retry. */
+  private async review(key: string, before: CustomerRecord, dueDay: number, now: Date): Promise<boolean> {
     const params = this.parameters.get(before.companyId);
     const businessDate = businessDateAt(now, params.timeZone);
     if (dueDay > epochDay(businessDate)) return false;
