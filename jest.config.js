@@ -1,4 +1,8 @@
-/** Two projects: `unit` (pure, no I/O, runs anywhere) and `integration` (real Kafka, Redis, Postgres). */
+/**
+ * Four projects: `unit` (pure, no I/O, runs anywhere), `integration` (real Kafka, Redis, Postgres),
+ * `faults` (crashes, outages, hostile input and load, on its own broker and Redis: npm run test:faults)
+ * and `browser` (the risk desk in Chromium against the real stack: npm run test:browser).
+ */
 const moduleNameMapper = {
   '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime|sandbox|observability)$':
     '<rootDir>/libs/$1/src',
@@ -19,6 +23,26 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.int-spec.ts'],
+      moduleNameMapper,
+      transform,
+      setupFiles: ['reflect-metadata'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
+    },
+    {
+      displayName: 'faults',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.fault-spec.ts'],
+      moduleNameMapper,
+      transform,
+      setupFiles: ['reflect-metadata'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
+    },
+    {
+      displayName: 'browser',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.browser-spec.ts'],
       moduleNameMapper,
       transform,
       setupFiles: ['reflect-metadata'],

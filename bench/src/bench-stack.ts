@@ -30,7 +30,11 @@ export async function benchStack(partitions: number): Promise<BenchStack> {
 /** Starts one of the built apps as its own process, as in production. */
 export function startApp(app: 'exposure-engine' | 'risk-api', env: Record<string, string>): ChildProcess {
   const main = join(__dirname, `../../apps/${app}/src/main.js`);
-  const nodeArgs = process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // As deployed (Dockerfile, run-apps.sh), plus any profiling flags asked for.
+  const nodeArgs = [
+    '--max-semi-space-size=64',
+    ...(process.env.BENCH_ENGINE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, ...env, ENV_FILE: '/nonexistent' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -51,4 +55,11 @@ export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /VmRSS:\s+(\d+) kB/.exec(status);
   return kb ? Number(kb[1]) * 1024 : 0;
+}
+
+/** CPU time (user + system) a process has used, in seconds, from /proc: steadier than wall time on a shared machine. */
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -292,7 +292,7 @@ async function pickCustomers(stack: BenchStack, options: CreditCheckLoadOptions)
   const businessDate = businessDateAt(new Date(), params.timeZone);
   const candidates = options.customerIds.slice(0, 1000);
   const keys = candidates.map((c) => customerKey(options.companyId, c));
-  const { records } = await store.load(new Map(keys.map((k) => [k, []])));
+  const records = await store.records(keys);
   const okCustomers: string[] = [];
   const holdCustomers: string[] = [];
   const predicted = new Map<string, CheckDecision>();

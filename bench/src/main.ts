@@ -14,8 +14,9 @@ import {
   formatMoney,
 } from '@credit/domain';
 import { decodeInputEvent, encodeInputEvent, InputStream, keyOf, RawEnvelope } from '@credit/contracts';
+import { projectionBacklog, RedisKeys } from '@credit/redis';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
-import { benchStack, BenchStack, rssOf, startApp, stopApp } from './bench-stack';
+import { benchStack, BenchStack, cpuSecondsOf, rssOf, startApp, stopApp } from './bench-stack';
 import { bareConsume, inputEnds, inputTopics, waitForApplied } from './fold-throughput';
 import { breachLatency } from './breach-latency';
 import { CREDIT_CHECK_DEFAULTS, creditCheckLoad, creditCheckRows } from './credit-check-load';
@@ -133,7 +134,7 @@ async function wipe(stack: BenchStack): Promise<void> {
 
 async function projectionDrained(stack: BenchStack): Promise<void> {
   for (;;) {
-    if ((await stack.redis.xlen(`${stack.engine.redis.keyPrefix}projection`)) === 0) return;
+    if ((await projectionBacklog(stack.redis, new RedisKeys(stack.engine.redis.keyPrefix))) === 0) return;
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -160,9 +161,14 @@ async function main(): Promise<void> {
     console.log(`produced ${total} events for ${opts.customers} customers`);
 
     // 2. Bare kafkajs against the engine, on the same messages.
+    const bareCpu = process.cpuUsage();
     const bareSeconds = await bareConsume(stack.kafka, topics, total, `bench-bare-${stack.id}`);
+    const bareCpuUsed = process.cpuUsage(bareCpu);
+    const bareCpuSeconds = (bareCpuUsed.user + bareCpuUsed.system) / 1e6;
     const engineStarted = process.hrtime.bigint();
-    const engine = startApp('exposure-engine', stack.env);
+    // The deployed topology: one process folds, another projects into Postgres.
+    const engine = startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'fold' });
+    const projector = startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'project' });
     const { firstAppliedAt } = await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
     const engineTotalSeconds = seconds(engineStarted);
     const engineSeconds = seconds(firstAppliedAt);
@@ -170,9 +176,11 @@ async function main(): Promise<void> {
     console.log(
       `engine folded ${total} events in ${engineSeconds.toFixed(2)} s from its first batch (bare: ${bareSeconds.toFixed(2)} s)`,
     );
+    const engineCpuSeconds = cpuSecondsOf(engine.pid!);
     const projectionStarted = process.hrtime.bigint();
-    if (!process.env.NO_PROJECTOR) await projectionDrained(stack);
+    await projectionDrained(stack);
     const projectionLagSeconds = seconds(projectionStarted);
+    const projectorCpuSeconds = cpuSecondsOf(projector.pid!);
     const rss = rssOf(engine.pid!);
     const bareRate = total / bareSeconds;
     const engineRate = total / engineSeconds;
@@ -192,6 +200,21 @@ async function main(): Promise<void> {
       '',
     ]);
     rows.push(['fold ratio engine / bare', (engineRate / bareRate).toFixed(2), 'target >= 0.5']);
+    rows.push([
+      'bare kafkajs CPU per event',
+      `${((bareCpuSeconds / total) * 1e6).toFixed(1)} µs`,
+      `${bareCpuSeconds.toFixed(1)} s CPU`,
+    ]);
+    rows.push([
+      'engine CPU per event (fold process, start-up included)',
+      `${((engineCpuSeconds / total) * 1e6).toFixed(1)} µs`,
+      `${engineCpuSeconds.toFixed(1)} s CPU`,
+    ]);
+    rows.push([
+      'projector CPU per event (project process)',
+      `${((projectorCpuSeconds / total) * 1e6).toFixed(1)} µs`,
+      `${projectorCpuSeconds.toFixed(1)} s CPU`,
+    ]);
     rows.push(['projection lag after the fold', `${projectionLagSeconds.toFixed(2)} s`, '']);
     results.fold = {
       total,
@@ -202,6 +225,9 @@ async function main(): Promise<void> {
       engineRate,
       ratio: engineRate / bareRate,
       projectionLagSeconds,
+      bareCpuSeconds,
+      engineCpuSeconds,
+      projectorCpuSeconds,
     };
 
     // 3. Exactness, memory.
@@ -265,7 +291,7 @@ async function main(): Promise<void> {
       rows.push(...creditCheckRows(creditCheck));
       results.creditCheck = creditCheck;
     }
-    await stopApp(engine);
+    await Promise.all([stopApp(engine), stopApp(projector)]);
   } finally {
     await stack.cleanup();
   }

@@ -15,6 +15,17 @@ ensure_node_modules() {
   fi
 }
 
+# The risk desk's browser tests drive Debian's Chromium (a browser download by the test tool does not work here).
+ensure_chromium() {
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$chromium" ] && return
+  say "installing Chromium for the browser tests (apt-get install chromium)"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get install -y -q chromium >/dev/null ||
+    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }
+}
+
 build() {
   say "building"
   (cd "$ROOT" && npm run --silent build)
@@ -58,4 +69,18 @@ ensure_kafka() {
 
 stop_kafka_if_started() {
   if [ "$KAFKA_STARTED_HERE" = 1 ]; then bash "$KAFKA_SH" stop || true; fi
+}
+
+# The faults suite runs its own redis-server (it restarts it); install it when missing.
+ensure_redis_server() {
+  if command -v "${FAULTS_REDIS_SERVER:-redis-server}" >/dev/null 2>&1; then return; fi
+  say "installing redis-server (the faults suite runs its own instance)"
+  if command -v apt-get >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq && $sudo apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "[credit-exposure] redis-server is required by the faults suite; install it" >&2
+    return 1
+  fi
 }

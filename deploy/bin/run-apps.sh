@@ -38,7 +38,11 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 node dist/libs/postgres/src/migrate.js
-node dist/apps/exposure-engine/src/main.js &
+# The engine folds in one process and projects into Postgres in another (docs/performance.md).
+export NODE_OPTIONS="${NODE_OPTIONS:-} --max-semi-space-size=64"
+ENGINE_ROLE=fold node dist/apps/exposure-engine/src/main.js &
+PIDS+=($!)
+ENGINE_ROLE=project ENGINE_HEALTH_PORT="${PROJECTOR_HEALTH_PORT:-3002}" node dist/apps/exposure-engine/src/main.js &
 PIDS+=($!)
 node dist/apps/risk-api/src/main.js &
 PIDS+=($!)
@@ -47,13 +51,14 @@ PIDS+=($!)
 for _ in $(seq 1 120); do
   if node -e '
     const get = (p) => new Promise((ok) => require("http").get({ host: "127.0.0.1", port: p, path: "/health" }, (r) => { r.resume(); ok(r.statusCode === 200); }).on("error", () => ok(false)));
-    Promise.all([get(process.env.API_PORT), get(process.env.ENGINE_HEALTH_PORT || 3001)]).then((a) => process.exit(a.every(Boolean) ? 0 : 1));'; then
+    Promise.all([get(process.env.API_PORT), get(process.env.ENGINE_HEALTH_PORT || 3001), get(process.env.PROJECTOR_HEALTH_PORT || 3002)]).then((a) => process.exit(a.every(Boolean) ? 0 : 1));'; then
     break
   fi
   sleep 0.5
 done
 
 say "API: http://127.0.0.1:${API_PORT}/v1   (OpenAPI: http://127.0.0.1:${API_PORT}/docs)"
+say "risk desk: http://127.0.0.1:${API_PORT}/desk/   (sign in with a token from npm run token)"
 say "get a token: AUTH_JWT_SECRET=... npm run --silent token -- --sub alice --roles viewer --companies '*'"
 if [ "$SIMULATE" = 1 ]; then
   node dist/apps/erp-simulator/src/main.js --demo

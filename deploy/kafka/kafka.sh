@@ -8,16 +8,25 @@
 #   KAFKA_PORT             client (PLAINTEXT) port            default 9092
 #   KAFKA_CONTROLLER_PORT  KRaft controller port              default 9093
 #   KAFKA_HEAP             JVM max heap (-Xmx)                default 1g
-#   KAFKA_DATA_DIR         log.dirs (topic data + metadata)   default deploy/kafka/runtime/data
+#   KAFKA_DATA_DIR         log.dirs (topic data + metadata)   default $KAFKA_RUNTIME_DIR/data
+#   KAFKA_RUNTIME_DIR      pid, log, lock and properties      default deploy/kafka/runtime
+#                          (another directory and other ports run a second, independent
+#                          broker, e.g. the faults suite's, which it restarts at will)
 # The Kafka version is fixed in pom.xml.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-RUNTIME_DIR="$SCRIPT_DIR/runtime"
+RUNTIME_DIR="${KAFKA_RUNTIME_DIR:-$SCRIPT_DIR/runtime}"
+case "$RUNTIME_DIR" in
+  /*) ;;
+  *) RUNTIME_DIR="$PWD/$RUNTIME_DIR" ;;
+esac
 POM="$SCRIPT_DIR/pom.xml"
 LOG4J_CONFIG="$SCRIPT_DIR/log4j2.yaml"
-CLASSPATH_FILE="$RUNTIME_DIR/classpath.txt"
-POM_HASH_FILE="$RUNTIME_DIR/classpath.pom.sha256"
+# The resolved classpath is shared by every broker of this checkout.
+CLASSPATH_DIR="$SCRIPT_DIR/runtime"
+CLASSPATH_FILE="$CLASSPATH_DIR/classpath.txt"
+POM_HASH_FILE="$CLASSPATH_DIR/classpath.pom.sha256"
 PROPS_FILE="$RUNTIME_DIR/server.properties"
 PID_FILE="$RUNTIME_DIR/kafka.pid"
 LOG_FILE="$RUNTIME_DIR/kafka.log"
@@ -52,6 +61,7 @@ Commands:
 
 Environment: KAFKA_PORT=$KAFKA_PORT KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
              KAFKA_HEAP=$KAFKA_HEAP KAFKA_DATA_DIR=$KAFKA_DATA_DIR
+             KAFKA_RUNTIME_DIR=$RUNTIME_DIR
 EOF
 }
 
@@ -108,7 +118,7 @@ classpath_ok() {
 }
 
 cmd_fetch() {
-  mkdir -p "$RUNTIME_DIR"
+  mkdir -p "$RUNTIME_DIR" "$CLASSPATH_DIR"
   if classpath_ok; then
     log "classpath up to date ($CLASSPATH_FILE)"
     return 0
@@ -116,7 +126,7 @@ cmd_fetch() {
   require mvn "install Maven 3.8+"
   require java "install a JDK 17+"
   log "resolving Kafka jars with Maven (first run downloads ~40 jars into ~/.m2)..."
-  local tmp="$CLASSPATH_FILE.tmp.$$" out="$RUNTIME_DIR/mvn.log"
+  local tmp="$CLASSPATH_FILE.tmp.$$" out="$CLASSPATH_DIR/mvn.log"
   # Maven's output is kept out of the way (it only prints colour resets when
   # all is well) and shown when it fails.
   if ! mvn -q -B -Dstyle.color=never -f "$POM" dependency:build-classpath \

@@ -227,6 +227,15 @@ describe('credit checks', () => {
     );
     expect(Number(queued[0].n)).toBe(1);
 
+    // Asked again for less, which alone would pass: the document is still held, nothing queued.
+    const smaller = await check('C-BLOCK', { documentType: 'order', documentId: 'SO-2', amount: '10.00' });
+    expect(smaller.status).toBe(200);
+    expect(smaller.body).toMatchObject({ decision: 'HOLD', holdId, repeated: true, excess: '100.00' });
+    const stillQueued: { n: string }[] = await db.query(
+      `SELECT count(*) AS n FROM api_outbox WHERE value::jsonb -> 'data' ->> 'documentId' = 'SO-2'`,
+    );
+    expect(Number(stillQueued[0].n)).toBe(1);
+
     // Concurrent checks of another document still end with one hold.
     const body = { documentType: 'invoice', documentId: 'INV-9', amount: '500.00' };
     const answers = await Promise.all([

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { INestApplication } from '@nestjs/common';
 import { Producer } from 'kafkajs';
 import { businessDateAt, DEFAULT_PARAMETERS } from '@credit/domain';
@@ -6,15 +5,15 @@ import { keyOf } from '@credit/contracts';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { TopicRecorder } from '../support/kafka-io';
-import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
+import { startApi, startEngine, TestClock } from '../support/running-apps';
 import { EngineProcess } from '../support/engine-process';
 import { waitUntilFolded } from '../support/folding';
+import { ExpectedExposure, referenceExposures, Streams } from '../support/reference';
 import {
-  ExpectedExposure,
-  publishedHistoryProblems,
-  referenceExposures,
-  Streams,
-} from '../support/reference';
+  exposureMismatches,
+  notificationProblems,
+  settledNotificationProblems,
+} from '../support/verification';
 import { produceAll, withDuplicatesAndBadInput } from '../support/scenario-feed';
 
 interface Harness {
@@ -46,44 +45,14 @@ async function close(h: Harness | undefined): Promise<void> {
 const send = (h: Harness) => (topic: string, messages: { key: string; value: Buffer }[]) =>
   h.producer.send({ topic, messages });
 
-/** Every customer's exposure from the API, compared field by field with the reference. */
-async function mismatches(h: Harness, expected: Map<string, ExpectedExposure>): Promise<string[]> {
-  const token = tokenFor(h.stack, ['viewer'], '*');
-  const problems: string[] = [];
-  for (const [key, want] of expected) {
-    const [companyId, customerId] = key.split(':');
-    const response = await request(h.api.getHttpServer())
-      .get(`/v1/companies/${companyId}/customers/${encodeURIComponent(customerId)}/exposure`)
-      .set('Authorization', `Bearer ${token}`);
-    const got = response.body;
-    const actual: ExpectedExposure = {
-      components: got.components,
-      total: got.total,
-      overdueAmount: got.overdueAmount,
-      oldestOverdueDays: got.oldestOverdueDays,
-      limit: got.limit,
-      status: got.status,
-      blocked: got.blocked,
-      riskClass: got.riskClass,
-    };
-    if (JSON.stringify(actual) !== JSON.stringify(want)) {
-      problems.push(`${key}: got ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`);
-    }
-  }
-  return problems;
-}
+const mismatches = (h: Harness, expected: Map<string, ExpectedExposure>) =>
+  exposureMismatches(h.stack, h.api, expected);
 
-function historyProblems(h: Harness, expected: Map<string, ExpectedExposure>): string[] {
-  const t = h.stack.engine.kafka.topics;
-  const events = [...h.recorder.json(t.breaches), ...h.recorder.json(t.blocks)] as never[];
-  return publishedHistoryProblems(events, new Map([...expected].map(([key, e]) => [key, e.status])));
-}
+const historyProblems = (h: Harness, expected: Map<string, ExpectedExposure>) =>
+  notificationProblems(h.stack, h.recorder, expected);
 
-async function recorderCaughtUp(h: Harness, expected: Map<string, ExpectedExposure>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (historyProblems(h, expected).length > 0 && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 200));
-}
+const recorderCaughtUp = (h: Harness, expected: Map<string, ExpectedExposure>) =>
+  settledNotificationProblems(h.stack, h.recorder, expected, 30_000);
 
 describe('exactly once, whatever Kafka and the process do', () => {
   let h: Harness | undefined;

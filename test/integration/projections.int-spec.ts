@@ -335,11 +335,10 @@ describe('reporting projections: from each amount to its documents', () => {
     const projectionDb = new DataSource({ type: 'postgres', url: stack.api.postgres.url });
     try {
       const store = new RedisExposureStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
-      const record: CustomerRecord = (await store.load(new Map([[KEY, []]]))).records.get(KEY)!;
+      const record: CustomerRecord = (await store.records([KEY])).get(KEY)!;
       expect(String(record.version)).toBe(exposure.state_version);
       const projection = new ExposureProjection(projectionDb);
-      const events = published.map((e) => JSON.stringify(e));
-      const options = { events, parameters: () => DEFAULT_PARAMETERS };
+      const options = { events: published, parameters: () => DEFAULT_PARAMETERS };
       const before = await snapshot();
 
       expect(await projection.upsert([record], clock.now(), options)).toEqual({ advanced: [] });

@@ -2,21 +2,23 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { IsolatedStack } from './isolated-stack';
 
-const MAIN = join(__dirname, '../../dist/apps/exposure-engine/src/main.js');
+const ENGINE_MAIN = join(__dirname, '../../dist/apps/exposure-engine/src/main.js');
+const API_MAIN = join(__dirname, '../../dist/apps/risk-api/src/main.js');
 
-/** The engine as a real process (built by `npm run build`), so a test can SIGKILL it. */
-export class EngineProcess {
+/** An app as a real process (built by `npm run build`), so a test can SIGKILL or SIGTERM it. */
+export class AppProcess {
   private child?: ChildProcess;
   private output = '';
 
   constructor(
+    private readonly main: string,
     private readonly stack: IsolatedStack,
     private readonly extraEnv: Record<string, string> = {},
   ) {}
 
   start(): void {
     this.output = '';
-    this.child = spawn(process.execPath, [MAIN], {
+    this.child = spawn(process.execPath, [this.main], {
       env: {
         ...process.env,
         ...this.stack.env,
@@ -34,6 +36,17 @@ export class EngineProcess {
     return this.output;
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** How the last run ended: null while it runs. */
+  get exit(): { code: number | null; signal: NodeJS.Signals | null } | null {
+    const child = this.child;
+    if (!child || (child.exitCode === null && child.signalCode === null)) return null;
+    return { code: child.exitCode, signal: child.signalCode };
+  }
+
   kill(): Promise<void> {
     return this.signal('SIGKILL');
   }
@@ -49,5 +62,18 @@ export class EngineProcess {
       child.once('exit', () => resolve());
       child.kill(signal);
     });
+  }
+}
+
+export class EngineProcess extends AppProcess {
+  constructor(stack: IsolatedStack, extraEnv: Record<string, string> = {}) {
+    super(ENGINE_MAIN, stack, extraEnv);
+  }
+}
+
+/** The risk API as a process; give it an API_PORT. */
+export class ApiProcess extends AppProcess {
+  constructor(stack: IsolatedStack, extraEnv: Record<string, string> = {}) {
+    super(API_MAIN, stack, extraEnv);
   }
 }

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { projectionBacklog, RedisKeys } from '@credit/redis';
 import { IsolatedStack } from './isolated-stack';
 
 /**
@@ -27,7 +28,7 @@ export async function waitUntilFolded(stack: IsolatedStack, timeoutMs = 120_000)
         if (applied === null || BigInt(applied) < high - 1n) behind += 1;
       }
       const outbox = await redis.xlen(`${prefix}outbox`);
-      const projection = await redis.xlen(`${prefix}projection`);
+      const projection = await projectionBacklog(redis, new RedisKeys(prefix));
       if (behind === 0 && outbox === 0 && projection === 0) return;
       if (Date.now() > deadline) {
         throw new Error(

@@ -7,6 +7,35 @@ export interface BadInput {
   key: string;
   value: Buffer;
   reason: string;
+  /** What was wrong with it (several kinds share a dead-letter reason). */
+  kind: PoisonKind;
+}
+
+/** Every kind of invalid input the suites inject, and the dead-letter reason each must get. */
+export const POISON_REASONS = {
+  NOT_JSON: 'NOT_JSON',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  KEY_MISMATCH: 'KEY_MISMATCH',
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  UNSUPPORTED_SCHEMA_VERSION: 'UNSUPPORTED_SCHEMA_VERSION',
+  TOO_LARGE: 'TOO_LARGE',
+  DEEP_NESTING: 'VALIDATION_FAILED',
+  BAD_MONEY: 'VALIDATION_FAILED',
+  BAD_DATE: 'VALIDATION_FAILED',
+  NEGATIVE_AMOUNT: 'VALIDATION_FAILED',
+  NOT_AN_OBJECT: 'NOT_AN_OBJECT',
+  MISSING_KEY: 'MISSING_KEY',
+} as const;
+
+export type PoisonKind = keyof typeof POISON_REASONS;
+
+export const ALL_POISON_KINDS = Object.keys(POISON_REASONS) as PoisonKind[];
+
+export interface BadInputOptions {
+  /** Kinds made, in turn; the original five by default. TOO_LARGE needs `maxEventBytes`. */
+  kinds?: PoisonKind[];
+  /** The engine's MAX_EVENT_BYTES: a TOO_LARGE input is a valid event padded beyond it. */
+  maxEventBytes?: number;
 }
 
 const STREAM_TOPIC: Record<InputStream, keyof TopicNames> = {
@@ -20,7 +49,7 @@ const STREAM_TOPIC: Record<InputStream, keyof TopicNames> = {
 export const topicOf = (topics: TopicNames, stream: InputStream) => topics[STREAM_TOPIC[stream]];
 
 /** A deterministic pseudo-random choice, so a failing run can be repeated. */
-function picker(seed: number) {
+export function picker(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state * 1664525 + 1013904223) >>> 0;
@@ -38,17 +67,20 @@ export function withDuplicatesAndBadInput(
   seed: number,
   duplicateShare = 0.1,
   badCount = 20,
+  options: BadInputOptions = {},
 ): { streams: Streams; bad: BadInput[] } {
   const random = picker(seed);
   const result: Streams = {};
   const bad: BadInput[] = [];
-  const kinds = [
-    'NOT_JSON',
-    'VALIDATION_FAILED',
-    'KEY_MISMATCH',
-    'UNKNOWN_TYPE',
-    'UNSUPPORTED_SCHEMA_VERSION',
-  ];
+  const kinds =
+    options.kinds ??
+    ([
+      'NOT_JSON',
+      'VALIDATION_FAILED',
+      'KEY_MISMATCH',
+      'UNKNOWN_TYPE',
+      'UNSUPPORTED_SCHEMA_VERSION',
+    ] as PoisonKind[]);
   for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
     const duplicates = envelopes.filter(() => random() < duplicateShare);
     result[stream] = [...envelopes, ...duplicates];
@@ -56,49 +88,67 @@ export function withDuplicatesAndBadInput(
   const all = (Object.entries(streams) as [InputStream, RawEnvelope[]][]).flatMap(([stream, list]) =>
     list.map((envelope) => ({ stream, envelope })),
   );
+  const withAmount = all.filter(({ envelope }) => envelope.type === 'order.confirmed');
   for (let i = 0; i < badCount; i++) {
-    const { stream, envelope } = all[Math.floor(random() * all.length)];
-    const key = keyOf(envelope.companyId, envelope.customerId);
     const kind = kinds[i % kinds.length];
-    const broken = { ...envelope, eventId: `bad-${i}-${envelope.eventId}` };
-    switch (kind) {
-      case 'NOT_JSON':
-        bad.push({
-          stream,
-          key,
-          value: Buffer.from(`{"eventId":"bad-${i}", ${'{'.repeat(3)}`),
-          reason: kind,
-        });
-        break;
-      case 'VALIDATION_FAILED':
-        bad.push({
-          stream,
-          key,
-          value: encodeInputEvent({ ...broken, occurredAt: '2026-02-30T10:00:00+01:00' }),
-          reason: kind,
-        });
-        break;
-      case 'KEY_MISMATCH':
-        bad.push({
-          stream,
-          key: `${envelope.companyId}:SOMEONE-ELSE`,
-          value: encodeInputEvent(broken),
-          reason: kind,
-        });
-        break;
-      case 'UNKNOWN_TYPE':
-        bad.push({
-          stream,
-          key,
-          value: encodeInputEvent({ ...broken, type: 'order.teleported' }),
-          reason: kind,
-        });
-        break;
-      default:
-        bad.push({ stream, key, value: encodeInputEvent({ ...broken, schemaVersion: 2 }), reason: kind });
-    }
+    const pool =
+      (kind === 'NEGATIVE_AMOUNT' || kind === 'BAD_MONEY' || kind === 'DEEP_NESTING') && withAmount.length > 0
+        ? withAmount
+        : all;
+    const { stream, envelope } = pool[Math.floor(random() * pool.length)];
+    bad.push({ stream, kind, reason: POISON_REASONS[kind], ...poison(kind, i, envelope, options) });
   }
   return { streams: result, bad };
+}
+
+/** One invalid message made out of a real event: its key and bytes. */
+function poison(
+  kind: PoisonKind,
+  i: number,
+  envelope: RawEnvelope,
+  options: BadInputOptions,
+): { key: string; value: Buffer } {
+  const key = keyOf(envelope.companyId, envelope.customerId);
+  const broken = { ...envelope, eventId: `bad-${i}-${envelope.eventId}` };
+  const data = (envelope.data ?? {}) as Record<string, unknown>;
+  const encoded = (e: RawEnvelope) => ({ key, value: encodeInputEvent(e) });
+  switch (kind) {
+    case 'NOT_JSON':
+      return { key, value: Buffer.from(`{"eventId":"bad-${i}", ${'{'.repeat(3)}`) };
+    case 'VALIDATION_FAILED':
+      return encoded({ ...broken, occurredAt: '2026-02-30T10:00:00+01:00' });
+    case 'KEY_MISMATCH':
+      return { key: `${envelope.companyId}:SOMEONE-ELSE`, value: encodeInputEvent(broken) };
+    case 'MISSING_KEY':
+      return { key: '', value: encodeInputEvent(broken) };
+    case 'UNKNOWN_TYPE':
+      return encoded({ ...broken, type: 'order.teleported' });
+    case 'UNSUPPORTED_SCHEMA_VERSION':
+      return encoded({ ...broken, schemaVersion: 2 });
+    case 'NOT_AN_OBJECT':
+      return { key, value: Buffer.from(JSON.stringify([broken])) };
+    case 'TOO_LARGE': {
+      if (options.maxEventBytes === undefined) throw new Error('TOO_LARGE needs maxEventBytes');
+      const padding = 'x'.repeat(options.maxEventBytes + 1);
+      return encoded({ ...broken, data: { ...data, note: padding } });
+    }
+    case 'DEEP_NESTING': {
+      // 20,000 levels: enough to overflow a naive recursive walk, far below the size limit.
+      const nested = '['.repeat(20_000) + ']'.repeat(20_000);
+      const text = encodeInputEvent(broken).toString('utf8');
+      return { key, value: Buffer.from(text.replace(/"amount":"[^"]*"/, `"amount":${nested}`)) };
+    }
+    case 'BAD_MONEY':
+      return encoded({ ...broken, data: { ...data, amount: i % 2 === 0 ? 1200.5 : '1.234,50' } });
+    case 'BAD_DATE': {
+      const dateField = Object.keys(data).find((name) => /(Date|At)$/.test(name));
+      return dateField
+        ? encoded({ ...broken, data: { ...data, [dateField]: '2026-13-45' } })
+        : encoded({ ...broken, occurredAt: 'yesterday' });
+    }
+    case 'NEGATIVE_AMOUNT':
+      return encoded({ ...broken, data: { ...data, amount: '-25.00' } });
+  }
 }
 
 /** Produces the streams (and bad inputs, spread among them) in batches, each topic in its own order. */

@@ -57,24 +57,33 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const role = this.settings.role;
+    const projects = role !== 'fold';
+    if (role === 'project') {
+      // The projection only reads Redis and writes Postgres; woken by its own polling.
+      this.projector.start();
+      this.logger.log('Projecting changed customers into Postgres (role project)');
+      return;
+    }
     const created = await ensureTopics(this.kafka, topicSpecs(this.settings.kafka));
     if (created.length > 0) this.logger.log(`Created topics: ${created.join(', ')}`);
     await this.publisher.connect();
     const storeIsNew = await this.fold.adoptStoreEpoch();
     this.relay.start();
-    this.projector.start();
+    if (projects) this.projector.start();
     this.reviews.start();
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.settings.groupId,
       sessionTimeoutMs: this.settings.sessionTimeoutMs,
       partitionsConcurrently: this.settings.partitionsConcurrently,
+      maxBytesPerPartition: this.settings.fetchBytesPerPartition,
       topics: this.fold.inputTopics,
       handle: async (batch) => {
         const timer = this.metrics.foldBatchSeconds.startTimer();
         const outcome = await this.fold.foldBatch(batch);
         if (outcome === 'folded') timer();
         this.relay.wake();
-        this.projector.wake();
+        if (projects) this.projector.wake();
         return outcome;
       },
     });
@@ -84,7 +93,9 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       this.logger.log('State store is new or was lost: replaying the input topics from the start');
     await this.consumer.start({ replayFromStart: storeIsNew });
     this.storeWatch.start();
-    this.logger.log(`Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId}`);
+    this.logger.log(
+      `Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId} (role ${role})`,
+    );
   }
 
   private async replayIfStoreLost(): Promise<boolean> {

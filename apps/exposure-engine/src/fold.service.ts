@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   applyFact,
   businessDateAt,
+  BusinessDate,
   checkDocument,
   Clock,
   CustomerRecord,
@@ -173,6 +174,13 @@ export class FoldService {
     const writes = new Map<string, PendingWrite>();
     const outbox: OutboundMessage[] = [];
     const now = this.clock.now();
+    // One instant per batch, so one business date per time zone.
+    const businessDates = new Map<string, BusinessDate>();
+    const businessDateIn = (timeZone: string): BusinessDate => {
+      let date = businessDates.get(timeZone);
+      if (date === undefined) businessDates.set(timeZone, (date = businessDateAt(now, timeZone)));
+      return date;
+    };
     for (const { message, result } of pending) {
       if (!result.ok) {
         outbox.push(deadLetterMessage(this.topics.deadLetter, message, result, now));
@@ -197,7 +205,7 @@ export class FoldService {
       if (write.seen.has(fact.eventId)) continue;
       write.seen.add(fact.eventId);
       write.appliedEventIds.push(fact.eventId);
-      outbox.push(...this.apply(write, fact, now));
+      outbox.push(...this.apply(write, fact, now, businessDateIn));
     }
     // The next review date depends only on the final documents: plan it once per customer.
     for (const write of writes.values()) {
@@ -209,10 +217,15 @@ export class FoldService {
   }
 
   /** Folds one fact and reassesses, so every status transition is seen and published. */
-  private apply(write: PendingWrite, fact: Fact, now: Date): OutboundMessage[] {
+  private apply(
+    write: PendingWrite,
+    fact: Fact,
+    now: Date,
+    businessDateIn: (timeZone: string) => BusinessDate,
+  ): OutboundMessage[] {
     const params = this.parameters.get(fact.companyId);
     const before: CustomerRecord = write.record;
-    const businessDate = businessDateAt(now, params.timeZone);
+    const businessDate = businessDateIn(params.timeZone);
     const reassessed = reassess(before, applyFact(before.documents, fact), businessDate, params, false);
     let record = reassessed.record;
     const messages = outputMessages(

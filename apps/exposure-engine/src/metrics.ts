@@ -1,12 +1,12 @@
 import { Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { EngineSettings } from '@credit/config';
-import { RedisKeys } from '@credit/redis';
+import { projectionBacklog, RedisKeys } from '@credit/redis';
 import { ConsumerLagProbe, EngineMetrics, kafkaWatermarks } from '@credit/observability';
 
 /**
  * The engine's instruments, with the probes its gauges read at scrape time:
- * the Redis outbox and projection streams' lengths, and each input
+ * the Redis outbox's length, the customers and events the projection is behind by, and each input
  * partition's lag (Kafka high watermark against the applied offset in Redis).
  */
 export function engineMetrics(settings: EngineSettings, kafka: Kafka, redis: Redis): EngineMetrics {
@@ -20,7 +20,7 @@ export function engineMetrics(settings: EngineSettings, kafka: Kafka, redis: Red
   );
   const metrics = new EngineMetrics({
     outboxBacklog: () => redis.xlen(keys.outbox()),
-    projectionBacklog: () => redis.xlen(keys.projection()),
+    projectionBacklog: () => projectionBacklog(redis, keys),
     consumerLag: () => lag.sample(),
   });
   metrics.onClose(() => watermarks.close());

@@ -6,13 +6,18 @@ import { BackgroundLoop } from '@credit/runtime';
 import { CompanyParametersSource } from './company-parameters';
 import { CLOCK, COMPANY_PARAMETERS, EXPOSURE_PROJECTION, EXPOSURE_STORE } from './tokens';
 
+/** Customers (and history entries) per projection step: one Postgres transaction each. */
+const PROJECTION_BATCH = 1000;
+
 /**
  * Copies changed customers into the Postgres projections: the exposure, the
  * documents behind it, open items, settlements, dishonoured bills, and the
- * events published for them (the history). It reads the latest state rather
- * than replaying changes, the projection only moves forward by version and
- * events are kept once per eventId, so running it twice or late is harmless.
- * While Postgres is away the queue grows and the engine keeps folding.
+ * events published for them (the history). A changed customer is marked due,
+ * not queued per change, and the latest state is read: while the fold catches
+ * up, a customer touched by many batches is projected once. The projection only
+ * moves forward by version and events are kept once per eventId, so running it
+ * twice or late is harmless.
+ * While Postgres is away the due marks pile up and the engine keeps folding.
  */
 @Injectable()
 export class Projector {
@@ -38,15 +43,18 @@ export class Projector {
   }
 
   async project(): Promise<boolean> {
-    const entries = await this.store.pendingProjections(1000);
-    if (entries.length === 0) return false;
-    const keys = new Map([...new Set(entries.map((e) => e.value.key))].map((key) => [key, [] as string[]]));
-    const { records } = await this.store.load(keys);
+    const [due, history] = await Promise.all([
+      this.store.projectionsDue(PROJECTION_BATCH),
+      this.store.pendingHistory(PROJECTION_BATCH),
+    ]);
+    if (due.length === 0 && history.length === 0) return false;
+    const records = await this.store.records(due.map((d) => d.key));
     await this.projection.upsert([...records.values()], this.clock.now(), {
-      events: entries.flatMap((e) => e.value.events),
+      events: history.flatMap((e) => e.value),
       parameters: (companyId) => this.parameters.get(companyId),
     });
-    await this.store.acknowledgeProjections(entries.map((e) => e.id));
+    await this.store.projected(due);
+    await this.store.acknowledgeHistory(history.map((e) => e.id));
     return true;
   }
 }

@@ -24,6 +24,8 @@ import { CreditLimitsService } from './limits/credit-limits.service';
 import { CompanyParametersController } from './parameters/company-parameters.controller';
 import { CompanyParametersService } from './parameters/company-parameters.service';
 import { MeController } from './me/me.controller';
+import { DeskModule } from './desk/desk.module';
+import { RATE_LIMIT_GUARD, rateLimitModule } from './http';
 import {
   API_CLOCK,
   API_OUTBOX,
@@ -37,6 +39,8 @@ import {
 } from './tokens';
 
 const KAFKA = Symbol('KAFKA');
+/** Outbox rows published per relay transaction; a full batch means more may wait. */
+const RELAY_BATCH = 500;
 const REDIS = Symbol('REDIS');
 
 /** Publishes the API's outbox while the app runs; stops it, then the connections, on shutdown. */
@@ -49,7 +53,14 @@ class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(MESSAGE_PUBLISHER) private readonly publisher: KafkaPublisher,
     @Inject(API_OUTBOX) outbox: ApiOutbox,
   ) {
-    this.relay = new BackgroundLoop('api outbox relay', async () => (await outbox.relay(publisher)) > 0, 100);
+    // Under load every request wakes the relay: lingering lets one transaction
+    // publish the outcomes of many requests instead of chasing them one by one.
+    this.relay = new BackgroundLoop(
+      'api outbox relay',
+      async () => (await outbox.relay(publisher, RELAY_BATCH)) >= RELAY_BATCH,
+      100,
+      { lingerMs: 5 },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -75,7 +86,11 @@ export class ApiModule {
   static forRoot(settings: ApiSettings): DynamicModule {
     return {
       module: ApiModule,
-      imports: [AuthModule.forRoot({ jwtSecret: settings.jwtSecret })],
+      imports: [
+        AuthModule.forRoot({ jwtSecret: settings.jwtSecret }),
+        rateLimitModule(settings.rateLimit),
+        DeskModule.forRoot(settings),
+      ],
       controllers: [
         HealthController,
         MetricsController,
@@ -89,6 +104,7 @@ export class ApiModule {
         MeController,
       ],
       providers: [
+        RATE_LIMIT_GUARD,
         { provide: API_SETTINGS, useValue: settings },
         {
           provide: DATA_SOURCE,

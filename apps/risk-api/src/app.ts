@@ -19,7 +19,7 @@ export async function createApiApp(
   });
   // First, so that every request is timed, labelled with the route pattern Express matched.
   app.use(app.get(ApiMetrics).httpMiddleware());
-  configureHttp(app);
+  configureHttp(app, { jsonLimit: settings.maxBodyBytes });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

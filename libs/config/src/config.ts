@@ -37,7 +37,16 @@ export interface CommonSettings {
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
+/**
+ * What one engine process does: `all` of it, or only the folding (with the
+ * outbox relay and the reviews) or only the Postgres projection. Splitting
+ * fold and project over two processes keeps the projection's decoding and SQL
+ * off the fold's event loop.
+ */
+export type EngineRole = 'all' | 'fold' | 'project';
+
 export interface EngineSettings extends CommonSettings {
+  role: EngineRole;
   groupId: string;
   /** How long the group waits for a silent member before giving its partitions to others. */
   sessionTimeoutMs: number;
@@ -45,6 +54,8 @@ export interface EngineSettings extends CommonSettings {
   maxEventBytes: number;
   /** Customer records kept in memory between batches (0 turns the cache off). */
   stateCacheSize: number;
+  /** How much one fetch may bring per partition: a backlog is folded in large batches, so each customer is written once per many events. */
+  fetchBytesPerPartition: number;
   /** Partitions folded at once; more overlaps Redis round trips, at the cost of more retries on shared customers. */
   partitionsConcurrently: number;
   reviewIntervalMs: number;
@@ -52,10 +63,19 @@ export interface EngineSettings extends CommonSettings {
   clockOffsetDays: number;
 }
 
+export interface RateLimitSettings {
+  /** Requests one client (IP address) may make per window; more are answered 429. */
+  limit: number;
+  windowMs: number;
+}
+
 export interface ApiSettings extends CommonSettings {
   port: number;
   jwtSecret: string;
   runMigrations: boolean;
+  /** Largest JSON request body accepted; a larger one is answered 413. */
+  maxBodyBytes: number;
+  rateLimit: RateLimitSettings;
 }
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -112,6 +132,7 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
   const env = new EnvReader(source);
   const settings: EngineSettings = {
     ...readCommon(env),
+    role: env.oneOf('ENGINE_ROLE', 'all', ['all', 'fold', 'project'] as const),
     groupId: env.string(
       'ENGINE_GROUP_ID',
       'exposure-engine',
@@ -123,6 +144,7 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
     maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
     stateCacheSize: env.int('ENGINE_STATE_CACHE_SIZE', 100_000, 0, 10_000_000),
     partitionsConcurrently: env.int('ENGINE_PARTITIONS_CONCURRENTLY', 1, 1, 64),
+    fetchBytesPerPartition: env.int('ENGINE_FETCH_BYTES_PER_PARTITION', 8_388_608, 65_536, 104_857_600),
     reviewIntervalMs: env.int('ENGINE_REVIEW_INTERVAL_MS', 60_000, 100, 86_400_000),
     clockOffsetDays: env.int('CLOCK_OFFSET_DAYS', 0, -36500, 36500),
   };
@@ -137,6 +159,11 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
     port: env.int('API_PORT', 3000, 0, 65535),
     jwtSecret: env.secret('AUTH_JWT_SECRET', 32),
     runMigrations: env.oneOf('API_RUN_MIGRATIONS', 'true', ['true', 'false'] as const) === 'true',
+    maxBodyBytes: env.int('API_MAX_BODY_BYTES', 102_400, 1024, 10_485_760),
+    rateLimit: {
+      limit: env.int('API_RATE_LIMIT', 1200, 1, 10_000_000),
+      windowMs: env.int('API_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    },
   };
   env.done();
   return settings;

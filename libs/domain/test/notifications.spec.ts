@@ -347,10 +347,12 @@ describe('codec', () => {
     expect((hostile.m as Map<string, unknown>).get('__proto__')).toEqual({ polluted: 3 });
   });
 
-  it('encodes bigint and Maps with tags', () => {
-    expect(encodeState({ a: 12n, b: new Map([['k', -1n]]) })).toBe(
-      '{"a":{"$n":"12"},"b":{"$m":[["k",{"$n":"-1"}]]}}',
-    );
+  it('encodes bigint as marked strings and Maps with a tag, and still reads the earlier bigint tag', () => {
+    expect(encodeState({ a: 12n, b: new Map([['k', -1n]]) })).toBe('{"a":"~12","b":{"$m":[["k","~-1"]]}}');
+    expect(decodeState('{"a":"~12","b":{"$m":[["k","~-1"]]}}')).toEqual({
+      a: 12n,
+      b: new Map([['k', -1n]]),
+    });
     expect(decodeState('{"a":{"$n":"12"},"b":{"$m":[["k",{"$n":"-1"}]]}}')).toEqual({
       a: 12n,
       b: new Map([['k', -1n]]),

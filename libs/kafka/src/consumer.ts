@@ -31,6 +31,8 @@ export class BatchConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+      // kafkajs caps a whole fetch at 10 MB by default, which would undo a larger per-partition size.
+      maxBytes: Math.max(10_485_760, 4 * (options.maxBytesPerPartition ?? 1_048_576)),
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.floor((options.sessionTimeoutMs ?? 30_000) / 10),
       allowAutoTopicCreation: false,

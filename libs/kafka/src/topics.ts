@@ -6,6 +6,13 @@ import { KafkaSettings, TopicNames } from '@credit/config';
  * rebuild its state by replaying them); erp.customers is compacted because only
  * a customer's latest master record matters.
  */
+/**
+ * A dead letter is the original input (up to MAX_EVENT_BYTES, 16 MiB at most)
+ * plus its dlq.* headers: over the broker's default 1 MB limit, it would be
+ * refused on every retry and stall the outbox behind it.
+ */
+const DEAD_LETTER_MAX_BYTES = { name: 'max.message.bytes', value: String(17 * 1024 * 1024) };
+
 export function topicSpecs(settings: KafkaSettings): ITopicConfig[] {
   const compacted = new Set<keyof TopicNames>(['customers']);
   return (Object.keys(settings.topics) as (keyof TopicNames)[]).map((role) => ({
@@ -14,7 +21,9 @@ export function topicSpecs(settings: KafkaSettings): ITopicConfig[] {
     replicationFactor: settings.replicationFactor,
     configEntries: compacted.has(role)
       ? [{ name: 'cleanup.policy', value: 'compact' }]
-      : [{ name: 'retention.ms', value: '-1' }],
+      : role === 'deadLetter'
+        ? [{ name: 'retention.ms', value: '-1' }, DEAD_LETTER_MAX_BYTES]
+        : [{ name: 'retention.ms', value: '-1' }],
   }));
 }
 

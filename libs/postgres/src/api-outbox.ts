@@ -12,20 +12,26 @@ export class ApiOutbox {
   /** Queues messages inside the caller's transaction. */
   async enqueue(manager: EntityManager, messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const params: unknown[] = [];
-    const rows = messages.map((m) => {
-      params.push(
-        m.topic,
-        m.key === null ? null : m.key.toString(),
-        m.value.toString(),
-        JSON.stringify(m.headers ?? {}),
-      );
-      const n = params.length;
-      return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
-    });
-    await manager.query(
-      `INSERT INTO api_outbox (topic, key, value, headers) VALUES ${rows.join(', ')}`,
-      params,
+    const { values, params } = rowsOf(messages, 0);
+    await manager.query(`INSERT INTO api_outbox (topic, key, value, headers) VALUES ${values}`, params);
+  }
+
+  /**
+   * Queues messages unless `guard` (a SELECT) finds rows, in one statement and
+   * so one round trip, atomic without a transaction; returns the guard's rows.
+   */
+  async enqueueUnless<Row>(
+    manager: EntityManager,
+    guard: { sql: string; params: unknown[] },
+    messages: OutboundMessage[],
+  ): Promise<Row[]> {
+    const { values, params } = rowsOf(messages, guard.params.length);
+    return manager.query(
+      `WITH guard AS (${guard.sql}),
+       queued AS (INSERT INTO api_outbox (topic, key, value, headers)
+         SELECT * FROM (VALUES ${values}) AS m WHERE NOT EXISTS (SELECT 1 FROM guard))
+       SELECT * FROM guard`,
+      [...guard.params, ...params],
     );
   }
 
@@ -56,4 +62,20 @@ export class ApiOutbox {
       return rows.length;
     });
   }
+}
+
+/** VALUES rows of messages, numbering parameters after the first `offset`. */
+function rowsOf(messages: OutboundMessage[], offset: number): { values: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const rows = messages.map((m) => {
+    params.push(
+      m.topic,
+      m.key === null ? null : m.key.toString(),
+      m.value.toString(),
+      JSON.stringify(m.headers ?? {}),
+    );
+    const n = offset + params.length;
+    return `($${n - 3}::text, $${n - 2}::text, $${n - 1}::text, $${n}::jsonb)`;
+  });
+  return { values: rows.join(', '), params };
 }

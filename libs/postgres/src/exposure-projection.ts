@@ -236,10 +236,9 @@ const isPublishedEvent = (value: unknown): value is PublishedEvent => {
 };
 
 /** The published events as exposure_event rows, each eventId once, sorted (a stable lock order). */
-function eventRows(events: readonly string[]): unknown[][] {
+function eventRows(events: readonly unknown[]): unknown[][] {
   const byId = new Map<string, PublishedEvent>();
-  for (const text of events) {
-    const event: unknown = JSON.parse(text);
+  for (const event of events) {
     if (isPublishedEvent(event)) byId.set(event.eventId, event);
   }
   return [...byId.values()]
@@ -307,10 +306,9 @@ const isHeldData = (value: unknown): value is HeldData => {
  * A hold row (source 'event') for each document.held the engine published for
  * an asynchronous credit check, each holdId once, sorted (a stable lock order).
  */
-function holdRows(events: readonly string[]): unknown[][] {
+function holdRows(events: readonly unknown[]): unknown[][] {
   const byId = new Map<string, unknown[]>();
-  for (const text of events) {
-    const event: unknown = JSON.parse(text);
+  for (const event of events) {
     if (!isPublishedEvent(event) || event.type !== 'document.held' || !isHeldData(event.data)) continue;
     const d = event.data;
     const excess = d.limit === null ? 0n : parseMoney(d.exposureAfter) - parseMoney(d.limit);
@@ -366,8 +364,8 @@ async function insertRows(
 }
 
 export interface ProjectionOptions {
-  /** The output events (JSON envelopes) published for these customers: appended to the history. */
-  events?: readonly string[];
+  /** The output events (parsed envelopes) published for these customers: appended to the history. */
+  events?: readonly unknown[];
   /** The company parameters the records were assessed with (bills at risk depend on billRiskDays). */
   parameters?: (companyId: string) => CompanyParameters;
 }

@@ -6,3 +6,4 @@ export * from './api-outbox';
 export * from './limits-parameters.entities';
 export * from './hold.entity';
 export * from './approvals.entities';
+export * from './availability';

@@ -9,16 +9,35 @@ import {
   DueReview,
   FoldPreparation,
   ExposureStore,
-  LoadedCustomers,
   PartitionPosition,
-  ProjectionEntry,
+  ProjectionDue,
   QueuedEntry,
 } from './ports';
 
 type CommitCommand = (numKeys: number, ...args: (string | Buffer | number)[]) => Promise<string[]>;
+type ProjectedCommand = (numKeys: number, ...args: string[]) => Promise<number>;
+
+/** Clears a customer's due mark only if no later change set it again meanwhile. */
+const PROJECTED_SCRIPT = `
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 0
+`;
+
+/** Customers whose Postgres projection is behind, plus events not yet in the history table. */
+export async function projectionBacklog(redis: Redis, keys: RedisKeys): Promise<number> {
+  const [[, due], [, history]] = (await redis
+    .pipeline()
+    .hlen(keys.projectionDue())
+    .xlen(keys.history())
+    .exec()) as [unknown, number][];
+  return due + history;
+}
 
 export class RedisExposureStore implements ExposureStore {
   private readonly runCommit: CommitCommand;
+  private readonly runProjected: ProjectedCommand;
 
   constructor(
     private readonly redis: Redis,
@@ -29,6 +48,10 @@ export class RedisExposureStore implements ExposureStore {
     }
     const command = (redis as unknown as { commitExposureBatch: CommitCommand }).commitExposureBatch;
     this.runCommit = command.bind(redis);
+    if (!(redis as unknown as { markProjected?: ProjectedCommand }).markProjected) {
+      redis.defineCommand('markProjected', { lua: PROJECTED_SCRIPT });
+    }
+    this.runProjected = (redis as unknown as { markProjected: ProjectedCommand }).markProjected.bind(redis);
   }
 
   async position(topic: string, partition: number): Promise<PartitionPosition> {
@@ -90,42 +113,15 @@ export class RedisExposureStore implements ExposureStore {
     return { epoch: Number(await this.redis.get(this.keys.epoch())), created };
   }
 
-  async load(eventIdsByCustomer: Map<string, string[]>): Promise<LoadedCustomers> {
-    const customerKeys = [...eventIdsByCustomer.keys()];
-    const pipeline = this.redis.pipeline();
-    for (const key of customerKeys) {
-      pipeline.hget(this.keys.customer(key), 's');
-      const eventIds = eventIdsByCustomer.get(key)!;
-      if (eventIds.length > 0) pipeline.hmget(this.keys.seen(key), ...eventIds);
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    const records = new Map<string, CustomerRecord>();
-    const seen = new Map<string, Set<string>>();
-    let r = 0;
-    for (const key of customerKeys) {
-      const [stateError, state] = replies[r++];
-      if (stateError) throw stateError;
-      if (typeof state === 'string') records.set(key, decodeState<CustomerRecord>(state));
-      const eventIds = eventIdsByCustomer.get(key)!;
-      const applied = new Set<string>();
-      if (eventIds.length > 0) {
-        const [seenError, flags] = replies[r++];
-        if (seenError) throw seenError;
-        (flags as (string | null)[]).forEach((flag, i) => flag !== null && applied.add(eventIds[i]));
-      }
-      seen.set(key, applied);
-    }
-    return { records, seen };
-  }
-
   async commit(commit: Commit): Promise<CommitResult> {
     const keys = [
       commit.source
         ? this.keys.applied(commit.source.topic, commit.source.partition)
         : this.keys.applied('-', -1),
       this.keys.outbox(),
-      this.keys.projection(),
+      this.keys.projectionDue(),
       this.keys.review(),
+      this.keys.history(),
     ];
     const args: (string | Buffer)[] = [
       commit.source ? '1' : '0',
@@ -174,16 +170,30 @@ export class RedisExposureStore implements ExposureStore {
     if (ids.length > 0) await this.redis.xdel(this.keys.outbox(), ...ids);
   }
 
-  async pendingProjections(limit: number): Promise<QueuedEntry<ProjectionEntry>[]> {
-    const entries = await this.redis.xrange(this.keys.projection(), '-', '+', 'COUNT', limit);
-    return entries.map(([id, fields]) => ({
-      id,
-      value: { key: fields[1], events: (JSON.parse(fields[3]) as unknown[]).map((e) => JSON.stringify(e)) },
-    }));
+  async projectionsDue(limit: number): Promise<ProjectionDue[]> {
+    const flat = (await this.redis.call(
+      'HRANDFIELD',
+      this.keys.projectionDue(),
+      limit,
+      'WITHVALUES',
+    )) as string[];
+    const due: ProjectionDue[] = [];
+    for (let i = 0; i < flat.length; i += 2) due.push({ key: flat[i], version: Number(flat[i + 1]) });
+    return due;
   }
 
-  async acknowledgeProjections(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.xdel(this.keys.projection(), ...ids);
+  async projected(done: ProjectionDue[]): Promise<void> {
+    if (done.length === 0) return;
+    await this.runProjected(1, this.keys.projectionDue(), ...done.flatMap((d) => [d.key, String(d.version)]));
+  }
+
+  async pendingHistory(limit: number): Promise<QueuedEntry<unknown[]>[]> {
+    const entries = await this.redis.xrange(this.keys.history(), '-', '+', 'COUNT', limit);
+    return entries.map(([id, fields]) => ({ id, value: JSON.parse(fields[1]) as unknown[] }));
+  }
+
+  async acknowledgeHistory(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xdel(this.keys.history(), ...ids);
   }
 
   async dueForReview(uptoEpochDay: number, limit: number): Promise<DueReview[]> {

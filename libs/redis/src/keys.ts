@@ -5,7 +5,10 @@ export class RedisKeys {
   seen = (customerKey: string) => `${this.prefix}seen:${customerKey}`;
   applied = (topic: string, partition: number) => `${this.prefix}applied:${topic}:${partition}`;
   readonly outbox = () => `${this.prefix}outbox`;
-  readonly projection = () => `${this.prefix}projection`;
+  /** Customers whose projection is behind: customer key -> the version that made it so. */
+  readonly projectionDue = () => `${this.prefix}projection-due`;
+  /** The output events still to be copied into the history table. */
+  readonly history = () => `${this.prefix}history`;
   readonly review = () => `${this.prefix}review`;
   readonly epoch = () => `${this.prefix}epoch`;
   lease = (name: string) => `${this.prefix}lease:${name}`;

@@ -19,10 +19,10 @@ export interface CustomerWrite {
   events: string[];
 }
 
-/** A customer whose projection must be refreshed, with the events published for it in that step. */
-export interface ProjectionEntry {
+/** A customer whose projection is behind, and the version that made it so. */
+export interface ProjectionDue {
   key: string;
-  events: string[];
+  version: number;
 }
 
 export interface Commit {
@@ -32,12 +32,6 @@ export interface Commit {
 }
 
 export type CommitResult = { ok: true } | { ok: false; conflict: 'offset' | 'version'; detail: string };
-
-export interface LoadedCustomers {
-  records: Map<string, CustomerRecord>;
-  /** Per customer, the eventIds asked about that were applied before. */
-  seen: Map<string, Set<string>>;
-}
 
 /** A customer due for review, and the day it is due (0: at once, e.g. after a parameter change). */
 export interface DueReview {
@@ -78,12 +72,16 @@ export interface ExposureStore {
   records(keys: string[]): Promise<Map<string, CustomerRecord>>;
   /** The store's epoch, created now if missing (then `created` is true: the state was empty or lost). */
   ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }>;
-  load(eventIdsByCustomer: Map<string, string[]>): Promise<LoadedCustomers>;
   /** Writes everything or nothing; refuses when another writer moved a position or a customer first. */
   commit(commit: Commit): Promise<CommitResult>;
   pendingOutbox(limit: number): Promise<QueuedEntry<OutboundMessage>[]>;
   acknowledgeOutbox(ids: string[]): Promise<void>;
-  pendingProjections(limit: number): Promise<QueuedEntry<ProjectionEntry>[]>;
-  acknowledgeProjections(ids: string[]): Promise<void>;
+  /** Up to `limit` customers whose projection is behind (each once, however often it changed). */
+  projectionsDue(limit: number): Promise<ProjectionDue[]>;
+  /** Clears the due marks of customers projected at (at least) these versions. */
+  projected(done: ProjectionDue[]): Promise<void>;
+  /** Output events (parsed envelopes) not yet copied into the history, oldest first. */
+  pendingHistory(limit: number): Promise<QueuedEntry<unknown[]>[]>;
+  acknowledgeHistory(ids: string[]): Promise<void>;
   dueForReview(uptoEpochDay: number, limit: number): Promise<DueReview[]>;
 }

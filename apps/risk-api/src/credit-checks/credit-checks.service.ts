@@ -28,6 +28,7 @@ import {
   systemClock,
   withDefaults,
 } from '@credit/domain';
+import { OutboundMessage } from '@credit/kafka';
 import { ApiOutbox, HoldReason } from '@credit/postgres';
 import { CompanyParametersStore, customerKey, RedisExposureStore } from '@credit/redis';
 import {
@@ -113,12 +114,9 @@ export class CreditChecksService {
     principal: Principal,
   ): Promise<CreditCheckResponse> {
     const key = customerKey(companyId, customerId);
-    const [loaded, params] = await Promise.all([
-      this.store.load(new Map([[key, []]])),
-      this.parametersOf(companyId),
-    ]);
+    const [loaded, params] = await Promise.all([this.store.records([key]), this.parametersOf(companyId)]);
     // A customer the engine has never seen has no documents: it is checked as such.
-    const documents = loaded.records.get(key)?.documents ?? emptyDocuments();
+    const documents = loaded.get(key)?.documents ?? emptyDocuments();
     const now = this.clock.now();
     const businessDate = businessDateAt(now, params.timeZone);
     const request: CheckRequest = {
@@ -140,22 +138,17 @@ export class CreditChecksService {
       requestId: randomUUID(),
       now,
     };
-    const answerIn = async (tx: EntityManager): Promise<Answer> => {
-      const pending = await this.pendingHold(tx, check);
-      if (pending !== null) {
-        const limit = effectiveLimit(documents.limit, businessDate, params);
-        return repeatedHold(pending, check.result, limit);
-      }
-      return this.decide(tx, check);
-    };
+    const repeated = (pending: PendingHold): Answer =>
+      repeatedHold(pending, check.result, effectiveLimit(documents.limit, businessDate, params));
     for (let attempt = 1; ; attempt++) {
       try {
-        // Only a HOLD writes two rows (the hold and its event); ALLOW and WARN write
-        // one, which needs no transaction: two round trips instead of four.
         const answer =
           check.result.decision === 'HOLD'
-            ? await this.db.transaction(answerIn)
-            : await answerIn(this.db.manager);
+            ? await this.db.transaction(async (tx) => {
+                const pending = await this.pendingHold(tx, check);
+                return pending === null ? this.hold(tx, check) : repeated(pending);
+              })
+            : await this.allowOrWarn(check, repeated);
         if (!answer.repeated) this.relay.wake();
         return { ...answer, businessDate, requestId: check.requestId };
       } catch (error) {
@@ -164,42 +157,40 @@ export class CreditChecksService {
     }
   }
 
-  /** A new decision: the hold (for HOLD) and the outcome event, in the caller's transaction. */
-  private async decide(tx: EntityManager, check: Check): Promise<Answer> {
-    const { result } = check;
-    const key = customerKey(check.companyId, check.customerId);
-    const holdId =
-      result.decision === 'HOLD' ? deterministicEventId(key, check.requestId, 'hold') : undefined;
-    if (holdId !== undefined) await this.insertHold(tx, holdId, check);
-    await this.outbox.enqueue(tx, [
-      {
-        topic: this.settings.kafka.topics.blocks,
-        key,
-        value: JSON.stringify(outcomeEvent(check, holdId)),
-      },
+  /**
+   * ALLOW and WARN queue their outcome unless the document is already held, in
+   * one statement: one round trip instead of a look-up and an insert.
+   */
+  private async allowOrWarn(check: Check, repeated: (pending: PendingHold) => Answer): Promise<Answer> {
+    const [pending] = await this.outbox.enqueueUnless<PendingHold>(this.db.manager, pendingHoldQuery(check), [
+      this.outcomeMessage(check, undefined),
     ]);
+    return pending === undefined ? answerOf(check.result) : repeated(pending);
+  }
+
+  /** A new HOLD: the hold and its outcome event, in the caller's transaction. */
+  private async hold(tx: EntityManager, check: Check): Promise<Answer> {
+    const holdId = deterministicEventId(
+      customerKey(check.companyId, check.customerId),
+      check.requestId,
+      'hold',
+    );
+    await this.insertHold(tx, holdId, check);
+    await this.outbox.enqueue(tx, [this.outcomeMessage(check, holdId)]);
+    return answerOf(check.result, holdId);
+  }
+
+  private outcomeMessage(check: Check, holdId: string | undefined): OutboundMessage {
     return {
-      decision: result.decision,
-      ...(holdId === undefined ? {} : { holdId }),
-      repeated: false,
-      severity: result.severity,
-      exposureBefore: formatMoney(result.exposureBefore),
-      exposureAfter: formatMoney(result.exposureAfter),
-      incremental: formatMoney(result.incremental),
-      limit: result.limit === null ? null : formatMoney(result.limit),
-      excess: formatMoney(result.excess),
-      reasons: [...result.reasons],
-      status: { before: result.statusBefore, after: result.statusAfter },
+      topic: this.settings.kafka.topics.blocks,
+      key: customerKey(check.companyId, check.customerId),
+      value: JSON.stringify(outcomeEvent(check, holdId)),
     };
   }
 
   private async pendingHold(tx: EntityManager, check: Check): Promise<PendingHold | null> {
-    const [row]: PendingHold[] = await tx.query(
-      `SELECT hold_id, exposure_before, exposure_after, limit_amount, excess, reasons FROM hold
-        WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
-          AND status = 'pending'`,
-      [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
-    );
+    const { sql, params } = pendingHoldQuery(check);
+    const [row]: PendingHold[] = await tx.query(sql, params);
     return row ?? null;
   }
 
@@ -228,6 +219,33 @@ export class CreditChecksService {
       ],
     );
   }
+}
+
+/** The pending hold of the checked document, if any: a repeated check answers with it. */
+function pendingHoldQuery(check: Check): { sql: string; params: unknown[] } {
+  return {
+    sql: `SELECT hold_id, exposure_before, exposure_after, limit_amount, excess, reasons FROM hold
+           WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
+             AND status = 'pending'`,
+    params: [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
+  };
+}
+
+/** The answer to a new decision. */
+function answerOf(result: CreditCheckResult, holdId?: string): Answer {
+  return {
+    decision: result.decision,
+    ...(holdId === undefined ? {} : { holdId }),
+    repeated: false,
+    severity: result.severity,
+    exposureBefore: formatMoney(result.exposureBefore),
+    exposureAfter: formatMoney(result.exposureAfter),
+    incremental: formatMoney(result.incremental),
+    limit: result.limit === null ? null : formatMoney(result.limit),
+    excess: formatMoney(result.excess),
+    reasons: [...result.reasons],
+    status: { before: result.statusBefore, after: result.statusAfter },
+  };
 }
 
 /**

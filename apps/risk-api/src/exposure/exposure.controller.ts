@@ -1,16 +1,21 @@
-import { Controller, Get, Inject, NotFoundException } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@credit/auth';
-import { ExposureProjection } from '@credit/postgres';
+import { CustomerExposureRow, ExposureProjection, isDatabaseUnavailable } from '@credit/postgres';
+import { customerKey, RedisExposureStore } from '@credit/redis';
 import { CompanyIdParam, CustomerIdParam } from '../http';
-import { EXPOSURE_PROJECTION } from '../tokens';
-import { ExposureView, exposureView } from './exposure.view';
+import { EXPOSURE_PROJECTION, EXPOSURE_STORE } from '../tokens';
+import { ExposureView, exposureView, exposureViewOfRecord } from './exposure.view';
 
 @ApiTags('exposure')
 @ApiBearerAuth()
 @Controller('v1/companies/:companyId/customers')
 export class ExposureController {
-  constructor(@Inject(EXPOSURE_PROJECTION) private readonly projection: ExposureProjection) {}
+  constructor(
+    @Inject(EXPOSURE_PROJECTION) private readonly projection: ExposureProjection,
+    @Inject(EXPOSURE_STORE) private readonly store: RedisExposureStore,
+  ) {}
 
   @Get(':customerId/exposure')
   @RequireRole('viewer')
@@ -18,13 +23,32 @@ export class ExposureController {
   async exposure(
     @CompanyIdParam() companyId: string,
     @CustomerIdParam() customerId: string,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ExposureView> {
-    const row = await this.projection.findOne(companyId, customerId);
-    if (row === null) {
-      throw new NotFoundException(
-        `No exposure for customer ${customerId} in company ${companyId}: no event for this customer has been received`,
-      );
+    let row: CustomerExposureRow | null;
+    try {
+      row = await this.projection.findOne(companyId, customerId);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      // Postgres away: the engine's live state answers, and says so.
+      const live = await this.live(companyId, customerId);
+      response.setHeader('X-Exposure-Source', 'live-state');
+      return live;
     }
+    if (row === null) throw notFound(companyId, customerId);
     return exposureView(row);
   }
+
+  private async live(companyId: string, customerId: string): Promise<ExposureView> {
+    const key = customerKey(companyId, customerId);
+    const record = (await this.store.records([key])).get(key);
+    const view = record ? exposureViewOfRecord(record, new Date()) : null;
+    if (view === null) throw notFound(companyId, customerId);
+    return view;
+  }
 }
+
+const notFound = (companyId: string, customerId: string) =>
+  new NotFoundException(
+    `No exposure for customer ${customerId} in company ${companyId}: no event for this customer has been received`,
+  );

@@ -1,3 +1,4 @@
+import { CustomerRecord, formatMoney } from '@credit/domain';
 import { CustomerExposureRow } from '@credit/postgres';
 
 /** The exposure resource of the contract (spec section 9). */
@@ -63,5 +64,47 @@ export function exposureView(row: CustomerExposureRow): ExposureView {
     dishonouredBills12m: row.dishonouredBills12m,
     businessDate: row.businessDate,
     asOf: row.asOf.toISOString(),
+  };
+}
+
+/**
+ * The same resource from the engine's live state in Redis, for when the
+ * projection cannot be read (Postgres away): null when the record has never
+ * been assessed.
+ */
+export function exposureViewOfRecord(record: CustomerRecord, asOf: Date): ExposureView | null {
+  const a = record.assessment;
+  if (a === null) return null;
+  return {
+    companyId: record.companyId,
+    customerId: record.customerId,
+    components: {
+      orders: formatMoney(a.components.orders),
+      deliveries: formatMoney(a.components.deliveries),
+      unpostedInvoices: formatMoney(a.components.unpostedInvoices),
+      receivables: formatMoney(a.components.receivables),
+      bills: formatMoney(a.components.bills),
+    },
+    total: formatMoney(a.total),
+    overdueAmount: formatMoney(a.overdueAmount),
+    oldestOverdueDays: a.oldestOverdueDays,
+    limit:
+      a.limit === null
+        ? null
+        : {
+            amount: formatMoney(a.limit.amount),
+            mode: a.limit.mode,
+            attentionThresholdPct: a.limit.attentionThresholdPct,
+            validUntil: a.limit.validUntil,
+          },
+    status: a.status,
+    blocked: a.blocked,
+    blockReasons: a.blockReasons,
+    utilizationPct: a.utilizationPct,
+    riskClass: a.riskClass,
+    avgDaysLate: a.avgDaysLate,
+    dishonouredBills12m: a.dishonouredBills12m,
+    businessDate: a.businessDate,
+    asOf: asOf.toISOString(),
   };
 }

@@ -86,6 +86,12 @@ class TestController {
     throw new Error('connection to postgres://admin:hunter2@db failed');
   }
 
+  @Get('database-away')
+  @RequireRole('viewer')
+  databaseAway(): never {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  }
+
   @Get('missing')
   @RequireRole('viewer')
   missing(): never {
@@ -358,6 +364,17 @@ describe('risk-api HTTP conventions with AuthModule', () => {
       const logged = errorLog.mock.calls.map((call) => call.join(' ')).join('\n');
       expect(logged).toContain(res.body.reference);
       expect(logged).toContain('hunter2');
+    });
+
+    it('answers Postgres being away with 503, Retry-After and a message saying so', async () => {
+      const res = await get('/t/database-away', token(['viewer'])).expect(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body).toEqual({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/^The reporting database \(Postgres\) is unavailable/),
+      });
+      expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|5432/);
     });
 
     it('keeps the status, message and extra fields of an HttpException', async () => {

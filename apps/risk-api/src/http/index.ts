@@ -2,3 +2,4 @@ export * from './problem.filter';
 export * from './validation';
 export * from './params';
 export * from './setup';
+export * from './rate-limit';

@@ -6,8 +6,10 @@ import {
   HttpException,
   Logger,
   PayloadTooLargeException,
+  ServiceUnavailableException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@credit/postgres';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 
@@ -22,6 +24,8 @@ import { STATUS_CODES } from 'node:http';
  *   stack are logged server side under that reference, never sent to the client.
  * - body-parser errors: invalid JSON → 400 "request body is not valid JSON",
  *   too large → 413, unsupported charset/encoding → 415.
+ * - Postgres unreachable → 503 with `Retry-After`, naming what is unavailable
+ *   (the exposure read keeps answering from the live state meanwhile).
  */
 export interface ProblemBody {
   statusCode: number;
@@ -40,6 +44,7 @@ interface RequestLike {
 
 interface ResponseLike {
   headersSent?: boolean;
+  setHeader(name: string, value: string): unknown;
   status(code: number): ResponseLike;
   json(body: unknown): unknown;
   end(): unknown;
@@ -85,6 +90,13 @@ export function translateBodyParserError(error: unknown): HttpException | undefi
   }
 }
 
+/** Seconds a client is asked to wait before retrying a request that needed Postgres. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'The reporting database (Postgres) is unavailable, so this request cannot be served now; retry in a few ' +
+  'seconds. Exposure reads keep answering from the live state, and no event is lost meanwhile.';
+
 /** The response body for an HttpException. */
 export function problemFromHttpException(exception: HttpException): ProblemBody {
   const statusCode = exception.getStatus();
@@ -122,12 +134,19 @@ export class ProblemFilter implements ExceptionFilter {
     const response = http.getResponse<ResponseLike>();
     const route = `${request.method ?? '?'} ${request.originalUrl ?? request.url ?? '?'}`;
 
-    const httpException =
-      exception instanceof HttpException ? exception : translateBodyParserError(exception);
+    const databaseAway = !(exception instanceof HttpException) && isDatabaseUnavailable(exception);
+    const httpException = databaseAway
+      ? new ServiceUnavailableException(DATABASE_UNAVAILABLE_MESSAGE)
+      : exception instanceof HttpException
+        ? exception
+        : translateBodyParserError(exception);
     let body: ProblemBody;
     if (httpException) {
       body = problemFromHttpException(httpException);
-      if (body.statusCode >= 500) {
+      if (databaseAway) {
+        // An outage, not a bug: no stack trace, one line to correlate with the database's state.
+        this.logger.warn(`${route} → 503: Postgres unavailable (${String((exception as Error).message)})`);
+      } else if (body.statusCode >= 500) {
         body.reference = randomUUID();
         this.logger.error(`${route} → ${body.statusCode}; reference ${body.reference}`, httpException.stack);
       }
@@ -147,6 +166,7 @@ export class ProblemFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    if (databaseAway) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     response.status(body.statusCode).json(body);
   }
 }

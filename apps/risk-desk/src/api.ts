@@ -1,0 +1,183 @@
+import { SseParser } from './sse';
+
+/** The API's problem body: `errors` holds one message per invalid field, each starting with the field's path. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: string[] = [],
+  ) {
+    super(message);
+  }
+
+  /** Messages about `field` (e.g. "amount must be ..." or "riskClasses.B.maxAvgDaysLate must ..."). */
+  about(field: string): string[] {
+    return this.errors.filter((m) => m === field || m.startsWith(`${field} `) || m.startsWith(`${field}:`));
+  }
+}
+
+export interface Me {
+  subject: string;
+  roles: string[];
+  companies: string[] | '*';
+}
+
+const ROLE_LEVEL: Record<string, number> = {
+  viewer: 1,
+  'erp-service': 1,
+  approver: 2,
+  'credit-manager': 3,
+  admin: 4,
+};
+
+/** True when one of `roles` is at least `required` in the viewer < approver < credit-manager < admin ladder. */
+export const hasRole = (roles: string[], required: 'viewer' | 'approver' | 'credit-manager' | 'admin') =>
+  roles.some((r) => r !== 'erp-service' && (ROLE_LEVEL[r] ?? 0) >= ROLE_LEVEL[required]);
+
+/** Calls the risk API of the same origin with the user's token. */
+export class Api {
+  constructor(readonly token: string) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(path, {
+      method,
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json: unknown = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const problem = (json ?? {}) as { message?: string; errors?: string[] };
+      throw new ApiError(response.status, problem.message ?? response.statusText, problem.errors ?? []);
+    }
+    return json as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  /**
+   * Follows the company's live stream, reconnecting after a pause when it ends
+   * (token expiry, API restart, network). `onReady` runs on every (re)connection:
+   * reload the state then, since events published while disconnected are not replayed.
+   */
+  follow(
+    companyId: string,
+    handlers: {
+      onReady: () => void;
+      onChange: (event: LiveChange) => void;
+      onState: (state: 'connecting' | 'live' | 'offline') => void;
+    },
+  ): () => void {
+    let stopped = false;
+    let controller: AbortController | undefined;
+    const run = async () => {
+      while (!stopped) {
+        handlers.onState('connecting');
+        controller = new AbortController();
+        try {
+          const response = await fetch(`/v1/companies/${encodeURIComponent(companyId)}/live`, {
+            headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream' },
+            signal: controller.signal,
+          });
+          if (!response.ok || !response.body) throw new Error(`live stream answered ${response.status}`);
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          const parser = new SseParser();
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            for (const message of parser.push(value)) {
+              if (message.event === 'ready') {
+                handlers.onState('live');
+                handlers.onReady();
+              } else if (message.event === 'change') {
+                handlers.onChange(JSON.parse(message.data) as LiveChange);
+              }
+            }
+          }
+        } catch {
+          // reconnect below
+        }
+        if (stopped) return;
+        handlers.onState('offline');
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    };
+    void run();
+    return () => {
+      stopped = true;
+      controller?.abort();
+    };
+  }
+}
+
+export interface LiveChange {
+  eventId: string;
+  type: string;
+  companyId: string;
+  customerId: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+export type Status = 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
+export const STATUSES: Status[] = ['NO_LIMIT', 'OK', 'WARNING', 'EXCEEDED'];
+export const COMPONENTS = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+export interface Exposure {
+  companyId: string;
+  customerId: string;
+  components: Record<Component, string>;
+  total: string;
+  overdueAmount: string;
+  oldestOverdueDays: number;
+  limit: {
+    amount: string;
+    mode: 'warn' | 'block';
+    attentionThresholdPct: number;
+    validUntil: string | null;
+  } | null;
+  status: Status;
+  blocked: boolean;
+  blockReasons: string[];
+  utilizationPct: string | null;
+  riskClass: string;
+  avgDaysLate: string;
+  dishonouredBills12m: number;
+  businessDate: string;
+  asOf: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Hold {
+  holdId: string;
+  customerId: string;
+  documentType: string;
+  documentId: string;
+  amount: string;
+  exposureBefore: string;
+  exposureAfter: string;
+  limit: string | null;
+  excess: string;
+  reasons: string[];
+  requestedBy: string | null;
+  status: string;
+  ageMinutes: number;
+}
+
+export const companyPath = (companyId: string, rest = '') =>
+  `/v1/companies/${encodeURIComponent(companyId)}${rest}`;
+export const customerPath = (companyId: string, customerId: string, rest = '') =>
+  companyPath(companyId, `/customers/${encodeURIComponent(customerId)}${rest}`);

@@ -1,0 +1,142 @@
+import request from 'supertest';
+import Redis from 'ioredis';
+import { RedisKeys } from '@credit/redis';
+import { INestApplication } from '@nestjs/common';
+import { decodeInputEvent, encodeInputEvent, InputStream, keyOf, RawEnvelope } from '@credit/contracts';
+import { IsolatedStack } from './isolated-stack';
+import { TopicRecorder } from './kafka-io';
+import { tokenFor } from './running-apps';
+import { ExpectedExposure, publishedHistoryProblems, Streams } from './reference';
+import { BadInput } from './scenario-feed';
+
+/** Every customer's exposure from the API, compared field by field with the reference. */
+export async function exposureMismatches(
+  stack: IsolatedStack,
+  api: INestApplication,
+  expected: Map<string, ExpectedExposure>,
+  concurrency = 8,
+): Promise<string[]> {
+  const token = tokenFor(stack, ['viewer'], '*');
+  const problems: string[] = [];
+  const keys = [...expected.keys()];
+  const check = async (key: string) => {
+    const want = expected.get(key)!;
+    const [companyId, customerId] = key.split(':');
+    const response = await request(api.getHttpServer())
+      .get(`/v1/companies/${companyId}/customers/${encodeURIComponent(customerId)}/exposure`)
+      .set('Authorization', `Bearer ${token}`);
+    const got = response.body;
+    const actual: ExpectedExposure = {
+      components: got.components,
+      total: got.total,
+      overdueAmount: got.overdueAmount,
+      oldestOverdueDays: got.oldestOverdueDays,
+      limit: got.limit,
+      status: got.status,
+      blocked: got.blocked,
+      riskClass: got.riskClass,
+    };
+    if (JSON.stringify(actual) !== JSON.stringify(want)) {
+      problems.push(`${key}: got ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`);
+    }
+  };
+  for (let i = 0; i < keys.length; i += concurrency) {
+    await Promise.all(keys.slice(i, i + concurrency).map(check));
+  }
+  return problems;
+}
+
+/** What was published on risk.breaches and risk.blocks, checked against the final statuses. */
+export function notificationProblems(
+  stack: IsolatedStack,
+  recorder: TopicRecorder,
+  expected: Map<string, ExpectedExposure>,
+): string[] {
+  const t = stack.engine.kafka.topics;
+  const events = [...recorder.json(t.breaches), ...recorder.json(t.blocks)] as never[];
+  return publishedHistoryProblems(events, new Map([...expected].map(([key, e]) => [key, e.status])));
+}
+
+/** Waits (bounded) until the recorder has read everything the engine published, then returns the problems left. */
+export async function settledNotificationProblems(
+  stack: IsolatedStack,
+  recorder: TopicRecorder,
+  expected: Map<string, ExpectedExposure>,
+  timeoutMs = 60_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let problems = notificationProblems(stack, recorder, expected);
+  while (problems.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    problems = notificationProblems(stack, recorder, expected);
+  }
+  return problems;
+}
+
+/** Output events published more than once (with the same eventId: a republish after a crash). */
+export function republishedCount(stack: IsolatedStack, recorder: TopicRecorder): number {
+  const t = stack.engine.kafka.topics;
+  const ids = [...recorder.json(t.breaches), ...recorder.json(t.blocks)].map((e) => String(e.eventId));
+  return ids.length - new Set(ids).size;
+}
+
+/**
+ * The eventIds each customer's state says it applied (the store's `seen` set)
+ * against the valid eventIds of the streams: an eventId missing or extra is a problem.
+ */
+export async function appliedEventProblems(stack: IsolatedStack, streams: Streams): Promise<string[]> {
+  const want = new Map<string, Set<string>>();
+  for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
+    for (const envelope of envelopes) {
+      const key = keyOf(envelope.companyId, envelope.customerId);
+      const decoded = decodeInputEvent(stream, Buffer.from(key), encodeInputEvent(envelope));
+      if (!decoded.ok) continue;
+      const ids = want.get(key) ?? new Set<string>();
+      ids.add(decoded.fact.eventId);
+      want.set(key, ids);
+    }
+  }
+  const redis = new Redis(stack.engine.redis.url);
+  const keys = new RedisKeys(stack.engine.redis.keyPrefix);
+  const problems: string[] = [];
+  try {
+    for (const [key, ids] of want) {
+      const seen = new Set(await redis.hkeys(keys.seen(key)));
+      const missing = [...ids].filter((id) => !seen.has(id));
+      const extra = [...seen].filter((id) => !ids.has(id));
+      if (missing.length > 0 || extra.length > 0)
+        problems.push(`${key}: ${missing.length} eventIds not applied, ${extra.length} unexpected`);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return problems;
+}
+
+/**
+ * The dead-letter topic against the injected inputs: every injected input is
+ * there (once or republished with the same bytes) with its reason, and nothing else is.
+ */
+export function deadLetterProblems(
+  stack: IsolatedStack,
+  recorder: TopicRecorder,
+  bad: BadInput[],
+): { deadLettered: number; problems: string[] } {
+  const received = recorder.received.get(stack.engine.kafka.topics.deadLetter)!;
+  const byBytes = new Map<string, string>();
+  for (const d of received) byBytes.set(d.value.toString('base64'), d.headers['dlq.reason']);
+  const injected = new Map(bad.map((b) => [b.value.toString('base64'), b]));
+  const problems: string[] = [];
+  for (const [bytes, input] of injected) {
+    const reason = byBytes.get(bytes);
+    if (reason !== input.reason)
+      problems.push(
+        `${input.kind} on ${input.stream}: dead-lettered as ${reason ?? 'nothing'}, want ${input.reason}`,
+      );
+  }
+  for (const bytes of byBytes.keys()) {
+    if (!injected.has(bytes))
+      problems.push(`unexpected dead letter: ${Buffer.from(bytes, 'base64').toString().slice(0, 120)}`);
+  }
+  return { deadLettered: byBytes.size, problems };
+}
