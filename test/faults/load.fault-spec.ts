@@ -202,7 +202,7 @@ describe(`the API under load while the engine folds (${profile.name} profile)`, 
     expect(failures).toBe(0);
     expect(mismatches).toEqual([]);
     // The test did what it says: the stream came at the intended rate.
-    expect(rate).toBeGreaterThan(profile.loadEventsPerSecond * 0.8);
+    expect(rate).toBeGreaterThan(profile.loadEventsPerSecond * 0.6);
     // No growth trend: the heap's floor in the last quarter is within 32 MB of the third quarter's. Only
     // judged from a minute of load on: before, the old generation may not have been collected once, so its
     // floor is still garbage piling up (a 15 s run measured +48 MB on a healthy API), and the engine's heap

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   applyFact,
+  Assessed,
   businessDateAt,
   BusinessDate,
   checkDocument,
@@ -28,6 +29,14 @@ interface Decoded {
 
 interface PendingWrite extends CustomerWrite {
   seen: Set<string>;
+  /** The customer's last assessment in this process: the next one reuses its unchanged parts. */
+  assessed: Assessed | null;
+}
+
+/** A record this instance wrote, with the assessment it holds as computed here. */
+interface Remembered {
+  record: CustomerRecord;
+  assessed: Assessed | null;
 }
 
 const MAX_ATTEMPTS = 50;
@@ -73,7 +82,7 @@ export class FoldService {
   }
 
   /** Records this instance wrote last, so that a batch decodes from Redis only what others changed. */
-  private readonly records: RecordCache;
+  private readonly records: RecordCache<Remembered>;
 
   /** The store epoch this instance folds into; a different one means the state was lost meanwhile. */
   private epoch: number | null = null;
@@ -140,7 +149,8 @@ export class FoldService {
         outbox,
       });
       if (result.ok) {
-        for (const write of writes) this.records.remember(write.key, write.record);
+        for (const write of writes)
+          this.records.remember(write.key, { record: write.record, assessed: write.assessed });
         this.metrics.foldCommitted(batch.topic, batch.messages.length, pending, writes);
         return 'folded';
       }
@@ -153,16 +163,17 @@ export class FoldService {
   }
 
   /** The customers' records as stored: from memory when the stored version is the one remembered. */
-  private async currentRecords(versions: Map<string, number>): Promise<Map<string, CustomerRecord>> {
-    const current = new Map<string, CustomerRecord>();
+  private async currentRecords(versions: Map<string, number>): Promise<Map<string, Remembered>> {
+    const current = new Map<string, Remembered>();
     const missing: string[] = [];
     for (const [key, version] of versions) {
       if (version === 0) continue;
       const remembered = this.records.get(key);
-      if (remembered?.version === version) current.set(key, remembered);
+      if (remembered?.record.version === version) current.set(key, remembered);
       else missing.push(key);
     }
-    for (const [key, record] of await this.store.records(missing)) current.set(key, record);
+    for (const [key, record] of await this.store.records(missing))
+      current.set(key, { record, assessed: null });
     return current;
   }
 
@@ -190,15 +201,16 @@ export class FoldService {
       const key = customerKey(fact.companyId, fact.customerId);
       let write = writes.get(key);
       if (write === undefined) {
-        const record =
-          stored.get(key) ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
+        const current = stored.get(key);
         write = {
           key,
           expectedVersion: prepared.versions.get(key) ?? 0,
-          record,
+          record:
+            current?.record ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000),
           appliedEventIds: [],
           events: [],
           seen: new Set(prepared.seen.get(key)),
+          assessed: current?.assessed ?? null,
         };
         writes.set(key, write);
       }
@@ -226,7 +238,9 @@ export class FoldService {
     const params = this.parameters.get(fact.companyId);
     const before: CustomerRecord = write.record;
     const businessDate = businessDateIn(params.timeZone);
-    const reassessed = reassess(before, applyFact(before.documents, fact), businessDate, params, false);
+    const documents = applyFact(before.documents, fact);
+    const reassessed = reassess(before, documents, businessDate, params, false, write.assessed);
+    write.assessed = reassessed.assessed;
     let record = reassessed.record;
     const messages = outputMessages(
       reassessed.notifications,

@@ -1,11 +1,25 @@
 import { BusinessDate } from './dates';
-import { Components, components, total } from './components';
+import {
+  billComponent,
+  Components,
+  deliveryComponent,
+  ledgerBalance,
+  orderComponent,
+  total,
+  unpostedInvoiceComponent,
+} from './components';
 import { CreditLimit, CustomerDocuments } from './documents';
 import { blockReasons, BlockReason, effectiveLimit, ExposureStatus, limitStatus } from './limit';
 import { Cents, percentage } from './money';
-import { openItems, overdueSummary, settlements } from './open-items';
+import { OpenItem, openItems, overdueSummary, OverdueSummary, settlements } from './open-items';
 import { CompanyParameters } from './parameters';
-import { averageDaysLate, paymentBehaviour, RiskClass, riskClass } from './payment-behaviour';
+import {
+  averageDaysLate,
+  PaymentBehaviour,
+  paymentBehaviour,
+  RiskClass,
+  riskClass,
+} from './payment-behaviour';
 
 /** Everything the contract says about one customer on one business date. */
 export interface Assessment {
@@ -28,20 +42,89 @@ export interface Assessment {
   riskClass: RiskClass;
 }
 
+/**
+ * An assessment with what it was computed from. Only assessFrom makes one, so
+ * the parts it holds are always those of its documents, date and parameters;
+ * the next assessment of the same customer reuses the parts whose inputs it
+ * shares. It lives in memory only: a stored assessment may come from other
+ * rules or parameters, so it is never a basis.
+ */
+export interface Assessed {
+  readonly documents: CustomerDocuments;
+  readonly businessDate: BusinessDate;
+  readonly params: CompanyParameters;
+  readonly assessment: Assessment;
+  readonly openItems: ReadonlyMap<string, OpenItem>;
+  readonly overdue: OverdueSummary;
+  readonly overdueToleranceDays: number;
+  readonly behaviour: PaymentBehaviour;
+}
+
 export function assess(
   docs: CustomerDocuments,
   businessDate: BusinessDate,
   params: CompanyParameters,
 ): Assessment {
-  const parts = components(docs, businessDate, params);
+  return assessFrom(null, docs, businessDate, params).assessment;
+}
+
+/**
+ * assess, reusing every part of `previous` whose inputs are the very same
+ * objects. Documents are copy-on-write (applyFact replaces only the map it
+ * changes), so a fact about an invoice leaves the journal, the bills and the
+ * receivables untouched, and those parts need no new pass. Which inputs each
+ * part reads:
+ *
+ * | part                    | documents                     | date | parameters   |
+ * | ----------------------- | ----------------------------- | ---- | ------------ |
+ * | orders                  | orders, deliveries, invoices  |      |              |
+ * | deliveries              | deliveries, invoices          |      |              |
+ * | unposted invoices       | invoices, journal             |      |              |
+ * | receivables, open items | journal                       |      |              |
+ * | bills                   | bills                         | yes  | billRiskDays |
+ * | overdue                 | journal, limit's tolerance    | yes  |              |
+ * | payment behaviour       | journal, bills                | yes  |              |
+ *
+ * The limit, status, blocks and risk class are cheap and always computed.
+ */
+export function assessFrom(
+  previous: Assessed | null,
+  docs: CustomerDocuments,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): Assessed {
+  const was = previous?.documents;
+  const sameDate = previous?.businessDate === businessDate;
+  const same = (...maps: ('orders' | 'deliveries' | 'invoices' | 'journal' | 'bills')[]): boolean =>
+    was !== undefined && maps.every((map) => was[map] === docs[map]);
+  const before = previous?.assessment.components;
+
+  const parts: Components = {
+    orders: before && same('orders', 'deliveries', 'invoices') ? before.orders : orderComponent(docs),
+    deliveries: before && same('deliveries', 'invoices') ? before.deliveries : deliveryComponent(docs),
+    unpostedInvoices:
+      before && same('invoices', 'journal') ? before.unpostedInvoices : unpostedInvoiceComponent(docs),
+    receivables: before && same('journal') ? before.receivables : ledgerBalance(docs),
+    bills:
+      before && same('bills') && sameDate && previous!.params.billRiskDays === params.billRiskDays
+        ? before.bills
+        : billComponent(docs, businessDate, params.billRiskDays),
+  };
   const exposure = total(parts, params);
   const limit = effectiveLimit(docs.limit, businessDate, params);
-  const items = openItems(docs);
-  const overdue = overdueSummary(items.values(), businessDate, limit?.overdueToleranceDays ?? 0);
+  const items = previous && same('journal') ? previous.openItems : openItems(docs);
+  const overdueToleranceDays = limit?.overdueToleranceDays ?? 0;
+  const overdue =
+    previous && same('journal') && sameDate && previous.overdueToleranceDays === overdueToleranceDays
+      ? previous.overdue
+      : overdueSummary(items.values(), businessDate, overdueToleranceDays);
   const status = limitStatus(exposure, limit);
   const reasons = blockReasons(status, limit, overdue.breach);
-  const behaviour = paymentBehaviour(docs, items, settlements(docs), businessDate);
-  return {
+  const behaviour =
+    previous && same('journal', 'bills') && sameDate
+      ? previous.behaviour
+      : paymentBehaviour(docs, items, settlements(docs), businessDate);
+  const assessment: Assessment = {
     businessDate,
     components: parts,
     total: exposure,
@@ -57,5 +140,15 @@ export function assess(
     avgDaysLate: averageDaysLate(behaviour),
     dishonouredBills12m: behaviour.dishonouredBills12m,
     riskClass: riskClass(behaviour, params),
+  };
+  return {
+    documents: docs,
+    businessDate,
+    params,
+    assessment,
+    openItems: items,
+    overdue,
+    overdueToleranceDays,
+    behaviour,
   };
 }

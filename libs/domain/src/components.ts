@@ -97,17 +97,28 @@ export function billsAtRisk(
   return atRisk;
 }
 
+/** Each component as a function of the documents it reads (assessFrom reuses one whose documents are unchanged). */
+export const orderComponent = (docs: CustomerDocuments): Cents => sum(orderResiduals(docs).values());
+export const deliveryComponent = (docs: CustomerDocuments): Cents => sum(deliveryResiduals(docs).values());
+export const unpostedInvoiceComponent = (docs: CustomerDocuments): Cents =>
+  sum(unpostedInvoiceValues(docs).values());
+export const billComponent = (
+  docs: CustomerDocuments,
+  businessDate: BusinessDate,
+  billRiskDays: number,
+): Cents => sum(billsAtRisk(docs, businessDate, billRiskDays).values());
+
 export function components(
   docs: CustomerDocuments,
   businessDate: BusinessDate,
   params: CompanyParameters,
 ): Components {
   return {
-    orders: sum(orderResiduals(docs).values()),
-    deliveries: sum(deliveryResiduals(docs).values()),
-    unpostedInvoices: sum(unpostedInvoiceValues(docs).values()),
+    orders: orderComponent(docs),
+    deliveries: deliveryComponent(docs),
+    unpostedInvoices: unpostedInvoiceComponent(docs),
     receivables: ledgerBalance(docs),
-    bills: sum(billsAtRisk(docs, businessDate, params.billRiskDays).values()),
+    bills: billComponent(docs, businessDate, params.billRiskDays),
   };
 }
 

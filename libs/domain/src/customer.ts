@@ -1,4 +1,4 @@
-import { Assessment, assess } from './assessment';
+import { Assessed, Assessment, assessFrom } from './assessment';
 import { BusinessDate } from './dates';
 import { CustomerDocuments, emptyDocuments } from './documents';
 import { Notification, NOTHING_PUBLISHED, notifications, PublishedView, viewOf } from './notifications';
@@ -42,6 +42,8 @@ export const newCustomerRecord = (
 export interface Reassessment {
   record: CustomerRecord;
   notifications: Notification[];
+  /** The basis for the customer's next reassessment in this process (see assessFrom). */
+  assessed: Assessed;
 }
 
 /**
@@ -56,11 +58,15 @@ export function reassess(
   params: CompanyParameters,
   /** False when more facts follow at once: the caller plans the review after the last (see planReview). */
   withReview = true,
+  /** The customer's last assessment in this process, whose unchanged parts are reused. */
+  basis: Assessed | null = null,
 ): Reassessment {
-  const assessment = assess(documents, businessDate, params);
+  const assessed = assessFrom(basis, documents, businessDate, params);
+  const assessment = assessed.assessment;
   const changes = notifications(record.published, assessment);
   return {
     notifications: changes,
+    assessed,
     record: {
       ...record,
       version: record.version + 1,

@@ -24,6 +24,8 @@ import {
   applyFact,
   applyFacts,
   assess,
+  Assessed,
+  assessFrom,
   Assessment,
   BillInstrument,
   CompanyParameters,
@@ -915,6 +917,43 @@ describe('(d) notifications folded event by event', () => {
         },
       ),
       { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+});
+
+describe('(f) an assessment from the previous one', () => {
+  it('equals the assessment from scratch, fact by fact, as days pass and parameters change', () => {
+    // Per step: 0 the same day and parameters, 1 days pass, 2 other parameters, 3 equal parameters in a new object.
+    const stepArb = fc.array(fc.record({ move: fc.nat(3), days: fc.nat(40), refact: fc.boolean() }), {
+      maxLength: 150,
+    });
+    fc.assert(
+      fc.property(scenarioArb, paramsArb, paramsArb, mergeArb, stepArb, (s, p1, p2, choices, steps) => {
+        const facts = merge(buildTopics(s), choices);
+        let docs: CustomerDocuments = emptyDocuments();
+        let previous: Assessed | null = null;
+        let day = -30;
+        let params = p1;
+        const check = (date: string) => {
+          const next = assessFrom(previous, docs, date, params);
+          mustEqual(next.assessment, assess(docs, date, params));
+          previous = next;
+        };
+        facts.forEach((fact, i) => {
+          const step = steps[i] ?? { move: 0, days: 0, refact: false };
+          if (step.move === 1) day += step.days;
+          if (step.move === 2) params = params === p1 ? p2 : p1;
+          if (step.move === 3) params = { ...params };
+          docs = applyFact(docs, fact);
+          check(dateFrom(day));
+          // the same documents again, days later (the time-driven review)
+          if (step.refact) {
+            day += step.days;
+            check(dateFrom(day));
+          }
+        });
+      }),
+      { numRuns: RUNS },
     );
   });
 });
