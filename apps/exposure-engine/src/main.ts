@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { setPriority } from 'node:os';
 import { ConfigError, engineSettings, EngineSettings } from '@credit/config';
 import { EngineModule } from './engine.module';
 
@@ -21,6 +22,14 @@ async function bootstrap(): Promise<void> {
       process.exit(2);
     }
     throw error;
+  }
+  if (settings.role === 'project' && settings.projectorNice > 0) {
+    // Raising one's own niceness needs no privilege; a container that forbids it only costs the preference.
+    try {
+      setPriority(settings.projectorNice);
+    } catch (error) {
+      new Logger('ExposureEngine').warn(`could not lower the projector's priority: ${String(error)}`);
+    }
   }
   const app = await NestFactory.create(EngineModule.forRoot({ settings }), {
     logger: [...LOG_LEVELS[settings.logLevel]],

@@ -43,6 +43,12 @@ describe('settings', () => {
     }
   });
 
+  it("lowers a projector's priority by default, within the kernel's niceness range", () => {
+    expect(engineSettings({}).projectorNice).toBe(10);
+    expect(engineSettings({ ENGINE_PROJECTOR_NICE: '0' }).projectorNice).toBe(0);
+    expect(() => engineSettings({ ENGINE_PROJECTOR_NICE: '20' })).toThrow(/ENGINE_PROJECTOR_NICE/);
+  });
+
   it('rejects a short JWT secret', () => {
     expect(() => apiSettings({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET must be at least 32/);
   });

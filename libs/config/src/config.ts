@@ -58,6 +58,11 @@ export interface EngineSettings extends CommonSettings {
   fetchBytesPerPartition: number;
   /** Partitions folded at once; more overlaps Redis round trips, at the cost of more retries on shared customers. */
   partitionsConcurrently: number;
+  /**
+   * Scheduling niceness of a project-only process (ENGINE_ROLE=project): the
+   * projection yields the cores to the fold, the live path, when both are busy.
+   */
+  projectorNice: number;
   reviewIntervalMs: number;
   /** Business dates are computed from now + this many days: lets a demo or a test move time. */
   clockOffsetDays: number;
@@ -144,6 +149,7 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
     maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
     stateCacheSize: env.int('ENGINE_STATE_CACHE_SIZE', 100_000, 0, 10_000_000),
     partitionsConcurrently: env.int('ENGINE_PARTITIONS_CONCURRENTLY', 1, 1, 64),
+    projectorNice: env.int('ENGINE_PROJECTOR_NICE', 10, 0, 19),
     fetchBytesPerPartition: env.int('ENGINE_FETCH_BYTES_PER_PARTITION', 8_388_608, 65_536, 104_857_600),
     reviewIntervalMs: env.int('ENGINE_REVIEW_INTERVAL_MS', 60_000, 100, 86_400_000),
     clockOffsetDays: env.int('CLOCK_OFFSET_DAYS', 0, -36500, 36500),
