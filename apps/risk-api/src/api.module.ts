@@ -120,7 +120,7 @@ export class ApiModule {
           useFactory: (db: DataSource) => new ExposureProjection(db),
         },
         { provide: KAFKA, useFactory: () => createKafka(settings.kafka, 'api') },
-        { provide: REDIS, useFactory: () => createRedis(settings.redis, 'risk-api') },
+        { provide: REDIS, useFactory: () => createRedis(settings.redis, 'risk-api', true) },
         {
           provide: MESSAGE_PUBLISHER,
           inject: [KAFKA],

@@ -98,6 +98,11 @@ export class RedisExposureStore implements ExposureStore {
   async records(keys: string[]): Promise<Map<string, CustomerRecord>> {
     const found = new Map<string, CustomerRecord>();
     if (keys.length === 0) return found;
+    if (keys.length === 1) {
+      const state = await this.redis.hget(this.keys.customer(keys[0]), 's');
+      if (state !== null) found.set(keys[0], decodeState<CustomerRecord>(state));
+      return found;
+    }
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.hget(this.keys.customer(key), 's');
     const replies = (await pipeline.exec()) ?? [];
