@@ -29,6 +29,8 @@ interface Options {
   backgroundRate: number;
   creditCheckSeconds: number;
   skipCreditCheck: boolean;
+  /** Fold processes in the consumer group (the deployed topology has one). */
+  foldInstances: number;
 }
 
 function options(argv: string[]): Options {
@@ -44,6 +46,7 @@ function options(argv: string[]): Options {
     backgroundRate: get('background-rate', 2000),
     creditCheckSeconds: get('credit-check-seconds', CREDIT_CHECK_DEFAULTS.seconds),
     skipCreditCheck: argv.includes('--skip-credit-check'),
+    foldInstances: get('fold-instances', 1),
   };
 }
 
@@ -167,7 +170,9 @@ async function main(): Promise<void> {
     const bareCpuSeconds = (bareCpuUsed.user + bareCpuUsed.system) / 1e6;
     const engineStarted = process.hrtime.bigint();
     // The deployed topology: one process folds, another projects into Postgres.
-    const engine = startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'fold' });
+    const engines = Array.from({ length: opts.foldInstances }, () =>
+      startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'fold' }),
+    );
     const projector = startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'project' });
     const { firstAppliedAt } = await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
     const engineTotalSeconds = seconds(engineStarted);
@@ -176,12 +181,12 @@ async function main(): Promise<void> {
     console.log(
       `engine folded ${total} events in ${engineSeconds.toFixed(2)} s from its first batch (bare: ${bareSeconds.toFixed(2)} s)`,
     );
-    const engineCpuSeconds = cpuSecondsOf(engine.pid!);
+    const engineCpuSeconds = engines.reduce((cpu, engine) => cpu + cpuSecondsOf(engine.pid!), 0);
     const projectionStarted = process.hrtime.bigint();
     await projectionDrained(stack);
     const projectionLagSeconds = seconds(projectionStarted);
     const projectorCpuSeconds = cpuSecondsOf(projector.pid!);
-    const rss = rssOf(engine.pid!);
+    const rss = engines.reduce((bytes, engine) => bytes + rssOf(engine.pid!), 0);
     const bareRate = total / bareSeconds;
     const engineRate = total / engineSeconds;
     rows.push([
@@ -190,7 +195,7 @@ async function main(): Promise<void> {
       `${bareSeconds.toFixed(2)} s from first batch`,
     ]);
     rows.push([
-      'fold: exposure engine (to lag 0, state complete)',
+      `fold: exposure engine (to lag 0, state complete${opts.foldInstances > 1 ? `, ${opts.foldInstances} fold processes` : ''})`,
       `${Math.round(engineRate)} events/s`,
       `${engineSeconds.toFixed(2)} s from first batch`,
     ]);
@@ -206,7 +211,7 @@ async function main(): Promise<void> {
       `${bareCpuSeconds.toFixed(1)} s CPU`,
     ]);
     rows.push([
-      'engine CPU per event (fold process, start-up included)',
+      `engine CPU per event (fold process${opts.foldInstances > 1 ? 'es' : ''}, start-up included)`,
       `${((engineCpuSeconds / total) * 1e6).toFixed(1)} µs`,
       `${engineCpuSeconds.toFixed(1)} s CPU`,
     ]);
@@ -291,7 +296,7 @@ async function main(): Promise<void> {
       rows.push(...creditCheckRows(creditCheck));
       results.creditCheck = creditCheck;
     }
-    await Promise.all([stopApp(engine), stopApp(projector)]);
+    await Promise.all([...engines.map(stopApp), stopApp(projector)]);
   } finally {
     await stack.cleanup();
   }

@@ -1,4 +1,5 @@
-import { Consumer, Kafka } from 'kafkajs';
+import { Consumer, Kafka, PartitionAssigners } from 'kafkajs';
+import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import { InboundBatch } from './ports';
 
 export interface BatchConsumerOptions {
@@ -30,6 +31,8 @@ export class BatchConsumer {
   ) {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
+      // Round robin stays listed so that a group being upgraded agrees on it until every member is new.
+      partitionAssigners: [CoPartitionedAssigner, PartitionAssigners.roundRobin],
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
       // kafkajs caps a whole fetch at 10 MB by default, which would undo a larger per-partition size.
       maxBytes: Math.max(10_485_760, 4 * (options.maxBytesPerPartition ?? 1_048_576)),
