@@ -55,15 +55,18 @@ describe(`graceful shutdown (${profile.name} profile)`, () => {
     const token = tokenFor(harness.stack, ['erp-service', 'viewer'], '*', 'erp');
     const base = `http://127.0.0.1:${port}`;
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-    await eventually(
-      () =>
-        fetch(`${base}/v1/me`, { headers }).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      (s) => s === 200,
-      60_000,
-    );
+    /** Until the API answers an authenticated request. */
+    const apiUp = () =>
+      eventually(
+        () =>
+          fetch(`${base}/v1/me`, { headers }).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        (s) => s === 200,
+        60_000,
+      );
+    await apiUp();
     const check = (i: number) =>
       fetch(`${base}/v1/companies/G1/customers/C${i}/credit-checks`, {
         method: 'POST',
@@ -84,15 +87,7 @@ describe(`graceful shutdown (${profile.name} profile)`, () => {
     const answers = await Promise.all(inFlight);
     const exit = api.exit;
     api.start();
-    await eventually(
-      () =>
-        fetch(`${base}/v1/me`, { headers }).then(
-          (r) => r.status,
-          () => 0,
-        ),
-      (s) => s === 200,
-      60_000,
-    );
+    await apiUp();
     const answered = answers.filter((a) => a.status === 200 || a.status === 201);
     const ids = new Set(answered.map((a) => (a as { requestId?: string }).requestId));
     const blocks = harness.stack.engine.kafka.topics.blocks;

@@ -1,3 +1,4 @@
+import type { ExposureView, LiveEvent } from '../../../libs/contracts/src/resources';
 import { SseParser } from './sse';
 
 /** The API's problem body: `errors` holds one message per invalid field, each starting with the field's path. */
@@ -116,43 +117,14 @@ export class Api {
   }
 }
 
-export interface LiveChange {
-  eventId: string;
-  type: string;
-  companyId: string;
-  customerId: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
+export type LiveChange = LiveEvent;
 
 export type Status = 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
 export const STATUSES: Status[] = ['NO_LIMIT', 'OK', 'WARNING', 'EXCEEDED'];
 export const COMPONENTS = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
-export interface Exposure {
-  companyId: string;
-  customerId: string;
-  components: Record<Component, string>;
-  total: string;
-  overdueAmount: string;
-  oldestOverdueDays: number;
-  limit: {
-    amount: string;
-    mode: 'warn' | 'block';
-    attentionThresholdPct: number;
-    validUntil: string | null;
-  } | null;
-  status: Status;
-  blocked: boolean;
-  blockReasons: string[];
-  utilizationPct: string | null;
-  riskClass: string;
-  avgDaysLate: string;
-  dishonouredBills12m: number;
-  businessDate: string;
-  asOf: string;
-}
+export type Exposure = ExposureView;
 
 export interface Page<T> {
   items: T[];

@@ -5,3 +5,4 @@ export * from './outputs';
 export { buildAsyncApiDocument, renderAsyncApiDocument, ASYNCAPI_PATH } from './asyncapi';
 export { INPUT_EXAMPLES, OUTPUT_EXAMPLES, DEAD_LETTER_EXAMPLES } from './examples';
 export * from './document-outcomes';
+export type * from './resources';

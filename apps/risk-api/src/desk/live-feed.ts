@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
+import type { LiveEvent } from '@credit/contracts';
 
-/** What the desk's browsers receive of one output event: enough to patch a row, no more. */
-export interface LiveEvent {
-  eventId: string;
-  type: string;
-  companyId: string;
-  customerId: string;
-  occurredAt: string;
-  data: Record<string, unknown>;
-}
+export type { LiveEvent };
 
 export type LiveListener = (event: LiveEvent) => void;
 

@@ -1,36 +1,8 @@
 import { CustomerRecord, formatMoney } from '@credit/domain';
 import { CustomerExposureRow } from '@credit/postgres';
+import type { ExposureView } from '@credit/contracts';
 
-/** The exposure resource of the contract (spec section 9). */
-export interface ExposureView {
-  companyId: string;
-  customerId: string;
-  components: {
-    orders: string;
-    deliveries: string;
-    unpostedInvoices: string;
-    receivables: string;
-    bills: string;
-  };
-  total: string;
-  overdueAmount: string;
-  oldestOverdueDays: number;
-  limit: {
-    amount: string;
-    mode: 'warn' | 'block';
-    attentionThresholdPct: number;
-    validUntil: string | null;
-  } | null;
-  status: 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
-  blocked: boolean;
-  blockReasons: string[];
-  utilizationPct: string | null;
-  riskClass: 'A' | 'B' | 'C' | 'D';
-  avgDaysLate: string;
-  dishonouredBills12m: number;
-  businessDate: string;
-  asOf: string;
-}
+export type { ExposureView };
 
 export function exposureView(row: CustomerExposureRow): ExposureView {
   return {
