@@ -17,7 +17,7 @@ import { decodeInputEvent, encodeInputEvent, InputStream, keyOf, RawEnvelope } f
 import { projectionBacklog, RedisKeys } from '@credit/redis';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { benchStack, BenchStack, cpuSecondsOf, rssOf, startApp, stopApp } from './bench-stack';
-import { bareConsume, inputEnds, inputTopics, waitForApplied } from './fold-throughput';
+import { bareConsume, domainFloorConsume, inputEnds, inputTopics, waitForApplied } from './fold-throughput';
 import { breachLatency } from './breach-latency';
 import { CREDIT_CHECK_DEFAULTS, creditCheckLoad, creditCheckRows } from './credit-check-load';
 
@@ -29,6 +29,8 @@ interface Options {
   backgroundRate: number;
   creditCheckSeconds: number;
   skipCreditCheck: boolean;
+  /** Skips the rebuild phase (for quick runs of the other phases). */
+  skipRebuild: boolean;
   /** Fold processes in the consumer group (the deployed topology has one). */
   foldInstances: number;
 }
@@ -46,6 +48,7 @@ function options(argv: string[]): Options {
     backgroundRate: get('background-rate', 2000),
     creditCheckSeconds: get('credit-check-seconds', CREDIT_CHECK_DEFAULTS.seconds),
     skipCreditCheck: argv.includes('--skip-credit-check'),
+    skipRebuild: argv.includes('--skip-rebuild'),
     foldInstances: get('fold-instances', 1),
   };
 }
@@ -142,6 +145,31 @@ async function projectionDrained(stack: BenchStack): Promise<void> {
   }
 }
 
+/** Deletes the Redis state while the engine runs and times its replay until every applied offset is back. */
+async function rebuild(
+  stack: BenchStack,
+  opts: Options,
+  streams: Record<InputStream, RawEnvelope[]>,
+  ends: [string, number, bigint][],
+  rows: [string, string, string][],
+  results: Record<string, unknown>,
+): Promise<void> {
+  await wipe(stack);
+  const rebuildStarted = process.hrtime.bigint();
+  await new Promise((r) => setTimeout(r, 100));
+  await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
+  const rebuildSeconds = Number(process.hrtime.bigint() - rebuildStarted) / 1e9;
+  const recheck = await spotCheck(stack, streams, 200);
+  rows.push([
+    `rebuild of ${opts.customers} customers`,
+    `${rebuildSeconds.toFixed(1)} s`,
+    recheck.mismatches === 0 ? 'exact' : 'MISMATCH',
+  ]);
+  results.rebuild = { seconds: rebuildSeconds, mismatches: recheck.mismatches };
+  // The rebuild re-projects every customer: let that finish, so the latency below is measured in steady state.
+  await projectionDrained(stack);
+}
+
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   const stack = await benchStack(opts.partitions);
@@ -168,6 +196,21 @@ async function main(): Promise<void> {
     const bareSeconds = await bareConsume(stack.kafka, topics, total, `bench-bare-${stack.id}`);
     const bareCpuUsed = process.cpuUsage(bareCpu);
     const bareCpuSeconds = (bareCpuUsed.user + bareCpuUsed.system) / 1e6;
+    const floorCpu = process.cpuUsage();
+    const floorSeconds = await domainFloorConsume(
+      stack.kafka,
+      new Map(
+        (Object.keys(STREAM_TOPIC) as InputStream[]).map((s) => [
+          stack.engine.kafka.topics[STREAM_TOPIC[s]],
+          s,
+        ]),
+      ),
+      total,
+      `bench-floor-${stack.id}`,
+      { ...DEFAULT_PARAMETERS, timeZone: stack.engine.defaultTimeZone },
+    );
+    const floorCpuUsed = process.cpuUsage(floorCpu);
+    const floorCpuSeconds = (floorCpuUsed.user + floorCpuUsed.system) / 1e6;
     const engineStarted = process.hrtime.bigint();
     // The deployed topology: one process folds, another projects into Postgres.
     const engines = Array.from({ length: opts.foldInstances }, () =>
@@ -205,10 +248,21 @@ async function main(): Promise<void> {
       '',
     ]);
     rows.push(['fold ratio engine / bare', (engineRate / bareRate).toFixed(2), 'target >= 0.5']);
+    const floorRate = total / floorSeconds;
+    rows.push([
+      'floor: bare kafkajs + validate, apply, reassess in memory',
+      `${Math.round(floorRate)} events/s`,
+      `ratio floor / bare ${(floorRate / bareRate).toFixed(2)}: the best any engine could reach`,
+    ]);
     rows.push([
       'bare kafkajs CPU per event',
       `${((bareCpuSeconds / total) * 1e6).toFixed(1)} µs`,
       `${bareCpuSeconds.toFixed(1)} s CPU`,
+    ]);
+    rows.push([
+      'floor CPU per event (no I/O beyond the bare consumer)',
+      `${((floorCpuSeconds / total) * 1e6).toFixed(1)} µs`,
+      `${floorCpuSeconds.toFixed(1)} s CPU`,
     ]);
     rows.push([
       `engine CPU per event (fold process${opts.foldInstances > 1 ? 'es' : ''}, start-up included)`,
@@ -229,6 +283,10 @@ async function main(): Promise<void> {
       bareRate,
       engineRate,
       ratio: engineRate / bareRate,
+      floorSeconds,
+      floorRate,
+      floorRatio: floorRate / bareRate,
+      floorCpuSeconds,
       projectionLagSeconds,
       bareCpuSeconds,
       engineCpuSeconds,
@@ -259,20 +317,7 @@ async function main(): Promise<void> {
     };
 
     // 4. Rebuild after the Redis state is lost.
-    await wipe(stack);
-    const rebuildStarted = process.hrtime.bigint();
-    await new Promise((r) => setTimeout(r, 100));
-    await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
-    const rebuildSeconds = seconds(rebuildStarted);
-    const recheck = await spotCheck(stack, scenario.streams, 200);
-    rows.push([
-      `rebuild of ${opts.customers} customers`,
-      `${rebuildSeconds.toFixed(1)} s`,
-      recheck.mismatches === 0 ? 'exact' : 'MISMATCH',
-    ]);
-    results.rebuild = { seconds: rebuildSeconds, mismatches: recheck.mismatches };
-    // The rebuild re-projects every customer: let that finish, so the latency below is measured in steady state.
-    await projectionDrained(stack);
+    if (!opts.skipRebuild) await rebuild(stack, opts, scenario.streams, ends, rows, results);
 
     // 5. Breach latency under background load.
     if (opts.latencySamples > 0) {

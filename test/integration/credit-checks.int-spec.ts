@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '@credit/auth';
 import { deterministicEventId, validateOutputEvent } from '@credit/contracts';
 import { DATA_SOURCE } from '../../apps/risk-api/src/tokens';
+import { CreditChecksService } from '../../apps/risk-api/src/credit-checks/credit-checks.service';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
 import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
@@ -295,6 +296,83 @@ describe('credit checks', () => {
       data: { documentId: 'SO-2', reasons: ['LIMIT_EXCEEDED'] },
     });
     expect(await holdsOf('C-WARN')).toEqual([]);
+  });
+
+  it('answers checks decided together each with its own decision, sharing their Postgres statements', async () => {
+    await customer(
+      'C-BURST',
+      limit('C-BURST', '10000.00', 'block'),
+      [order('C-BURST', 'SO-1', '1000.00')],
+      '1000.00',
+    );
+    await customer(
+      'C-BURST-HELD',
+      limit('C-BURST-HELD', '1000.00', 'block'),
+      [order('C-BURST-HELD', 'SO-1', '900.00')],
+      '900.00',
+    );
+    const held = await check('C-BURST-HELD', { documentType: 'order', documentId: 'SO-H', amount: '200.00' });
+    expect(held.body).toMatchObject({ decision: 'HOLD', repeated: false });
+
+    const service = api.get(CreditChecksService);
+    const statements = jest.spyOn(db.manager, 'query');
+    const transactions = jest.spyOn(db, 'transaction');
+    const principal = { subject: 'erp-connector', roles: ['erp-service' as Role], companies: [COMPANY] };
+    const allowed = Array.from({ length: 12 }, (_, n) =>
+      service.check(
+        COMPANY,
+        'C-BURST',
+        { documentType: 'invoice', documentId: `INV-B${n}`, amount: `${n + 1}.00` },
+        principal,
+      ),
+    );
+    const repeated = Array.from({ length: 4 }, () =>
+      service.check(
+        COMPANY,
+        'C-BURST-HELD',
+        { documentType: 'order', documentId: 'SO-H', amount: '200.00' },
+        principal,
+      ),
+    );
+    const answers = await Promise.all([...allowed, ...repeated]);
+    const shared = statements.mock.calls.filter(([sql]) => String(sql).includes('INSERT INTO api_outbox'));
+    statements.mockRestore();
+    transactions.mockRestore();
+
+    answers.slice(0, 12).forEach((answer, n) =>
+      expect(answer).toMatchObject({
+        decision: 'ALLOW',
+        repeated: false,
+        exposureAfter: `${1000 + n + 1}.00`,
+      }),
+    );
+    for (const answer of answers.slice(12)) {
+      expect(answer).toMatchObject({
+        decision: 'HOLD',
+        repeated: true,
+        holdId: held.body.holdId,
+        excess: '100.00',
+      });
+    }
+    // Fewer statements than allowed checks: decided in the same turn, they were queued together;
+    // the re-checks of the held document found its hold in the same statements, with no transaction.
+    expect(shared.length).toBeGreaterThanOrEqual(1);
+    expect(shared.length).toBeLessThan(allowed.length);
+    expect(transactions).not.toHaveBeenCalled();
+    const queued: { document_id: string; n: string }[] = await db.query(
+      `SELECT value::jsonb -> 'data' ->> 'documentId' AS document_id, count(*) AS n FROM api_outbox
+        WHERE key IN ($1, $2) AND value::jsonb ->> 'causationId' <> $3
+        GROUP BY 1 ORDER BY 1`,
+      [`${COMPANY}:C-BURST`, `${COMPANY}:C-BURST-HELD`, held.body.requestId],
+    );
+    expect(queued).toEqual(
+      Array.from({ length: 12 }, (_, n) => ({ document_id: `INV-B${n}`, n: '1' })).sort((a, b) =>
+        a.document_id.localeCompare(b.document_id),
+      ),
+    );
+    for (const answer of answers.slice(0, 12)) {
+      expect(await outcome(answer.requestId)).toMatchObject({ type: 'document.allowed' });
+    }
   });
 
   it('adds only what a delivery exceeds the residual of the order it fulfils', async () => {

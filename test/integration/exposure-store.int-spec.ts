@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { newCustomerRecord } from '@credit/domain';
-import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { applyFact, Fact, newCustomerRecord } from '@credit/domain';
+import { LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
 
 /** The atomic commit against a real Redis, on cases the engine's streams rarely reach. */
 describe('RedisExposureStore commit (real Redis)', () => {
@@ -30,5 +30,45 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(prepared.seen.get('IT01:C1')).toEqual(new Set(eventIds));
     expect(prepared.versions.get('IT01:C1')).toBe(1);
     expect(prepared.position.appliedOffset).toBe('2344');
+  });
+
+  it('gives readers the stored record, decoding the state only when its version changed', async () => {
+    const key = 'IT01:C2';
+    const write = async (expectedVersion: number, record: ReturnType<typeof newCustomerRecord>) =>
+      expect(
+        await store.commit({
+          customers: [{ key, expectedVersion, record, appliedEventIds: [], events: [] }],
+          outbox: [],
+        }),
+      ).toEqual({ ok: true });
+    const live = new LiveRecords(store, 10);
+    expect(await live.get(key)).toBeNull();
+
+    const first = { ...newCustomerRecord('IT01', 'C2'), version: 1 };
+    await write(0, first);
+    const read = await live.get(key);
+    expect(read).toEqual(first);
+    // Unchanged: the very object decoded before, not a new decoding.
+    expect(await live.get(key)).toBe(read);
+    expect(await store.recordUnlessHeld(key, read!)).toBe(read);
+
+    const second = {
+      ...first,
+      version: 2,
+      documents: applyFact(first.documents, {
+        type: 'order.confirmed',
+        eventId: 'e1',
+        companyId: 'IT01',
+        customerId: 'C2',
+        orderId: 'SO-1',
+        amount: 12345n,
+        occurredAt: '2026-12-01T10:00:00Z',
+      } satisfies Fact),
+    };
+    await write(1, second);
+    const changed = await live.get(key);
+    expect(changed).not.toBe(read);
+    expect(changed).toEqual(second);
+    expect(changed!.documents.orders.get('SO-1')?.amount).toBe(12345n);
   });
 });

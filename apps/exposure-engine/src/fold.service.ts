@@ -15,9 +15,9 @@ import {
 import { EngineSettings, TopicNames } from '@credit/config';
 import { DecodeResult, decodeInputEvent, deadLetterMessage, InputStream } from '@credit/contracts';
 import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
-import { customerKey, CustomerWrite, ExposureStore, FoldPreparation } from '@credit/redis';
+import { customerKey, CustomerWrite, ExposureStore, FoldPreparation, RecordCache } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
-import { RecordCache } from './record-cache';
+
 import { CompanyParametersSource } from './company-parameters';
 import { documentOutcomeMessage, outputMessages } from './output-events';
 import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';

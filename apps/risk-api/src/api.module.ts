@@ -8,7 +8,13 @@ import { AuthModule } from '@credit/auth';
 import { ApiOutbox, createDataSource, ExposureProjection } from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
 import { createKafka, KafkaPublisher } from '@credit/kafka';
-import { CompanyParametersStore, createRedis, RedisExposureStore, RedisKeys } from '@credit/redis';
+import {
+  CompanyParametersStore,
+  createRedis,
+  LiveRecords,
+  RedisExposureStore,
+  RedisKeys,
+} from '@credit/redis';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { ApiMetrics, Metrics, MetricsController } from '@credit/observability';
 import { ExposureController } from './exposure/exposure.controller';
@@ -33,7 +39,7 @@ import {
   COMPANY_PARAMETERS_STORE,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
-  EXPOSURE_STORE,
+  LIVE_RECORDS,
   MESSAGE_PUBLISHER,
   OUTBOX_WAKER,
 } from './tokens';
@@ -59,7 +65,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       'api outbox relay',
       async () => (await outbox.relay(publisher, RELAY_BATCH)) >= RELAY_BATCH,
       100,
-      { lingerMs: 5 },
+      { lingerMs: 20 },
     );
   }
 
@@ -128,10 +134,13 @@ export class ApiModule {
         },
         { provide: API_OUTBOX, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ApiOutbox(db) },
         {
-          provide: EXPOSURE_STORE,
+          provide: LIVE_RECORDS,
           inject: [REDIS],
           useFactory: (redis: Redis) =>
-            new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+            new LiveRecords(
+              new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+              settings.stateCacheSize,
+            ),
         },
         {
           provide: COMPANY_PARAMETERS_STORE,

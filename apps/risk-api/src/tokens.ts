@@ -3,8 +3,8 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');
 export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
 export const API_OUTBOX = Symbol('API_OUTBOX');
-/** The engine's live state in Redis: credit checks read it, not the projection. */
-export const EXPOSURE_STORE = Symbol('EXPOSURE_STORE');
+/** The engine's live state in Redis (LiveRecords): credit checks read it, not the projection. */
+export const LIVE_RECORDS = Symbol('LIVE_RECORDS');
 export const COMPANY_PARAMETERS_STORE = Symbol('COMPANY_PARAMETERS_STORE');
 /**
  * The outbox relay (ApiLifecycle) as `{ wake() }`: call `wake()` after committing a

@@ -81,6 +81,8 @@ export interface ApiSettings extends CommonSettings {
   /** Largest JSON request body accepted; a larger one is answered 413. */
   maxBodyBytes: number;
   rateLimit: RateLimitSettings;
+  /** Decoded customer records kept for credit checks, each used only while it is the stored version. */
+  stateCacheSize: number;
 }
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -170,6 +172,7 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
       limit: env.int('API_RATE_LIMIT', 1200, 1, 10_000_000),
       windowMs: env.int('API_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
     },
+    stateCacheSize: env.int('API_STATE_CACHE_SIZE', 10_000, 0, 1_000_000),
   };
   env.done();
   return settings;

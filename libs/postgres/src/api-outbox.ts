@@ -12,27 +12,44 @@ export class ApiOutbox {
   /** Queues messages inside the caller's transaction. */
   async enqueue(manager: EntityManager, messages: OutboundMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const { values, params } = rowsOf(messages, 0);
+    const { values, params } = rowsOf(messages);
     await manager.query(`INSERT INTO api_outbox (topic, key, value, headers) VALUES ${values}`, params);
   }
 
   /**
-   * Queues messages unless `guard` (a SELECT) finds rows, in one statement and
-   * so one round trip, atomic without a transaction; returns the guard's rows.
+   * For many requests in one statement (one round trip, one commit, atomic
+   * without a transaction): queues each request's message unless its guard
+   * finds rows (a request without a message only asks the guard). The requests are the relation `request (i, <columns>)`, i
+   * numbering them from 0; `guardSql` selects from it and must return `i`.
+   * Returns the guard's rows of each request, in the requests' order.
    */
-  async enqueueUnless<Row>(
+  async enqueueEachUnless<Row extends { i: number }>(
     manager: EntityManager,
-    guard: { sql: string; params: unknown[] },
-    messages: OutboundMessage[],
-  ): Promise<Row[]> {
-    const { values, params } = rowsOf(messages, guard.params.length);
-    return manager.query(
-      `WITH guard AS (${guard.sql}),
+    columns: { name: string; type: string }[],
+    guardSql: string,
+    requests: { values: unknown[]; message: OutboundMessage | null }[],
+  ): Promise<Omit<Row, 'i'>[][]> {
+    const params: unknown[] = [];
+    const types = ['int', ...columns.map((c) => c.type), 'text', 'text', 'text', 'jsonb'];
+    const rows = requests.map(({ values, message }, i) => {
+      const row = [i, ...values, ...(message === null ? [null, null, null, null] : messageColumns(message))];
+      params.push(...row);
+      const first = params.length - row.length + 1;
+      return `(${types.map((type, k) => `$${first + k}::${type}`).join(', ')})`;
+    });
+    const found: Row[] = await manager.query(
+      `WITH request (i, ${columns.map((c) => c.name).join(', ')}, topic, key, value, headers) AS (
+         VALUES ${rows.join(', ')}),
+       guard AS (${guardSql}),
        queued AS (INSERT INTO api_outbox (topic, key, value, headers)
-         SELECT * FROM (VALUES ${values}) AS m WHERE NOT EXISTS (SELECT 1 FROM guard))
+         SELECT topic, key, value, headers FROM request r
+          WHERE r.topic IS NOT NULL AND NOT EXISTS (SELECT 1 FROM guard g WHERE g.i = r.i) ORDER BY r.i)
        SELECT * FROM guard`,
-      [...guard.params, ...params],
+      params,
     );
+    const byRequest = requests.map((): Omit<Row, 'i'>[] => []);
+    for (const { i, ...row } of found) byRequest[i].push(row);
+    return byRequest;
   }
 
   /**
@@ -64,17 +81,20 @@ export class ApiOutbox {
   }
 }
 
-/** VALUES rows of messages, numbering parameters after the first `offset`. */
-function rowsOf(messages: OutboundMessage[], offset: number): { values: string; params: unknown[] } {
+/** The api_outbox columns topic, key, value and headers of a message. */
+const messageColumns = (m: OutboundMessage): unknown[] => [
+  m.topic,
+  m.key === null ? null : m.key.toString(),
+  m.value.toString(),
+  JSON.stringify(m.headers ?? {}),
+];
+
+/** VALUES rows of messages and their parameters. */
+function rowsOf(messages: OutboundMessage[]): { values: string; params: unknown[] } {
   const params: unknown[] = [];
   const rows = messages.map((m) => {
-    params.push(
-      m.topic,
-      m.key === null ? null : m.key.toString(),
-      m.value.toString(),
-      JSON.stringify(m.headers ?? {}),
-    );
-    const n = offset + params.length;
+    params.push(...messageColumns(m));
+    const n = params.length;
     return `($${n - 3}::text, $${n - 2}::text, $${n - 1}::text, $${n}::jsonb)`;
   });
   return { values: rows.join(', '), params };

@@ -16,6 +16,18 @@ import {
 
 type CommitCommand = (numKeys: number, ...args: (string | Buffer | number)[]) => Promise<string[]>;
 type ProjectedCommand = (numKeys: number, ...args: string[]) => Promise<number>;
+type RecordUnlessCommand = (
+  numKeys: number,
+  ...args: string[]
+) => Promise<[string] | [string, string] | null>;
+
+/** A customer's version, and its state only when the version is not the one the caller holds. */
+const RECORD_UNLESS_SCRIPT = `
+local version = redis.call('HGET', KEYS[1], 'v')
+if not version then return nil end
+if version == ARGV[1] then return {version} end
+return {version, redis.call('HGET', KEYS[1], 's')}
+`;
 
 /** Clears a customer's due mark only if no later change set it again meanwhile. */
 const PROJECTED_SCRIPT = `
@@ -38,6 +50,7 @@ export async function projectionBacklog(redis: Redis, keys: RedisKeys): Promise<
 export class RedisExposureStore implements ExposureStore {
   private readonly runCommit: CommitCommand;
   private readonly runProjected: ProjectedCommand;
+  private readonly runRecordUnless: RecordUnlessCommand;
 
   constructor(
     private readonly redis: Redis,
@@ -52,6 +65,12 @@ export class RedisExposureStore implements ExposureStore {
       redis.defineCommand('markProjected', { lua: PROJECTED_SCRIPT });
     }
     this.runProjected = (redis as unknown as { markProjected: ProjectedCommand }).markProjected.bind(redis);
+    if (!(redis as unknown as { recordUnlessVersion?: RecordUnlessCommand }).recordUnlessVersion) {
+      redis.defineCommand('recordUnlessVersion', { lua: RECORD_UNLESS_SCRIPT });
+    }
+    this.runRecordUnless = (
+      redis as unknown as { recordUnlessVersion: RecordUnlessCommand }
+    ).recordUnlessVersion.bind(redis);
   }
 
   async position(topic: string, partition: number): Promise<PartitionPosition> {
@@ -111,6 +130,16 @@ export class RedisExposureStore implements ExposureStore {
       if (typeof state === 'string') found.set(keys[i], decodeState<CustomerRecord>(state));
     });
     return found;
+  }
+
+  /**
+   * A customer's stored record, in one round trip that carries the state only
+   * when the stored version is not `held`'s: then `held` itself is returned.
+   */
+  async recordUnlessHeld(key: string, held: CustomerRecord | undefined): Promise<CustomerRecord | null> {
+    const reply = await this.runRecordUnless(1, this.keys.customer(key), held ? String(held.version) : '');
+    if (reply === null) return null;
+    return reply.length === 1 ? held! : decodeState<CustomerRecord>(reply[1]);
   }
 
   async ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }> {

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
@@ -30,14 +31,14 @@ import {
 } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 import { ApiOutbox, HoldReason } from '@credit/postgres';
-import { CompanyParametersStore, customerKey, RedisExposureStore } from '@credit/redis';
+import { CompanyParametersStore, customerKey, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
   DATA_SOURCE,
-  EXPOSURE_STORE,
+  LIVE_RECORDS,
   OUTBOX_WAKER,
   OutboxWaker,
 } from '../tokens';
@@ -77,6 +78,24 @@ type Answer = Omit<CreditCheckResponse, 'businessDate' | 'requestId'>;
 /** One retry is enough: the second attempt finds the hold the concurrent request created. */
 const MAX_ATTEMPTS = 3;
 
+/** ALLOW and WARN outcomes queued in one statement at most (9 parameters each; Postgres takes 65,535). */
+const OUTCOME_BATCH = 500;
+
+/** The checked documents, as the relation `request` of ApiOutbox.enqueueEachUnless. */
+const PENDING_HOLD_COLUMNS = [
+  { name: 'company_id', type: 'text' },
+  { name: 'customer_id', type: 'text' },
+  { name: 'document_type', type: 'text' },
+  { name: 'document_id', type: 'text' },
+];
+
+/** The pending hold of each checked document, if any: a repeated check answers with it. */
+const PENDING_HOLD_OF_REQUEST = `
+  SELECT r.i, h.hold_id, h.exposure_before, h.exposure_after, h.limit_amount, h.excess, h.reasons
+    FROM request r JOIN hold h
+      ON h.company_id = r.company_id AND h.customer_id = r.customer_id
+     AND h.document_type = r.document_type AND h.document_id = r.document_id AND h.status = 'pending'`;
+
 /**
  * The synchronous credit check of spec section 6. It reads the engine's live
  * state in Redis (not the projection), decides with the same pure function as
@@ -92,7 +111,7 @@ export class CreditChecksService {
     @Inject(DATA_SOURCE) private readonly db: DataSource,
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
-    @Inject(EXPOSURE_STORE) private readonly store: RedisExposureStore,
+    @Inject(LIVE_RECORDS) private readonly records: LiveRecords,
     @Inject(COMPANY_PARAMETERS_STORE) private readonly parameters: CompanyParametersStore,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
     @Optional() @Inject(API_CLOCK) clock?: Clock,
@@ -114,9 +133,9 @@ export class CreditChecksService {
     principal: Principal,
   ): Promise<CreditCheckResponse> {
     const key = customerKey(companyId, customerId);
-    const [loaded, params] = await Promise.all([this.store.records([key]), this.parametersOf(companyId)]);
+    const [record, params] = await Promise.all([this.records.get(key), this.parametersOf(companyId)]);
     // A customer the engine has never seen has no documents: it is checked as such.
-    const documents = loaded.get(key)?.documents ?? emptyDocuments();
+    const documents = record?.documents ?? emptyDocuments();
     const now = this.clock.now();
     const businessDate = businessDateAt(now, params.timeZone);
     const request: CheckRequest = {
@@ -142,13 +161,18 @@ export class CreditChecksService {
       repeatedHold(pending, check.result, effectiveLimit(documents.limit, businessDate, params));
     for (let attempt = 1; ; attempt++) {
       try {
+        // Outside a transaction and shared with the checks decided alongside (see queueOutcomes):
+        // an ERP retrying a held document costs a share of one statement, not a transaction.
+        const held = await this.outcomes.load({ check, queue: check.result.decision !== 'HOLD' });
         const answer =
-          check.result.decision === 'HOLD'
-            ? await this.db.transaction(async (tx) => {
-                const pending = await this.pendingHold(tx, check);
-                return pending === null ? this.hold(tx, check) : repeated(pending);
-              })
-            : await this.allowOrWarn(check, repeated);
+          held !== null
+            ? repeated(held)
+            : check.result.decision !== 'HOLD'
+              ? answerOf(check.result)
+              : await this.db.transaction(async (tx) => {
+                  const pending = await this.pendingHold(tx, check);
+                  return pending === null ? this.hold(tx, check) : repeated(pending);
+                });
         if (!answer.repeated) this.relay.wake();
         return { ...answer, businessDate, requestId: check.requestId };
       } catch (error) {
@@ -158,14 +182,31 @@ export class CreditChecksService {
   }
 
   /**
-   * ALLOW and WARN queue their outcome unless the document is already held, in
-   * one statement: one round trip instead of a look-up and an insert.
+   * Every check first looks for a pending hold of its document, and ALLOW and
+   * WARN queue their outcome unless one exists. The checks decided in one turn
+   * of the event loop share one statement: under load, one Postgres round trip
+   * and one commit serve many requests instead of one each.
    */
-  private async allowOrWarn(check: Check, repeated: (pending: PendingHold) => Answer): Promise<Answer> {
-    const [pending] = await this.outbox.enqueueUnless<PendingHold>(this.db.manager, pendingHoldQuery(check), [
-      this.outcomeMessage(check, undefined),
-    ]);
-    return pending === undefined ? answerOf(check.result) : repeated(pending);
+  private readonly outcomes = new DataLoader<{ check: Check; queue: boolean }, PendingHold | null>(
+    (checks) => this.queueOutcomes(checks),
+    // setImmediate: after the I/O callbacks of this turn, so requests that arrived together share it.
+    { cache: false, maxBatchSize: OUTCOME_BATCH, batchScheduleFn: (run) => setImmediate(run) },
+  );
+
+  /** The pending hold of each check's document; queues the outcome of those to queue that have none. */
+  private async queueOutcomes(
+    checks: readonly { check: Check; queue: boolean }[],
+  ): Promise<(PendingHold | null)[]> {
+    const found = await this.outbox.enqueueEachUnless<PendingHold & { i: number }>(
+      this.db.manager,
+      PENDING_HOLD_COLUMNS,
+      PENDING_HOLD_OF_REQUEST,
+      checks.map(({ check, queue }) => ({
+        values: [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
+        message: queue ? this.outcomeMessage(check, undefined) : null,
+      })),
+    );
+    return found.map(([pending]) => pending ?? null);
   }
 
   /** A new HOLD: the hold and its outcome event, in the caller's transaction. */

@@ -3,9 +3,9 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@credit/auth';
 import { CustomerExposureRow, ExposureProjection, isDatabaseUnavailable } from '@credit/postgres';
-import { customerKey, RedisExposureStore } from '@credit/redis';
+import { customerKey, LiveRecords } from '@credit/redis';
 import { CompanyIdParam, CustomerIdParam } from '../http';
-import { EXPOSURE_PROJECTION, EXPOSURE_STORE } from '../tokens';
+import { EXPOSURE_PROJECTION, LIVE_RECORDS } from '../tokens';
 import { ExposureView, exposureView, exposureViewOfRecord } from './exposure.view';
 
 @ApiTags('exposure')
@@ -14,7 +14,7 @@ import { ExposureView, exposureView, exposureViewOfRecord } from './exposure.vie
 export class ExposureController {
   constructor(
     @Inject(EXPOSURE_PROJECTION) private readonly projection: ExposureProjection,
-    @Inject(EXPOSURE_STORE) private readonly store: RedisExposureStore,
+    @Inject(LIVE_RECORDS) private readonly records: LiveRecords,
   ) {}
 
   @Get(':customerId/exposure')
@@ -41,7 +41,7 @@ export class ExposureController {
 
   private async live(companyId: string, customerId: string): Promise<ExposureView> {
     const key = customerKey(companyId, customerId);
-    const record = (await this.store.records([key])).get(key);
+    const record = await this.records.get(key);
     const view = record ? exposureViewOfRecord(record, new Date()) : null;
     if (view === null) throw notFound(companyId, customerId);
     return view;
