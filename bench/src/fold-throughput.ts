@@ -1,4 +1,4 @@
-import { Kafka } from 'kafkajs';
+import { Batch, Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { TopicNames } from '@credit/config';
 import { decodeInputEvent, InputStream } from '@credit/contracts';
@@ -36,15 +36,18 @@ export async function inputEnds(kafka: Kafka, topics: string[]): Promise<[string
 }
 
 /**
- * The baseline: a bare kafkajs consumer doing eachBatch + JSON.parse and nothing
- * else. Returns the seconds from its first batch to its last, so that joining the
- * group is not counted (the engine's start-up is reported on its own).
+ * Reads every message of the topics once with a fresh consumer group, handing
+ * each batch to `handle` (which returns how many messages it took), until
+ * `total` are taken. Returns the seconds from the first batch to the last, so
+ * that joining the group is not counted (the engine's start-up is reported on
+ * its own).
  */
-export async function bareConsume(
+async function timedConsume(
   kafka: Kafka,
   topics: string[],
   total: number,
   groupId: string,
+  handle: (batch: Batch) => number,
 ): Promise<number> {
   const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1_048_576 });
   await consumer.connect();
@@ -55,8 +58,7 @@ export async function bareConsume(
     void consumer.run({
       eachBatch: async ({ batch }) => {
         if (started === 0n) started = process.hrtime.bigint();
-        // Counting what was parsed keeps the parse from being optimised away.
-        for (const m of batch.messages) if (JSON.parse(m.value!.toString()).eventId) seen += 1;
+        seen += handle(batch);
         if (seen >= total) resolve();
       },
     });
@@ -67,6 +69,15 @@ export async function bareConsume(
   return seconds;
 }
 
+/** The baseline: a bare kafkajs consumer doing eachBatch + JSON.parse and nothing else. */
+export const bareConsume = (kafka: Kafka, topics: string[], total: number, groupId: string) =>
+  timedConsume(kafka, topics, total, groupId, (batch) => {
+    let parsed = 0;
+    // Counting what was parsed keeps the parse from being optimised away.
+    for (const m of batch.messages) if (JSON.parse(m.value!.toString()).eventId) parsed += 1;
+    return parsed;
+  });
+
 /**
  * The floor under any engine that follows the specification: the bare consumer
  * plus the pure domain work every event needs whatever the design (strict
@@ -74,47 +85,32 @@ export async function bareConsume(
  * spec section 5), with the customers in a Map and no I/O at all: no Redis,
  * no outbox, no exactly-once bookkeeping. Returns seconds, timed like bareConsume.
  */
-export async function domainFloorConsume(
+export function domainFloorConsume(
   kafka: Kafka,
   streams: Map<string, InputStream>,
   total: number,
   groupId: string,
   params: CompanyParameters,
 ): Promise<number> {
-  const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1_048_576 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...streams.keys()], fromBeginning: true });
   const customers = new Map<string, { record: CustomerRecord; assessed: Assessed | null }>();
   const businessDate = businessDateAt(new Date(), params.timeZone);
-  let started = 0n;
-  let seen = 0;
-  const done = new Promise<void>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (started === 0n) started = process.hrtime.bigint();
-        const stream = streams.get(batch.topic)!;
-        for (const m of batch.messages) {
-          seen += 1;
-          const decoded = decodeInputEvent(stream, m.key, m.value);
-          if (!decoded.ok) continue;
-          const { fact } = decoded;
-          const key = `${fact.companyId}:${fact.customerId}`;
-          const customer = customers.get(key) ?? {
-            record: newCustomerRecord(fact.companyId, fact.customerId),
-            assessed: null,
-          };
-          const documents = applyFact(customer.record.documents, fact);
-          const next = reassess(customer.record, documents, businessDate, params, false, customer.assessed);
-          customers.set(key, { record: next.record, assessed: next.assessed });
-        }
-        if (seen >= total) resolve();
-      },
-    });
+  return timedConsume(kafka, [...streams.keys()], total, groupId, (batch) => {
+    const stream = streams.get(batch.topic)!;
+    for (const m of batch.messages) {
+      const decoded = decodeInputEvent(stream, m.key, m.value);
+      if (!decoded.ok) continue;
+      const { fact } = decoded;
+      const key = `${fact.companyId}:${fact.customerId}`;
+      const customer = customers.get(key) ?? {
+        record: newCustomerRecord(fact.companyId, fact.customerId),
+        assessed: null,
+      };
+      const documents = applyFact(customer.record.documents, fact);
+      const next = reassess(customer.record, documents, businessDate, params, false, customer.assessed);
+      customers.set(key, { record: next.record, assessed: next.assessed });
+    }
+    return batch.messages.length;
   });
-  await done;
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await consumer.disconnect();
-  return seconds;
 }
 
 /**
