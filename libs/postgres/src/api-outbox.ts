@@ -19,9 +19,10 @@ export class ApiOutbox {
   /**
    * For many requests in one statement (one round trip, one commit, atomic
    * without a transaction): queues each request's message unless its guard
-   * finds rows (a request without a message only asks the guard). The requests are the relation `request (i, <columns>)`, i
-   * numbering them from 0; `guardSql` selects from it and must return `i`.
-   * Returns the guard's rows of each request, in the requests' order.
+   * finds rows (a request without a message only asks the guard). The
+   * requests are the relation `request (i, <columns>)`, i numbering them from
+   * 0; `guardSql` selects from it and must return `i`. Returns the guard's
+   * rows of each request, in the requests' order.
    */
   async enqueueEachUnless<Row extends { i: number }>(
     manager: EntityManager,

@@ -78,7 +78,7 @@ type Answer = Omit<CreditCheckResponse, 'businessDate' | 'requestId'>;
 /** One retry is enough: the second attempt finds the hold the concurrent request created. */
 const MAX_ATTEMPTS = 3;
 
-/** ALLOW and WARN outcomes queued in one statement at most (9 parameters each; Postgres takes 65,535). */
+/** Checks sharing one statement at most (9 parameters each; Postgres takes 65,535). */
 const OUTCOME_BATCH = 500;
 
 /** The checked documents, as the relation `request` of ApiOutbox.enqueueEachUnless. */
