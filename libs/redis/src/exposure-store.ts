@@ -47,6 +47,17 @@ export async function projectionBacklog(redis: Redis, keys: RedisKeys): Promise<
   return due + history;
 }
 
+/** A Lua script as a command of this connection (EVALSHA), defined once per connection. */
+function scriptCommand<Command extends (...args: never[]) => unknown>(
+  redis: Redis,
+  name: string,
+  lua: string,
+): Command {
+  const commands = redis as unknown as Record<string, Command | undefined>;
+  if (!commands[name]) redis.defineCommand(name, { lua });
+  return (commands[name] as Command).bind(redis) as Command;
+}
+
 export class RedisExposureStore implements ExposureStore {
   private readonly runCommit: CommitCommand;
   private readonly runProjected: ProjectedCommand;
@@ -56,21 +67,13 @@ export class RedisExposureStore implements ExposureStore {
     private readonly redis: Redis,
     readonly keys: RedisKeys,
   ) {
-    if (!(redis as unknown as { commitExposureBatch?: CommitCommand }).commitExposureBatch) {
-      redis.defineCommand('commitExposureBatch', { lua: COMMIT_SCRIPT });
-    }
-    const command = (redis as unknown as { commitExposureBatch: CommitCommand }).commitExposureBatch;
-    this.runCommit = command.bind(redis);
-    if (!(redis as unknown as { markProjected?: ProjectedCommand }).markProjected) {
-      redis.defineCommand('markProjected', { lua: PROJECTED_SCRIPT });
-    }
-    this.runProjected = (redis as unknown as { markProjected: ProjectedCommand }).markProjected.bind(redis);
-    if (!(redis as unknown as { recordUnlessVersion?: RecordUnlessCommand }).recordUnlessVersion) {
-      redis.defineCommand('recordUnlessVersion', { lua: RECORD_UNLESS_SCRIPT });
-    }
-    this.runRecordUnless = (
-      redis as unknown as { recordUnlessVersion: RecordUnlessCommand }
-    ).recordUnlessVersion.bind(redis);
+    this.runCommit = scriptCommand<CommitCommand>(redis, 'commitExposureBatch', COMMIT_SCRIPT);
+    this.runProjected = scriptCommand<ProjectedCommand>(redis, 'markProjected', PROJECTED_SCRIPT);
+    this.runRecordUnless = scriptCommand<RecordUnlessCommand>(
+      redis,
+      'recordUnlessVersion',
+      RECORD_UNLESS_SCRIPT,
+    );
   }
 
   async position(topic: string, partition: number): Promise<PartitionPosition> {
