@@ -8,6 +8,7 @@ import {
   Clock,
   CustomerRecord,
   Fact,
+  FactOf,
   newCustomerRecord,
   planReview,
   reassess,
@@ -15,12 +16,19 @@ import {
 import { EngineSettings, TopicNames } from '@credit/config';
 import { DecodeResult, decodeInputEvent, deadLetterMessage, InputStream } from '@credit/contracts';
 import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
-import { customerKey, CustomerWrite, ExposureStore, FoldPreparation, RecordCache } from '@credit/redis';
+import {
+  customerKey,
+  CustomerWrite,
+  ExposureStore,
+  FoldPreparation,
+  HoldGenerations,
+  RecordCache,
+} from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 
 import { CompanyParametersSource } from './company-parameters';
 import { documentOutcomeMessage, outputMessages } from './output-events';
-import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
+import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE, HOLD_GENERATIONS } from './tokens';
 
 interface Decoded {
   message: InboundMessage;
@@ -61,6 +69,7 @@ export class FoldService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
+    @Inject(HOLD_GENERATIONS) private readonly holdGenerations: HoldGenerations,
   ) {
     this.records = new RecordCache(settings.stateCacheSize);
     const t = settings.kafka.topics;
@@ -137,7 +146,8 @@ export class FoldService {
         this.metrics.foldCommitted(batch.topic, batch.messages.length, [], []);
         return 'folded';
       }
-      const { writes, outbox } = await this.fold(pending, prepared);
+      const generations = await this.holdGenerationsOf(pending);
+      const { writes, outbox } = await this.fold(pending, prepared, generations);
       const result = await this.store.commit({
         source: {
           topic: batch.topic,
@@ -177,9 +187,24 @@ export class FoldService {
     return current;
   }
 
+  /**
+   * The hold generation of every document checked in the batch, keyed by the
+   * check's eventId; read once per attempt, after the positions, so a decision
+   * taken before this attempt is seen.
+   */
+  private async holdGenerationsOf(pending: Decoded[]): Promise<Map<string, number>> {
+    const checks: FactOf<'document.checkRequested'>[] = [];
+    for (const { result } of pending) {
+      if (result.ok && result.fact.type === 'document.checkRequested') checks.push(result.fact);
+    }
+    const generations = await this.holdGenerations.load(checks);
+    return new Map(checks.map((check, i) => [check.eventId, generations[i]]));
+  }
+
   private async fold(
     pending: Decoded[],
     prepared: FoldPreparation,
+    holdGenerations: Map<string, number>,
   ): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[] }> {
     const stored = await this.currentRecords(prepared.versions);
     const writes = new Map<string, PendingWrite>();
@@ -217,7 +242,7 @@ export class FoldService {
       if (write.seen.has(fact.eventId)) continue;
       write.seen.add(fact.eventId);
       write.appliedEventIds.push(fact.eventId);
-      outbox.push(...this.apply(write, fact, now, businessDateIn));
+      outbox.push(...this.apply(write, fact, now, businessDateIn, holdGenerations));
     }
     // The next review date depends only on the final documents: plan it once per customer.
     for (const write of writes.values()) {
@@ -234,6 +259,7 @@ export class FoldService {
     fact: Fact,
     now: Date,
     businessDateIn: (timeZone: string) => BusinessDate,
+    holdGenerations: Map<string, number>,
   ): OutboundMessage[] {
     const params = this.parameters.get(fact.companyId);
     const before: CustomerRecord = write.record;
@@ -254,7 +280,10 @@ export class FoldService {
       // The same decision as the API's credit check, on the documents as they stand before any later fact.
       const result = checkDocument(before.documents, fact, businessDate, params);
       record = { ...record, sequence: record.sequence + 1 };
-      messages.push(documentOutcomeMessage(fact, result, record, record.sequence, now, this.topics));
+      const generation = holdGenerations.get(fact.eventId) ?? 0;
+      messages.push(
+        documentOutcomeMessage(fact, result, record, record.sequence, now, this.topics, generation),
+      );
     }
     write.record = record;
     for (const message of messages) write.events.push(message.value as string);

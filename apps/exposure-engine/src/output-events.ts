@@ -1,6 +1,11 @@
 import { CreditCheckResult, CustomerRecord, FactOf, formatMoney, Notification } from '@credit/domain';
 import { TopicNames } from '@credit/config';
-import { deterministicEventId, DOCUMENT_OUTCOME_TYPES, documentOutcomeData } from '@credit/contracts';
+import {
+  deterministicEventId,
+  documentHoldId,
+  DOCUMENT_OUTCOME_TYPES,
+  documentOutcomeData,
+} from '@credit/contracts';
 import { OutboundMessage } from '@credit/kafka';
 
 function dataOf(n: Notification): Record<string, unknown> {
@@ -68,9 +73,12 @@ export function outputMessages(
 
 /**
  * The outcome of an asynchronous credit check (document.allowed / warned /
- * held) on risk.blocks. Its eventId and, for a HOLD, its holdId derive from the
- * customer and the check's eventId, so a replay republishes the same ids and
- * the projector stores the hold once.
+ * held) on risk.blocks. Its eventId derives from the customer and the check's
+ * eventId, so a replay republishes the same id. A HOLD names the document's
+ * hold of its current generation (`holdGeneration`: how many holds of the
+ * document were decided): a second check of a document whose hold is pending
+ * names that same hold, whether the engine or the API created it, and the
+ * projector stores it once.
  */
 export function documentOutcomeMessage(
   check: FactOf<'document.checkRequested'>,
@@ -79,6 +87,7 @@ export function documentOutcomeMessage(
   sequence: number,
   occurredAt: Date,
   topics: TopicNames,
+  holdGeneration: number,
 ): OutboundMessage {
   const key = `${record.companyId}:${record.customerId}`;
   const type = DOCUMENT_OUTCOME_TYPES[result.decision];
@@ -96,7 +105,7 @@ export function documentOutcomeMessage(
       sequence,
       data: documentOutcomeData(check, result, {
         requestedBy: check.requestedBy,
-        holdId: deterministicEventId(key, check.eventId, 'hold'),
+        holdId: documentHoldId(check, holdGeneration),
       }),
     }),
   };

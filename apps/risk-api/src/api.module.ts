@@ -11,6 +11,7 @@ import { createKafka, KafkaPublisher } from '@credit/kafka';
 import {
   CompanyParametersStore,
   createRedis,
+  HoldGenerations,
   LiveRecords,
   RedisExposureStore,
   RedisKeys,
@@ -37,6 +38,7 @@ import {
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
+  HOLD_GENERATIONS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
   LIVE_RECORDS,
@@ -147,6 +149,11 @@ export class ApiModule {
           inject: [REDIS],
           useFactory: (redis: Redis) =>
             new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+        },
+        {
+          provide: HOLD_GENERATIONS,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new HoldGenerations(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
         {
           provide: HEALTH_CHECKS,

@@ -1,6 +1,6 @@
 import { CheckDecision, CheckRequest, CreditCheckResult } from '../../domain/src/credit-check';
 import { formatMoney } from '../../domain/src/money';
-import { DocumentHeldData, DocumentOutcomeData } from './outputs';
+import { deterministicEventId, DocumentHeldData, DocumentOutcomeData } from './outputs';
 
 /** The output event that announces each decision of a credit check (spec sections 6 and 7). */
 export const DOCUMENT_OUTCOME_TYPES = {
@@ -35,4 +35,29 @@ export function documentOutcomeData(
   if (result.decision !== 'HOLD') return data;
   if (who.holdId === undefined) throw new Error('a document.held needs a holdId');
   return { ...data, holdId: who.holdId };
+}
+
+/** A document as the hold table and the hold generations know it. */
+export interface HeldDocument {
+  companyId: string;
+  customerId: string;
+  documentType: string;
+  documentId: string;
+}
+
+/**
+ * The id of a document's hold in one generation: `generation` is how many
+ * holds of that document were decided before it. The API (synchronous checks)
+ * and the engine (document.checkRequested) derive it alike, so every check of
+ * a document whose hold is still pending names that one hold, whichever path
+ * created it, and a replay names it again.
+ */
+export function documentHoldId(document: HeldDocument, generation: number): string {
+  return deterministicEventId(
+    `${document.companyId}:${document.customerId}`,
+    'hold',
+    document.documentType,
+    document.documentId,
+    String(generation),
+  );
 }

@@ -14,6 +14,8 @@ export class RedisKeys {
   lease = (name: string) => `${this.prefix}lease:${name}`;
   companyCustomers = (companyId: string) => `${this.prefix}company-customers:${companyId}`;
   companyParameters = (companyId: string) => `${this.prefix}company-parameters:${companyId}`;
+  /** Per customer: `<documentType>:<documentId>` -> how many holds of that document were decided. */
+  holdGenerations = (customerKey: string) => `${this.prefix}hold-generations:${customerKey}`;
   readonly pattern = () => `${this.prefix}*`;
 }
 

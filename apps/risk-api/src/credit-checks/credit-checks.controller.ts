@@ -51,7 +51,9 @@ export class CreditChecksController {
       '(a blocked document waiting for a release or a rejection) and publishes document.held. ' +
       'The asynchronous path (document.checkRequested on erp.documents) gives the same decision. ' +
       'Checking again a document that has a pending hold returns that hold (repeated: true) and ' +
-      'creates or publishes nothing. Roles: erp-service, credit-manager (and admin).',
+      'creates or publishes nothing. A hold id names the document and its generation (how many holds of ' +
+      'it were decided), so the synchronous and the asynchronous path name the same hold. ' +
+      'Roles: erp-service, credit-manager (and admin).',
   })
   @ApiOkResponse({
     type: CreditCheckResponse,

@@ -6,6 +6,7 @@ import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
   deterministicEventId,
+  documentHoldId,
   DOCUMENT_OUTCOME_TYPES,
   documentOutcomeData,
   LIMITS,
@@ -209,13 +210,28 @@ export class CreditChecksService {
     return found.map(([pending]) => pending ?? null);
   }
 
-  /** A new HOLD: the hold and its outcome event, in the caller's transaction. */
+  /**
+   * A new HOLD: the hold and its outcome event, in the caller's transaction.
+   * Its id is the document's hold of the next generation, the one the engine
+   * names for a document.checkRequested of the same document too: when both
+   * paths hold it before either sees the other's hold, the two outcomes still
+   * name one hold (the first stored wins, the second is a unique violation and
+   * is retried as a repeated check).
+   */
   private async hold(tx: EntityManager, check: Check): Promise<Answer> {
-    const holdId = deterministicEventId(
-      customerKey(check.companyId, check.customerId),
-      check.requestId,
-      'hold',
+    const document = {
+      companyId: check.companyId,
+      customerId: check.customerId,
+      documentType: check.request.documentType,
+      documentId: check.request.documentId,
+    };
+    const [{ decided }]: { decided: number }[] = await tx.query(
+      `SELECT count(*)::int AS decided FROM hold
+        WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
+          AND status <> 'pending'`,
+      [document.companyId, document.customerId, document.documentType, document.documentId],
     );
+    const holdId = documentHoldId(document, decided);
     await this.insertHold(tx, holdId, check);
     await this.outbox.enqueue(tx, [this.outcomeMessage(check, holdId)]);
     return answerOf(check.result, holdId);

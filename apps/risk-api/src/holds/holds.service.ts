@@ -1,4 +1,11 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApiSettings } from '@credit/config';
 import {
@@ -10,12 +17,14 @@ import {
 } from '@credit/contracts';
 import { formatMoney } from '@credit/domain';
 import { ApiOutbox, ExposureProjection } from '@credit/postgres';
+import { HoldGenerations } from '@credit/redis';
 import { exposureView } from '../exposure/exposure.view';
 import {
   API_OUTBOX,
   API_SETTINGS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
+  HOLD_GENERATIONS,
   OUTBOX_WAKER,
   OutboxWaker,
 } from '../tokens';
@@ -136,7 +145,10 @@ export class HoldsService {
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
+    @Inject(HOLD_GENERATIONS) private readonly holdGenerations: HoldGenerations,
   ) {}
+
+  private readonly logger = new Logger(HoldsService.name);
 
   async list(companyId: string, query: HoldsQuery): Promise<Page<HoldDto>> {
     const page = pageOf(query);
@@ -253,10 +265,40 @@ export class HoldsService {
         ],
       );
       await this.outbox.enqueue(m, [this.decisionMessage(updated, decision, subject, reason, requestId)]);
-      return updated;
+      const [{ generation }]: { generation: number }[] = await m.query(
+        `SELECT count(*)::int AS generation FROM hold
+          WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
+            AND status <> 'pending'`,
+        [companyId, updated.customer_id, updated.document_type, updated.document_id],
+      );
+      return { hold: updated, generation };
     });
     this.relay.wake();
-    return this.detailOf(decided);
+    await this.advanceGeneration(decided.hold, decided.generation);
+    return this.detailOf(decided.hold);
+  }
+
+  /**
+   * Tells the engine that the document's hold was decided, so its next
+   * asynchronous check names a new hold (documentHoldId). After the commit: a
+   * generation raised for a decision that then failed would name a hold that
+   * never comes. Should Redis be away, the decision stands and the engine names
+   * the decided hold until the next decision of that document raises it.
+   */
+  private async advanceGeneration(hold: HoldSqlRow, generation: number): Promise<void> {
+    const document = {
+      companyId: hold.company_id,
+      customerId: hold.customer_id,
+      documentType: hold.document_type,
+      documentId: hold.document_id,
+    };
+    try {
+      await this.holdGenerations.raise(document, generation);
+    } catch (error) {
+      this.logger.error(
+        `hold ${hold.hold_id} decided, but its generation could not be recorded in Redis: ${String(error)}`,
+      );
+    }
   }
 
   private decisionMessage(
