@@ -671,6 +671,50 @@ describe('holds: release by exception, rejection and approval roles', () => {
       }
     });
 
+    it('never lets an admin grant approval authority to itself: another admin must', async () => {
+      const bob = token('admin-bob', ['admin']);
+      await putRole('bob-desk', { maxExcess: '100.00', mayReleaseOverdue: false }, bob).expect(201);
+      const self = await putMember('cfo', 'admin-bob', bob).expect(403);
+      expect(self.body.message).toMatch(/may not grant yourself approval authority: another admin must/);
+      await putMember('bob-desk', 'admin-bob', bob).expect(403);
+      const members = await auth(
+        request(server()).get(`/v1/companies/${CO}/approval-roles/cfo/members/admin-bob`),
+        viewer,
+      );
+      expect(members.status).toBe(404);
+
+      // another admin may give it
+      await putMember('bob-desk', 'admin-bob', admin).expect(201);
+      // and then bob may not raise the authority of the role he holds, in amount or overdue permission
+      await putRole('bob-desk', { maxExcess: null, mayReleaseOverdue: false }, bob).expect(403);
+      await putRole('bob-desk', { maxExcess: '100.01', mayReleaseOverdue: false }, bob).expect(403);
+      await putRole('bob-desk', { maxExcess: '100.00', mayReleaseOverdue: true }, bob).expect(403);
+      const unchanged = await auth(
+        request(server()).get(`/v1/companies/${CO}/approval-roles/bob-desk`),
+        viewer,
+      ).expect(200);
+      expect(unchanged.body).toMatchObject({ maxExcess: '100.00', mayReleaseOverdue: false });
+      // lowering it is no grant; another admin may raise it
+      await putRole('bob-desk', { maxExcess: '50.00', mayReleaseOverdue: false }, bob).expect(200);
+      await putRole('bob-desk', { maxExcess: null, mayReleaseOverdue: true }, admin).expect(200);
+
+      const audit = await auth(
+        request(server()).get(`/v1/companies/${CO}/authority-changes?limit=3`),
+        viewer,
+      ).expect(200);
+      expect(
+        audit.body.items.map((c: { action: string; changedBy: string; userSubject: string | null }) => [
+          c.action,
+          c.changedBy,
+          c.userSubject,
+        ]),
+      ).toEqual([
+        ['role.updated', 'admin-anna', null],
+        ['role.updated', 'admin-bob', null],
+        ['member.added', 'admin-anna', 'admin-bob'],
+      ]);
+    });
+
     it('answers 400 naming the field for invalid role bodies and path params', async () => {
       const cases: [object, RegExp][] = [
         [{ mayReleaseOverdue: false }, /^maxExcess must be/],
