@@ -166,6 +166,8 @@ describe('credit checks', () => {
       excess: '100.00',
       reasons: ['LIMIT_EXCEEDED'],
       status: { before: 'WARNING', after: 'EXCEEDED' },
+      requestedBy: 'giulia',
+      sentBy: 'erp-connector',
       businessDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });

@@ -19,7 +19,7 @@ export type DocumentOutcomeType = (typeof DOCUMENT_OUTCOME_TYPES)[CheckDecision]
 export function documentOutcomeData(
   request: CheckRequest,
   result: CreditCheckResult,
-  who: { requestedBy?: string; holdId?: string } = {},
+  who: { requestedBy?: string; sentBy?: string; holdId?: string } = {},
 ): DocumentOutcomeData | DocumentHeldData {
   const data: DocumentOutcomeData = {
     documentType: request.documentType,
@@ -32,6 +32,7 @@ export function documentOutcomeData(
     reasons: [...result.reasons],
   };
   if (who.requestedBy !== undefined) data.requestedBy = who.requestedBy;
+  if (who.sentBy !== undefined) data.sentBy = who.sentBy;
   if (result.decision !== 'HOLD') return data;
   if (who.holdId === undefined) throw new Error('a document.held needs a holdId');
   return { ...data, holdId: who.holdId };

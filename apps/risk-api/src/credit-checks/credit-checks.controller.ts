@@ -27,6 +27,8 @@ const HOLD_EXAMPLE: CreditCheckResponse = {
   excess: '700.00',
   reasons: ['LIMIT_EXCEEDED'],
   status: { before: 'WARNING', after: 'EXCEEDED' },
+  requestedBy: 'giulia.bianchi',
+  sentBy: 'erp-connector',
   businessDate: '2026-03-02',
   requestId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
 };
@@ -53,6 +55,8 @@ export class CreditChecksController {
       'Checking again a document that has a pending hold returns that hold (repeated: true) and ' +
       'creates or publishes nothing. A hold id names the document and its generation (how many holds of ' +
       'it were decided), so the synchronous and the asynchronous path name the same hold. ' +
+      "The requester is the token's subject; only erp-service may name the ERP user it acts for " +
+      '(requestedBy), and then neither that user nor the token subject may decide the hold. ' +
       'Roles: erp-service, credit-manager (and admin).',
   })
   @ApiOkResponse({

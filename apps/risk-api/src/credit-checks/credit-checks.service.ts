@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { Principal } from '@credit/auth';
+import { Principal, satisfies } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
   deterministicEventId,
@@ -51,7 +51,10 @@ interface Check {
   customerId: string;
   request: CheckRequest;
   result: CreditCheckResult;
+  /** Who the document is checked for: excluded from deciding its hold. */
   requestedBy: string;
+  /** The authenticated caller (token subject): excluded from deciding its hold too. */
+  sentBy: string;
   /** Id of the API request: causationId of the outcome event and of the hold. */
   requestId: string;
   now: Date;
@@ -74,7 +77,7 @@ const isUniqueViolation = (error: unknown): boolean =>
   error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
 
 /** The response without the fields common to every answer. */
-type Answer = Omit<CreditCheckResponse, 'businessDate' | 'requestId'>;
+type Answer = Omit<CreditCheckResponse, 'requestedBy' | 'sentBy' | 'businessDate' | 'requestId'>;
 
 /** One retry is enough: the second attempt finds the hold the concurrent request created. */
 const MAX_ATTEMPTS = 3;
@@ -154,7 +157,8 @@ export class CreditChecksService {
       customerId,
       request,
       result: checkDocument(documents, request, businessDate, params),
-      requestedBy: (body.requestedBy ?? principal.subject).slice(0, LIMITS.idMaxLength),
+      requestedBy: requesterOf(body, principal),
+      sentBy: principal.subject.slice(0, LIMITS.idMaxLength),
       requestId: randomUUID(),
       now,
     };
@@ -175,7 +179,13 @@ export class CreditChecksService {
                   return pending === null ? this.hold(tx, check) : repeated(pending);
                 });
         if (!answer.repeated) this.relay.wake();
-        return { ...answer, businessDate, requestId: check.requestId };
+        return {
+          ...answer,
+          requestedBy: check.requestedBy,
+          sentBy: check.sentBy,
+          businessDate,
+          requestId: check.requestId,
+        };
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= MAX_ATTEMPTS) throw error;
       }
@@ -255,9 +265,9 @@ export class CreditChecksService {
     const { request, result } = check;
     await tx.query(
       `INSERT INTO hold (hold_id, company_id, customer_id, document_type, document_id, amount,
-         exposure_before, exposure_after, limit_amount, excess, reasons, requested_by, source,
+         exposure_before, exposure_after, limit_amount, excess, reasons, requested_by, sent_by, source,
          causation_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'api', $13, $14)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'api', $14, $15)`,
       [
         holdId,
         check.companyId,
@@ -271,6 +281,7 @@ export class CreditChecksService {
         formatMoney(result.excess),
         result.reasons.filter((r) => HOLD_REASONS.has(r)),
         check.requestedBy,
+        check.sentBy,
         check.requestId,
         check.now,
       ],
@@ -286,6 +297,19 @@ function pendingHoldQuery(check: Check): { sql: string; params: unknown[] } {
              AND status = 'pending'`,
     params: [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
   };
+}
+
+/**
+ * Who a check is for: the authenticated caller. Only the erp-service role,
+ * which acts for the ERP's users, may name the ERP user in `requestedBy`; from
+ * any other caller the field is not taken (the answer says who was recorded),
+ * so nobody can pass its own request off as another's and then decide it.
+ */
+function requesterOf(body: CreditCheckBody, principal: Principal): string {
+  const subject = principal.subject.slice(0, LIMITS.idMaxLength);
+  return body.requestedBy !== undefined && satisfies(principal.roles, 'erp-service')
+    ? body.requestedBy
+    : subject;
 }
 
 /** The answer to a new decision. */
@@ -322,7 +346,11 @@ function outcomeEvent(check: Check, holdId: string | undefined): OutputEvent {
     customerId: check.customerId,
     causationId: check.requestId,
     sequence: 0,
-    data: documentOutcomeData(check.request, check.result, { requestedBy: check.requestedBy, holdId }),
+    data: documentOutcomeData(check.request, check.result, {
+      requestedBy: check.requestedBy,
+      sentBy: check.sentBy,
+      holdId,
+    }),
   };
 }
 

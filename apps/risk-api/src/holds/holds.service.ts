@@ -47,6 +47,7 @@ interface HoldSqlRow {
   excess: string;
   reasons: string[];
   requested_by: string | null;
+  sent_by: string | null;
   source: string;
   status: 'pending' | 'released' | 'rejected';
   decided_by: string | null;
@@ -75,7 +76,7 @@ interface GrantSqlRow {
 export type Decision = 'released' | 'rejected';
 
 const HOLD_COLUMNS = `hold_id, company_id, customer_id, document_type, document_id, amount, exposure_before,
-  exposure_after, limit_amount, excess, reasons, requested_by, source, status, decided_by, decided_at,
+  exposure_after, limit_amount, excess, reasons, requested_by, sent_by, source, status, decided_by, decided_at,
   decision_reason, created_at, floor(extract(epoch FROM now() - created_at) / 60)::int AS age_minutes`;
 
 const SORT_COLUMNS = { createdAt: 'created_at', amount: 'amount', excess: 'excess' } as const;
@@ -98,6 +99,7 @@ function holdDto(row: HoldSqlRow): HoldDto {
     excess: money(row.excess),
     reasons: row.reasons,
     requestedBy: row.requested_by,
+    sentBy: row.sent_by,
     source: row.source,
     status: row.status,
     decidedBy: row.decided_by,
@@ -207,9 +209,10 @@ export class HoldsService {
       const hold = await this.findHold(m, companyId, holdId);
       if (hold === undefined) throw holdNotFound(companyId, holdId);
       if (hold.status !== 'pending') throw alreadyDecided(hold);
-      if (hold.requested_by !== null && hold.requested_by === subject) {
+      if (hold.requested_by === subject || hold.sent_by === subject) {
         throw new ForbiddenException(
-          `you requested ${hold.document_type} ${hold.document_id}: the requester may not decide its own document`,
+          `you ${hold.requested_by === subject ? 'requested' : 'sent the check of'} ` +
+            `${hold.document_type} ${hold.document_id}: the requester may not decide its own document`,
         );
       }
       const grants = await this.grants(m, companyId, subject);
@@ -319,6 +322,7 @@ export class HoldsService {
       limit: view.limit,
       reasons: hold.reasons as DocumentReason[],
       ...(hold.requested_by === null ? {} : { requestedBy: hold.requested_by }),
+      ...(hold.sent_by === null ? {} : { sentBy: hold.sent_by }),
       holdId: hold.hold_id,
       decidedBy: subject,
       reason,
