@@ -2,8 +2,8 @@ import request from 'supertest';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { documentHoldId, validateOutputEvent } from '@credit/contracts';
-import { HoldGenerations } from '@credit/redis';
-import { DATA_SOURCE, HOLD_GENERATIONS } from '../../apps/risk-api/src/tokens';
+import { DocumentHolds } from '@credit/redis';
+import { DATA_SOURCE, DOCUMENT_HOLDS } from '../../apps/risk-api/src/tokens';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
 import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
@@ -92,19 +92,49 @@ describe('hold ids: every check of a held document names its one pending hold', 
     );
   }
 
-  const asyncCheck = async (customerId: string, eventId: string, documentId: string) => {
-    const input = event(customerId, eventId, 'document.checkRequested', {
+  const checkRequested = (customerId: string, eventId: string, documentId: string) =>
+    event(customerId, eventId, 'document.checkRequested', {
       documentType: 'order',
       documentId,
       amount: '300.00',
       requestedBy: 'luca',
     });
+
+  /** The published outcome of a document.checkRequested of 300.00, valid by the contract. */
+  const asyncOutcome = async (customerId: string, eventId: string, documentId: string) => {
+    const input = checkRequested(customerId, eventId, documentId);
     await producer.events(stack.engine.kafka.topics.documents, [input]);
-    const held = await outcome(input.eventId);
-    expect(validateOutputEvent(held)).toEqual({ ok: true });
+    const published = await outcome(input.eventId);
+    expect(validateOutputEvent(published)).toEqual({ ok: true });
+    return published;
+  };
+
+  const asyncCheck = async (customerId: string, eventId: string, documentId: string) => {
+    const held = await asyncOutcome(customerId, eventId, documentId);
     expect(held.type).toBe('document.held');
     return held.data.holdId as string;
   };
+
+  /** The document.held that names a pending hold: the document and the hold, no figures of its own. */
+  const namesPendingHold = (documentId: string, holdId: string) => ({
+    type: 'document.held',
+    data: { documentType: 'order', documentId, amount: '300.00', requestedBy: 'luca', holdId },
+  });
+
+  /** Raises the customer's limit to 5000.00, so that a fresh check of 300.00 is ALLOW; waits until folded. */
+  async function raiseLimit(customerId: string) {
+    await producer.events(stack.engine.kafka.topics.creditLimits, [
+      event(customerId, 'limit-raised', 'creditLimit.set', {
+        amount: '5000.00',
+        mode: 'block',
+        setBy: 'maria',
+      }),
+    ]);
+    await eventually(
+      () => check(customerId, { documentType: 'order', documentId: 'SO-PROBE', amount: '0.00' }),
+      (r) => r.status === 200 && r.body.limit === '5000.00',
+    );
+  }
 
   /** GET of the hold, once the projector has stored it. */
   const resolves = (holdId: string) =>
@@ -221,8 +251,76 @@ describe('hold ids: every check of a held document names its one pending hold', 
     expect((await getHold(second)).status).toBe(200);
   });
 
-  it('keeps the highest generation of a document: a late write of an older decision lowers nothing', async () => {
-    const generations = api.get<HoldGenerations>(HOLD_GENERATIONS);
+  it('async: a re-check of a document the API held names that hold, even when a fresh decision would allow it', async () => {
+    await heldCustomer('C-SYNC-PENDING');
+    const sync = await check('C-SYNC-PENDING', {
+      documentType: 'order',
+      documentId: 'SO-PENDING',
+      amount: '300.00',
+    }).expect(200);
+    expect(sync.body).toMatchObject({ decision: 'HOLD', repeated: false });
+    const holdId = sync.body.holdId as string;
+    await raiseLimit('C-SYNC-PENDING');
+
+    const recheck = await asyncOutcome('C-SYNC-PENDING', 'check-1', 'SO-PENDING');
+    expect(recheck).toMatchObject(namesPendingHold('SO-PENDING', holdId));
+    expect(recheck.data).not.toHaveProperty('exposureAfter');
+    expect((await getHold(holdId)).status).toBe(200);
+    expect((await holdsOf('C-SYNC-PENDING', 'SO-PENDING')).map((h) => h.hold_id)).toEqual([holdId]);
+
+    // Once the hold is decided, the next check decides afresh.
+    await release(holdId).expect(200);
+    const fresh = await asyncOutcome('C-SYNC-PENDING', 'check-2', 'SO-PENDING');
+    expect(fresh).toMatchObject({ type: 'document.allowed', data: { exposureAfter: '1200.00' } });
+    expect(await holdsOf('C-SYNC-PENDING', 'SO-PENDING')).toEqual([
+      expect.objectContaining({ hold_id: holdId, status: 'released' }),
+    ]);
+  });
+
+  it('async: a re-check of a document the engine held names that hold, even when a fresh decision would allow it', async () => {
+    await heldCustomer('C-ASYNC-PENDING');
+    const holdId = await asyncCheck('C-ASYNC-PENDING', 'check-1', 'SO-PENDING');
+    await resolves(holdId);
+    await raiseLimit('C-ASYNC-PENDING');
+
+    const recheck = await asyncOutcome('C-ASYNC-PENDING', 'check-2', 'SO-PENDING');
+    expect(recheck).toMatchObject(namesPendingHold('SO-PENDING', holdId));
+    // The synchronous check answers with the same hold.
+    const sync = await check('C-ASYNC-PENDING', {
+      documentType: 'order',
+      documentId: 'SO-PENDING',
+      amount: '300.00',
+    }).expect(200);
+    expect(sync.body).toMatchObject({ decision: 'HOLD', repeated: true, holdId });
+    expect((await getHold(holdId)).status).toBe(200);
+    expect((await holdsOf('C-ASYNC-PENDING', 'SO-PENDING')).map((h) => h.hold_id)).toEqual([holdId]);
+
+    await release(holdId).expect(200);
+    const fresh = await asyncOutcome('C-ASYNC-PENDING', 'check-3', 'SO-PENDING');
+    expect(fresh).toMatchObject({ type: 'document.allowed', data: { exposureAfter: '1200.00' } });
+    expect((await holdsOf('C-ASYNC-PENDING', 'SO-PENDING')).map((h) => h.status)).toEqual(['released']);
+  });
+
+  it('async: a re-check folded right after the check that held the document names that hold', async () => {
+    await heldCustomer('C-SAME-BATCH');
+    const first = checkRequested('C-SAME-BATCH', 'check-1', 'SO-BATCH');
+    const second = checkRequested('C-SAME-BATCH', 'check-2', 'SO-BATCH');
+    // Between the two checks the order of 900.00 closes: a fresh decision of the second would allow it.
+    await producer.events(stack.engine.kafka.topics.documents, [
+      first,
+      event('C-SAME-BATCH', 'SO-1-closed', 'order.closed', { orderId: 'SO-1', reason: 'cancelled' }),
+      second,
+    ]);
+    const held = await outcome(first.eventId);
+    expect(held.type).toBe('document.held');
+    const recheck = await outcome(second.eventId);
+    expect(recheck).toMatchObject(namesPendingHold('SO-BATCH', held.data.holdId as string));
+    await resolves(held.data.holdId as string);
+    expect((await holdsOf('C-SAME-BATCH', 'SO-BATCH')).map((h) => h.hold_id)).toEqual([held.data.holdId]);
+  });
+
+  it('keeps the highest step of a document: a late write of an older step lowers nothing', async () => {
+    const holds = api.get<DocumentHolds>(DOCUMENT_HOLDS);
     const document = {
       companyId: COMPANY,
       customerId: 'C-GEN',
@@ -230,9 +328,13 @@ describe('hold ids: every check of a held document names its one pending hold', 
       documentId: 'INV:1',
     };
     const other = { ...document, documentType: 'order' };
-    expect(await generations.load([document, other])).toEqual([0, 0]);
-    await generations.raise(document, 2);
-    await generations.raise(document, 1);
-    expect(await generations.load([document, other])).toEqual([2, 0]);
+    const none = { generation: 0, pending: false };
+    expect(await holds.load([document, other])).toEqual([none, none]);
+    await holds.held(document, 1);
+    await holds.decided(document, 1);
+    expect(await holds.load([document, other])).toEqual([{ generation: 1, pending: true }, none]);
+    await holds.decided(document, 2);
+    await holds.held(document, 1);
+    expect(await holds.load([document, other])).toEqual([{ generation: 2, pending: false }, none]);
   });
 });

@@ -15,7 +15,7 @@ import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } 
 import {
   CompanyParametersStore,
   createRedis,
-  HoldGenerations,
+  DocumentHolds,
   Lease,
   RedisExposureStore,
   RedisKeys,
@@ -36,7 +36,7 @@ import {
   ENGINE_SETTINGS,
   EXPOSURE_PROJECTION,
   EXPOSURE_STORE,
-  HOLD_GENERATIONS,
+  DOCUMENT_HOLDS,
   MESSAGE_PUBLISHER,
 } from './tokens';
 
@@ -180,9 +180,9 @@ export class EngineModule {
             ),
         },
         {
-          provide: HOLD_GENERATIONS,
+          provide: DOCUMENT_HOLDS,
           inject: [REDIS],
-          useFactory: (redis: Redis) => new HoldGenerations(redis, new RedisKeys(settings.redis.keyPrefix)),
+          useFactory: (redis: Redis) => new DocumentHolds(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
         {
           provide: HEALTH_CHECKS,

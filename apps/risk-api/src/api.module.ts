@@ -11,7 +11,7 @@ import { createKafka, KafkaPublisher } from '@credit/kafka';
 import {
   CompanyParametersStore,
   createRedis,
-  HoldGenerations,
+  DocumentHolds,
   LiveRecords,
   RedisExposureStore,
   RedisKeys,
@@ -38,7 +38,7 @@ import {
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
-  HOLD_GENERATIONS,
+  DOCUMENT_HOLDS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
   LIVE_RECORDS,
@@ -151,9 +151,9 @@ export class ApiModule {
             new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
         {
-          provide: HOLD_GENERATIONS,
+          provide: DOCUMENT_HOLDS,
           inject: [REDIS],
-          useFactory: (redis: Redis) => new HoldGenerations(redis, new RedisKeys(settings.redis.keyPrefix)),
+          useFactory: (redis: Redis) => new DocumentHolds(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
         {
           provide: HEALTH_CHECKS,

@@ -38,7 +38,26 @@ export function documentOutcomeData(
   return { ...data, holdId: who.holdId };
 }
 
-/** A document as the hold table and the hold generations know it. */
+/**
+ * The `data` of the document.held that answers a check of a document whose
+ * hold is still pending: that hold's id and the checked document, without
+ * figures or reasons. The check decides nothing (the pending hold is the
+ * decision); the hold's own figures are those of GET …/holds/{holdId}.
+ */
+export function pendingHoldData(
+  request: Pick<CheckRequest, 'documentType' | 'documentId' | 'amount'>,
+  who: { requestedBy?: string; holdId: string },
+): DocumentHeldData {
+  return {
+    documentType: request.documentType,
+    documentId: request.documentId,
+    amount: formatMoney(request.amount),
+    ...(who.requestedBy === undefined ? {} : { requestedBy: who.requestedBy }),
+    holdId: who.holdId,
+  };
+}
+
+/** A document as the hold table and the document holds (Redis) know it. */
 export interface HeldDocument {
   companyId: string;
   customerId: string;

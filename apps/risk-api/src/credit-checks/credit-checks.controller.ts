@@ -54,7 +54,8 @@ export class CreditChecksController {
       'The asynchronous path (document.checkRequested on erp.documents) gives the same decision. ' +
       'Checking again a document that has a pending hold returns that hold (repeated: true) and ' +
       'creates or publishes nothing. A hold id names the document and its generation (how many holds of ' +
-      'it were decided), so the synchronous and the asynchronous path name the same hold. ' +
+      'it were decided), so the synchronous and the asynchronous path name the same hold; while it is ' +
+      'pending, a document.checkRequested of the document publishes document.held naming it. ' +
       "The requester is the token's subject; only erp-service may name the ERP user it acts for " +
       '(requestedBy), and then neither that user nor the token subject may decide the hold. ' +
       'Roles: erp-service, credit-manager (and admin).',

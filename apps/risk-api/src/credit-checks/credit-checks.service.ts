@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
@@ -9,6 +9,7 @@ import {
   documentHoldId,
   DOCUMENT_OUTCOME_TYPES,
   documentOutcomeData,
+  HeldDocument,
   LIMITS,
   OutputEvent,
 } from '@credit/contracts';
@@ -32,13 +33,14 @@ import {
 } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 import { ApiOutbox, HoldReason } from '@credit/postgres';
-import { CompanyParametersStore, customerKey, LiveRecords } from '@credit/redis';
+import { CompanyParametersStore, customerKey, DocumentHolds, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
   DATA_SOURCE,
+  DOCUMENT_HOLDS,
   LIVE_RECORDS,
   OUTBOX_WAKER,
   OutboxWaker,
@@ -118,10 +120,13 @@ export class CreditChecksService {
     @Inject(LIVE_RECORDS) private readonly records: LiveRecords,
     @Inject(COMPANY_PARAMETERS_STORE) private readonly parameters: CompanyParametersStore,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
+    @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
     @Optional() @Inject(API_CLOCK) clock?: Clock,
   ) {
     this.clock = clock ?? systemClock();
   }
+
+  private readonly logger = new Logger(CreditChecksService.name);
 
   /** The company's parameters as the engine folds with them: stored ones over the defaults. */
   private async parametersOf(companyId: string): Promise<CompanyParameters> {
@@ -169,16 +174,17 @@ export class CreditChecksService {
         // Outside a transaction and shared with the checks decided alongside (see queueOutcomes):
         // an ERP retrying a held document costs a share of one statement, not a transaction.
         const held = await this.outcomes.load({ check, queue: check.result.decision !== 'HOLD' });
-        const answer =
+        const { answer, generation } =
           held !== null
-            ? repeated(held)
+            ? { answer: repeated(held) }
             : check.result.decision !== 'HOLD'
-              ? answerOf(check.result)
+              ? { answer: answerOf(check.result) }
               : await this.db.transaction(async (tx) => {
                   const pending = await this.pendingHold(tx, check);
-                  return pending === null ? this.hold(tx, check) : repeated(pending);
+                  return pending === null ? this.hold(tx, check) : { answer: repeated(pending) };
                 });
         if (!answer.repeated) this.relay.wake();
+        if (generation !== undefined) await this.recordHeld(check, generation);
         return {
           ...answer,
           requestedBy: check.requestedBy,
@@ -228,13 +234,8 @@ export class CreditChecksService {
    * name one hold (the first stored wins, the second is a unique violation and
    * is retried as a repeated check).
    */
-  private async hold(tx: EntityManager, check: Check): Promise<Answer> {
-    const document = {
-      companyId: check.companyId,
-      customerId: check.customerId,
-      documentType: check.request.documentType,
-      documentId: check.request.documentId,
-    };
+  private async hold(tx: EntityManager, check: Check): Promise<{ answer: Answer; generation: number }> {
+    const document = documentOf(check);
     const [{ decided }]: { decided: number }[] = await tx.query(
       `SELECT count(*)::int AS decided FROM hold
         WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
@@ -244,7 +245,25 @@ export class CreditChecksService {
     const holdId = documentHoldId(document, decided);
     await this.insertHold(tx, holdId, check);
     await this.outbox.enqueue(tx, [this.outcomeMessage(check, holdId)]);
-    return answerOf(check.result, holdId);
+    return { answer: answerOf(check.result, holdId), generation: decided };
+  }
+
+  /**
+   * Tells the engine that the document's hold of `generation` is pending, so
+   * an asynchronous check of the document names it rather than deciding
+   * afresh. After the commit, like a decision (HoldsService). Should Redis be
+   * away, the hold stands, and the engine decides its checks afresh, naming
+   * this hold for a HOLD, until it is decided.
+   */
+  private async recordHeld(check: Check, generation: number): Promise<void> {
+    try {
+      await this.documentHolds.held(documentOf(check), generation);
+    } catch (error) {
+      this.logger.error(
+        `document ${check.request.documentType} ${check.request.documentId} held, ` +
+          `but its pending hold could not be recorded in Redis: ${String(error)}`,
+      );
+    }
   }
 
   private outcomeMessage(check: Check, holdId: string | undefined): OutboundMessage {
@@ -287,6 +306,16 @@ export class CreditChecksService {
       ],
     );
   }
+}
+
+/** The checked document, as documentHoldId and DocumentHolds name it. */
+function documentOf(check: Check): HeldDocument {
+  return {
+    companyId: check.companyId,
+    customerId: check.customerId,
+    documentType: check.request.documentType,
+    documentId: check.request.documentId,
+  };
 }
 
 /** The pending hold of the checked document, if any: a repeated check answers with it. */

@@ -17,14 +17,14 @@ import {
 } from '@credit/contracts';
 import { formatMoney } from '@credit/domain';
 import { ApiOutbox, ExposureProjection } from '@credit/postgres';
-import { HoldGenerations } from '@credit/redis';
+import { DocumentHolds } from '@credit/redis';
 import { exposureView } from '../exposure/exposure.view';
 import {
   API_OUTBOX,
   API_SETTINGS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
-  HOLD_GENERATIONS,
+  DOCUMENT_HOLDS,
   OUTBOX_WAKER,
   OutboxWaker,
 } from '../tokens';
@@ -147,7 +147,7 @@ export class HoldsService {
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
-    @Inject(HOLD_GENERATIONS) private readonly holdGenerations: HoldGenerations,
+    @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
   ) {}
 
   private readonly logger = new Logger(HoldsService.name);
@@ -282,11 +282,12 @@ export class HoldsService {
   }
 
   /**
-   * Tells the engine that the document's hold was decided, so its next
-   * asynchronous check names a new hold (documentHoldId). After the commit: a
-   * generation raised for a decision that then failed would name a hold that
-   * never comes. Should Redis be away, the decision stands and the engine names
-   * the decided hold until the next decision of that document raises it.
+   * Tells the engine that the document's hold was decided: its next
+   * asynchronous check decides afresh, and a HOLD names a new hold
+   * (documentHoldId). After the commit: a step recorded for a decision that
+   * then failed would let the engine pass over a pending hold. Should Redis be
+   * away, the decision stands, and the engine keeps naming the decided hold
+   * for that document until its next hold is recorded (a synchronous HOLD).
    */
   private async advanceGeneration(hold: HoldSqlRow, generation: number): Promise<void> {
     const document = {
@@ -296,7 +297,7 @@ export class HoldsService {
       documentId: hold.document_id,
     };
     try {
-      await this.holdGenerations.raise(document, generation);
+      await this.documentHolds.decided(document, generation);
     } catch (error) {
       this.logger.error(
         `hold ${hold.hold_id} decided, but its generation could not be recorded in Redis: ${String(error)}`,
