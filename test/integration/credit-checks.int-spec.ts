@@ -2,7 +2,7 @@ import request from 'supertest';
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Role } from '@credit/auth';
-import { deterministicEventId, validateOutputEvent } from '@credit/contracts';
+import { documentHoldId, validateOutputEvent } from '@credit/contracts';
 import { DATA_SOURCE } from '../../apps/risk-api/src/tokens';
 import { CreditChecksService } from '../../apps/risk-api/src/credit-checks/credit-checks.service';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
@@ -166,6 +166,8 @@ describe('credit checks', () => {
       excess: '100.00',
       reasons: ['LIMIT_EXCEEDED'],
       status: { before: 'WARNING', after: 'EXCEEDED' },
+      requestedBy: 'giulia',
+      sentBy: 'erp-connector',
       businessDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
@@ -439,7 +441,11 @@ describe('credit checks', () => {
     await producer.events(topics.documents, [input]);
     const held = await outcome(input.eventId);
     expect(validateOutputEvent(held)).toEqual({ ok: true });
-    const holdId = deterministicEventId(`${COMPANY}:C-ASYNC`, input.eventId, 'hold');
+    // The document's first hold: the id names the document and its generation, not the check.
+    const holdId = documentHoldId(
+      { companyId: COMPANY, customerId: 'C-ASYNC', documentType: 'delivery', documentId: 'DN-ASYNC' },
+      0,
+    );
     expect(held.type).toBe('document.held');
     expect(held.sequence).toBeGreaterThan(0);
     expect(held.data).toEqual({

@@ -671,6 +671,50 @@ describe('holds: release by exception, rejection and approval roles', () => {
       }
     });
 
+    it('never lets an admin grant approval authority to itself: another admin must', async () => {
+      const bob = token('admin-bob', ['admin']);
+      await putRole('bob-desk', { maxExcess: '100.00', mayReleaseOverdue: false }, bob).expect(201);
+      const self = await putMember('cfo', 'admin-bob', bob).expect(403);
+      expect(self.body.message).toMatch(/may not grant yourself approval authority: another admin must/);
+      await putMember('bob-desk', 'admin-bob', bob).expect(403);
+      const members = await auth(
+        request(server()).get(`/v1/companies/${CO}/approval-roles/cfo/members/admin-bob`),
+        viewer,
+      );
+      expect(members.status).toBe(404);
+
+      // another admin may give it
+      await putMember('bob-desk', 'admin-bob', admin).expect(201);
+      // and then bob may not raise the authority of the role he holds, in amount or overdue permission
+      await putRole('bob-desk', { maxExcess: null, mayReleaseOverdue: false }, bob).expect(403);
+      await putRole('bob-desk', { maxExcess: '100.01', mayReleaseOverdue: false }, bob).expect(403);
+      await putRole('bob-desk', { maxExcess: '100.00', mayReleaseOverdue: true }, bob).expect(403);
+      const unchanged = await auth(
+        request(server()).get(`/v1/companies/${CO}/approval-roles/bob-desk`),
+        viewer,
+      ).expect(200);
+      expect(unchanged.body).toMatchObject({ maxExcess: '100.00', mayReleaseOverdue: false });
+      // lowering it is no grant; another admin may raise it
+      await putRole('bob-desk', { maxExcess: '50.00', mayReleaseOverdue: false }, bob).expect(200);
+      await putRole('bob-desk', { maxExcess: null, mayReleaseOverdue: true }, admin).expect(200);
+
+      const audit = await auth(
+        request(server()).get(`/v1/companies/${CO}/authority-changes?limit=3`),
+        viewer,
+      ).expect(200);
+      expect(
+        audit.body.items.map((c: { action: string; changedBy: string; userSubject: string | null }) => [
+          c.action,
+          c.changedBy,
+          c.userSubject,
+        ]),
+      ).toEqual([
+        ['role.updated', 'admin-anna', null],
+        ['role.updated', 'admin-bob', null],
+        ['member.added', 'admin-anna', 'admin-bob'],
+      ]);
+    });
+
     it('answers 400 naming the field for invalid role bodies and path params', async () => {
       const cases: [object, RegExp][] = [
         [{ mayReleaseOverdue: false }, /^maxExcess must be/],
@@ -809,6 +853,114 @@ describe('holds: release by exception, rejection and approval roles', () => {
       expect(await decisionRows(holdId)).toEqual([
         expect.objectContaining({ decision: 'released', decided_by: 'maria', request_id: `e2e-${holdId}` }),
       ]);
+    });
+
+    /** A block-mode customer at 900.00 of a 1000.00 limit, folded by the engine. */
+    async function nearLimit(customerId: string) {
+      const base = { companyId: CO, customerId };
+      const topics = stack.engine.kafka.topics;
+      await producer.events(topics.creditLimits, [
+        {
+          ...base,
+          eventId: `${customerId}-limit`,
+          type: 'creditLimit.set',
+          data: { amount: '1000.00', mode: 'block', setBy: 'cm-carlo' },
+        },
+      ]);
+      await producer.events(topics.documents, [
+        {
+          ...base,
+          eventId: `${customerId}-o1`,
+          type: 'order.confirmed',
+          data: { orderId: 'SO-1', amount: '900.00' },
+        },
+      ]);
+      await eventually(
+        () => auth(request(server()).get(`/v1/companies/${CO}/customers/${customerId}/exposure`), viewer),
+        (r) => r.status === 200 && r.body.total === '900.00' && r.body.limit?.amount === '1000.00',
+      );
+    }
+    const creditCheck = (customerId: string, bearer: string, body: object) =>
+      auth(request(server()).post(`/v1/companies/${CO}/customers/${customerId}/credit-checks`), bearer).send(
+        body,
+      );
+
+    it('takes the requester from the token: a credit-manager naming someone else still may not decide its own hold', async () => {
+      await nearLimit('C-SOD-CM');
+      // cm-sara manages credit and holds unlimited approval authority, given by an admin
+      await putMember('cfo', 'cm-sara').expect(201);
+      const sara = token('cm-sara', ['credit-manager']);
+      const check = await creditCheck('C-SOD-CM', sara, {
+        documentType: 'order',
+        documentId: 'SO-SELF',
+        amount: '600.00',
+        requestedBy: 'giulia',
+      }).expect(200);
+      expect(check.body).toMatchObject({ decision: 'HOLD', requestedBy: 'cm-sara', sentBy: 'cm-sara' });
+      const holdId: string = check.body.holdId;
+
+      const own = await decide('release', holdId, sara).expect(403);
+      expect(own.body.message).toMatch(/requester may not decide its own document/);
+      await decide('reject', holdId, sara).expect(403);
+      const hold = await getHold(holdId).expect(200);
+      expect(hold.body).toMatchObject({ status: 'pending', requestedBy: 'cm-sara', sentBy: 'cm-sara' });
+      // giulia, named in the body, was not recorded: she is no requester and may decide with authority
+      await putMember('senior', 'giulia').expect((r) => expect([200, 201]).toContain(r.status));
+      await decide('release', holdId, token('giulia', ['approver'])).expect(200);
+    });
+
+    it('lets erp-service name the ERP user; then neither that user nor the service subject may decide', async () => {
+      await nearLimit('C-SOD-ERP');
+      // the integration's subject also holds approver and unlimited approval authority
+      await putMember('cfo', 'erp-bridge').expect(201);
+      await putMember('cfo', 'giorgio').expect(201);
+      const bridge = token('erp-bridge', ['erp-service', 'approver']);
+      const check = await creditCheck('C-SOD-ERP', bridge, {
+        documentType: 'order',
+        documentId: 'SO-ERP',
+        amount: '600.00',
+        requestedBy: 'giorgio',
+      }).expect(200);
+      expect(check.body).toMatchObject({ decision: 'HOLD', requestedBy: 'giorgio', sentBy: 'erp-bridge' });
+      const holdId: string = check.body.holdId;
+
+      for (const bearer of [token('giorgio', ['approver']), bridge]) {
+        const refused = await decide('release', holdId, bearer).expect(403);
+        expect(refused.body.message).toMatch(/requester may not decide its own document/);
+        await decide('reject', holdId, bearer).expect(403);
+      }
+      const hold = await getHold(holdId).expect(200);
+      expect(hold.body).toMatchObject({ status: 'pending', requestedBy: 'giorgio', sentBy: 'erp-bridge' });
+      const listed = await listHolds(`?customerId=C-SOD-ERP`).expect(200);
+      expect(listed.body.items).toEqual([
+        expect.objectContaining({ holdId, requestedBy: 'giorgio', sentBy: 'erp-bridge' }),
+      ]);
+
+      await decide('release', holdId, maria, { reason: 'advance payment received' })
+        .set('X-Request-Id', `sod-${holdId}`)
+        .expect(200);
+      const events = await eventually(
+        () => eventsFor(holdId),
+        (list) => list.some((e) => e.type === 'document.released'),
+      );
+      for (const published of events) expect(validateOutputEvent(published)).toEqual({ ok: true });
+      expect(
+        events.map((e) => [
+          e.type,
+          (e.data as Record<string, unknown>).requestedBy,
+          (e.data as Record<string, unknown>).sentBy,
+        ]),
+      ).toEqual([
+        ['document.held', 'giorgio', 'erp-bridge'],
+        ['document.released', 'giorgio', 'erp-bridge'],
+      ]);
+      // the customer's history (audit trail) shows who sent the check
+      const history = await auth(
+        request(server()).get(`/v1/companies/${CO}/customers/C-SOD-ERP/history`),
+        viewer,
+      ).expect(200);
+      const heldEntry = history.body.items.find((e: { type: string }) => e.type === 'document.held');
+      expect(heldEntry.data).toMatchObject({ holdId, requestedBy: 'giorgio', sentBy: 'erp-bridge' });
     });
   });
 });

@@ -804,9 +804,10 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       const holdId = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
       await pg.query(
         `INSERT INTO hold (hold_id, company_id, customer_id, document_type, document_id, amount, exposure_before,
-                           exposure_after, limit_amount, excess, reasons, requested_by, source, causation_id,
-                           status, decided_by, decided_at, decision_reason, created_at)
-         VALUES ($1, $2, $3, 'order', 'SO-G2', 2000, 8500, 10500, 10000, 500, '{LIMIT_EXCEEDED}', 'erp-user', 'api',
+                           exposure_after, limit_amount, excess, reasons, requested_by, sent_by, source,
+                           causation_id, status, decided_by, decided_at, decision_reason, created_at)
+         VALUES ($1, $2, $3, 'order', 'SO-G2', 2000, 8500, 10500, 10000, 500, '{LIMIT_EXCEEDED}', 'erp-user',
+                 'erp-connector', 'api',
                  'req-hold-1', 'released', 'anna', '2026-06-15T09:30:00Z', 'good payer', '2026-06-15T09:00:00Z')`,
         [holdId, COMPANY, DELTA],
       );
@@ -833,6 +834,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
             excess: '500.00',
             reasons: ['LIMIT_EXCEEDED'],
             requestedBy: 'erp-user',
+            sentBy: 'erp-connector',
             decidedBy: 'anna',
             reason: 'good payer',
           },
@@ -855,6 +857,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
             excess: '500.00',
             reasons: ['LIMIT_EXCEEDED'],
             requestedBy: 'erp-user',
+            sentBy: 'erp-connector',
           },
         },
       ]);

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { EngineSettings } from '@credit/config';
 import { Clock } from '@credit/domain';
 import { mintToken, Role } from '@credit/auth';
 import { EngineModule } from '../../apps/exposure-engine/src/engine.module';
@@ -15,8 +16,14 @@ export class TestClock implements Clock {
   }
 }
 
-export async function startEngine(stack: IsolatedStack, clock: Clock): Promise<INestApplication> {
-  const app = await NestFactory.create(EngineModule.forRoot({ settings: stack.engine, clock }), {
+/** The engine in this process; `role` as ENGINE_ROLE (default all: it folds and projects). */
+export async function startEngine(
+  stack: IsolatedStack,
+  clock: Clock,
+  role: EngineSettings['role'] = stack.engine.role,
+): Promise<INestApplication> {
+  const settings = { ...stack.engine, role };
+  const app = await NestFactory.create(EngineModule.forRoot({ settings, clock }), {
     logger: ['error', 'warn'],
   });
   await app.init();

@@ -12,7 +12,14 @@ import { DataSource } from 'typeorm';
 import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
 import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
-import { CompanyParametersStore, createRedis, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
+import {
+  CompanyParametersStore,
+  createRedis,
+  DocumentHolds,
+  Lease,
+  RedisExposureStore,
+  RedisKeys,
+} from '@credit/redis';
 import { createDataSource, ExposureProjection } from '@credit/postgres';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
@@ -29,6 +36,7 @@ import {
   ENGINE_SETTINGS,
   EXPOSURE_PROJECTION,
   EXPOSURE_STORE,
+  DOCUMENT_HOLDS,
   MESSAGE_PUBLISHER,
 } from './tokens';
 
@@ -170,6 +178,11 @@ export class EngineModule {
               new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
               settings.defaultTimeZone,
             ),
+        },
+        {
+          provide: DOCUMENT_HOLDS,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new DocumentHolds(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
         {
           provide: HEALTH_CHECKS,

@@ -6,21 +6,39 @@ import {
   BusinessDate,
   checkDocument,
   Clock,
+  CompanyParameters,
   CustomerRecord,
   Fact,
+  FactOf,
   newCustomerRecord,
   planReview,
   reassess,
 } from '@credit/domain';
 import { EngineSettings, TopicNames } from '@credit/config';
-import { DecodeResult, decodeInputEvent, deadLetterMessage, InputStream } from '@credit/contracts';
+import {
+  DecodeResult,
+  decodeInputEvent,
+  deadLetterMessage,
+  documentHoldId,
+  HeldDocument,
+  InputStream,
+} from '@credit/contracts';
 import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
-import { customerKey, CustomerWrite, ExposureStore, FoldPreparation, RecordCache } from '@credit/redis';
+import {
+  CreatedHold,
+  customerKey,
+  CustomerWrite,
+  DocumentHolds,
+  DocumentHoldState,
+  ExposureStore,
+  FoldPreparation,
+  RecordCache,
+} from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 
 import { CompanyParametersSource } from './company-parameters';
-import { documentOutcomeMessage, outputMessages } from './output-events';
-import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
+import { CheckOutcome, documentOutcomeMessage, outputMessages } from './output-events';
+import { CLOCK, COMPANY_PARAMETERS, DOCUMENT_HOLDS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
 
 interface Decoded {
   message: InboundMessage;
@@ -28,6 +46,7 @@ interface Decoded {
 }
 
 interface PendingWrite extends CustomerWrite {
+  holds: CreatedHold[];
   seen: Set<string>;
   /** The customer's last assessment in this process: the next one reuses its unchanged parts. */
   assessed: Assessed | null;
@@ -61,6 +80,7 @@ export class FoldService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
+    @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
   ) {
     this.records = new RecordCache(settings.stateCacheSize);
     const t = settings.kafka.topics;
@@ -137,7 +157,8 @@ export class FoldService {
         this.metrics.foldCommitted(batch.topic, batch.messages.length, [], []);
         return 'folded';
       }
-      const { writes, outbox } = await this.fold(pending, prepared);
+      const holds = await this.documentHoldsOf(pending);
+      const { writes, outbox } = await this.fold(pending, prepared, holds);
       const result = await this.store.commit({
         source: {
           topic: batch.topic,
@@ -177,9 +198,24 @@ export class FoldService {
     return current;
   }
 
+  /**
+   * Where each document checked in the batch stands with its holds, read once
+   * per attempt, after the positions, so a decision or a synchronous hold
+   * recorded before this attempt is seen.
+   */
+  private async documentHoldsOf(pending: Decoded[]): Promise<BatchHolds> {
+    const checks: FactOf<'document.checkRequested'>[] = [];
+    for (const { result } of pending) {
+      if (result.ok && result.fact.type === 'document.checkRequested') checks.push(result.fact);
+    }
+    const states = await this.documentHolds.load(checks);
+    return new BatchHolds(checks.map((check, i) => [batchHoldKey(check), states[i]]));
+  }
+
   private async fold(
     pending: Decoded[],
     prepared: FoldPreparation,
+    holds: BatchHolds,
   ): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[] }> {
     const stored = await this.currentRecords(prepared.versions);
     const writes = new Map<string, PendingWrite>();
@@ -209,6 +245,7 @@ export class FoldService {
             current?.record ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000),
           appliedEventIds: [],
           events: [],
+          holds: [],
           seen: new Set(prepared.seen.get(key)),
           assessed: current?.assessed ?? null,
         };
@@ -217,7 +254,7 @@ export class FoldService {
       if (write.seen.has(fact.eventId)) continue;
       write.seen.add(fact.eventId);
       write.appliedEventIds.push(fact.eventId);
-      outbox.push(...this.apply(write, fact, now, businessDateIn));
+      outbox.push(...this.apply(write, fact, now, businessDateIn, holds));
     }
     // The next review date depends only on the final documents: plan it once per customer.
     for (const write of writes.values()) {
@@ -234,6 +271,7 @@ export class FoldService {
     fact: Fact,
     now: Date,
     businessDateIn: (timeZone: string) => BusinessDate,
+    holds: BatchHolds,
   ): OutboundMessage[] {
     const params = this.parameters.get(fact.companyId);
     const before: CustomerRecord = write.record;
@@ -251,13 +289,69 @@ export class FoldService {
       this.topics,
     );
     if (fact.type === 'document.checkRequested') {
-      // The same decision as the API's credit check, on the documents as they stand before any later fact.
-      const result = checkDocument(before.documents, fact, businessDate, params);
       record = { ...record, sequence: record.sequence + 1 };
-      messages.push(documentOutcomeMessage(fact, result, record, record.sequence, now, this.topics));
+      messages.push(
+        documentOutcomeMessage(
+          fact,
+          this.checkOutcome(write, fact, before, businessDate, params, holds),
+          record,
+          record.sequence,
+          now,
+          this.topics,
+        ),
+      );
     }
     write.record = record;
     for (const message of messages) write.events.push(message.value as string);
     return messages;
+  }
+
+  /**
+   * A check of a document whose hold is pending names that hold, whatever a
+   * fresh decision would be (the synchronous check answers alike); otherwise
+   * the same decision as the API's credit check, on the documents as they
+   * stand before any later fact. A new HOLD is recorded pending in the batch
+   * (a later check in it names it) and in the commit (DocumentHolds).
+   */
+  private checkOutcome(
+    write: PendingWrite,
+    check: FactOf<'document.checkRequested'>,
+    before: CustomerRecord,
+    businessDate: BusinessDate,
+    params: CompanyParameters,
+    holds: BatchHolds,
+  ): CheckOutcome {
+    const state = holds.of(check);
+    if (state.pending) return { pendingHoldId: documentHoldId(check, state.generation) };
+    const result = checkDocument(before.documents, check, businessDate, params);
+    if (result.decision === 'HOLD') {
+      holds.created(check, state.generation);
+      write.holds.push({
+        documentType: check.documentType,
+        documentId: check.documentId,
+        generation: state.generation,
+      });
+    }
+    return { result, generation: state.generation };
+  }
+}
+
+const batchHoldKey = (document: HeldDocument) =>
+  JSON.stringify([document.companyId, document.customerId, document.documentType, document.documentId]);
+
+/** The hold state of the documents checked in one batch, as read, plus the holds the batch creates. */
+class BatchHolds {
+  private readonly states: Map<string, DocumentHoldState>;
+
+  constructor(read: Iterable<[string, DocumentHoldState]>) {
+    this.states = new Map(read);
+  }
+
+  of(document: HeldDocument): DocumentHoldState {
+    return this.states.get(batchHoldKey(document)) ?? { generation: 0, pending: false };
+  }
+
+  created(document: HeldDocument, generation: number): void {
+    this.states.set(batchHoldKey(document), { generation, pending: true });
   }
 }

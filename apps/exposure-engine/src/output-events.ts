@@ -1,6 +1,12 @@
 import { CreditCheckResult, CustomerRecord, FactOf, formatMoney, Notification } from '@credit/domain';
 import { TopicNames } from '@credit/config';
-import { deterministicEventId, DOCUMENT_OUTCOME_TYPES, documentOutcomeData } from '@credit/contracts';
+import {
+  deterministicEventId,
+  documentHoldId,
+  DOCUMENT_OUTCOME_TYPES,
+  documentOutcomeData,
+  pendingHoldData,
+} from '@credit/contracts';
 import { OutboundMessage } from '@credit/kafka';
 
 function dataOf(n: Notification): Record<string, unknown> {
@@ -67,21 +73,32 @@ export function outputMessages(
 }
 
 /**
+ * What an asynchronous check publishes: a fresh decision (`result`), whose
+ * HOLD names the document's hold of `generation` (how many holds of the
+ * document were decided), or, while the document has a pending hold, that
+ * hold (`pendingHoldId`), whatever a fresh decision would be.
+ */
+export type CheckOutcome = { result: CreditCheckResult; generation: number } | { pendingHoldId: string };
+
+/**
  * The outcome of an asynchronous credit check (document.allowed / warned /
- * held) on risk.blocks. Its eventId and, for a HOLD, its holdId derive from the
- * customer and the check's eventId, so a replay republishes the same ids and
- * the projector stores the hold once.
+ * held) on risk.blocks. Its eventId derives from the customer and the check's
+ * eventId, so a replay republishes the same id. A check of a document whose
+ * hold is pending publishes document.held naming that hold, as the API's
+ * synchronous check answers with it, whether the engine or the API created it;
+ * the projector stores each hold once.
  */
 export function documentOutcomeMessage(
   check: FactOf<'document.checkRequested'>,
-  result: CreditCheckResult,
+  outcome: CheckOutcome,
   record: CustomerRecord,
   sequence: number,
   occurredAt: Date,
   topics: TopicNames,
 ): OutboundMessage {
   const key = `${record.companyId}:${record.customerId}`;
-  const type = DOCUMENT_OUTCOME_TYPES[result.decision];
+  const type = 'pendingHoldId' in outcome ? 'document.held' : DOCUMENT_OUTCOME_TYPES[outcome.result.decision];
+  const who = { requestedBy: check.requestedBy };
   return {
     topic: topics.blocks,
     key,
@@ -94,10 +111,13 @@ export function documentOutcomeMessage(
       customerId: record.customerId,
       causationId: check.eventId,
       sequence,
-      data: documentOutcomeData(check, result, {
-        requestedBy: check.requestedBy,
-        holdId: deterministicEventId(key, check.eventId, 'hold'),
-      }),
+      data:
+        'pendingHoldId' in outcome
+          ? pendingHoldData(check, { ...who, holdId: outcome.pendingHoldId })
+          : documentOutcomeData(check, outcome.result, {
+              ...who,
+              holdId: documentHoldId(check, outcome.generation),
+            }),
     }),
   };
 }

@@ -11,6 +11,7 @@ import { createKafka, KafkaPublisher } from '@credit/kafka';
 import {
   CompanyParametersStore,
   createRedis,
+  DocumentHolds,
   LiveRecords,
   RedisExposureStore,
   RedisKeys,
@@ -37,6 +38,7 @@ import {
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
+  DOCUMENT_HOLDS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
   LIVE_RECORDS,
@@ -147,6 +149,11 @@ export class ApiModule {
           inject: [REDIS],
           useFactory: (redis: Redis) =>
             new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
+        },
+        {
+          provide: DOCUMENT_HOLDS,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => new DocumentHolds(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
         {
           provide: HEALTH_CHECKS,

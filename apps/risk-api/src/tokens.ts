@@ -6,6 +6,8 @@ export const API_OUTBOX = Symbol('API_OUTBOX');
 /** The engine's live state in Redis (LiveRecords): credit checks read it, not the projection. */
 export const LIVE_RECORDS = Symbol('LIVE_RECORDS');
 export const COMPANY_PARAMETERS_STORE = Symbol('COMPANY_PARAMETERS_STORE');
+/** DocumentHolds in Redis: each synchronous hold and each decision, recorded for the engine's checks. */
+export const DOCUMENT_HOLDS = Symbol('DOCUMENT_HOLDS');
 /**
  * The outbox relay (ApiLifecycle) as `{ wake() }`: call `wake()` after committing a
  * transaction that enqueued messages. A token, so that services need not import

@@ -145,6 +145,7 @@ export interface Hold {
   excess: string;
   reasons: string[];
   requestedBy: string | null;
+  sentBy: string | null;
   status: string;
   ageMinutes: number;
 }

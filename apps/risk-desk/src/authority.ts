@@ -13,6 +13,8 @@ export interface HoldFacts {
   excess: string;
   reasons: string[];
   requestedBy: string | null;
+  /** The caller that sent the check; excluded from deciding like the requester. */
+  sentBy: string | null;
 }
 
 export type Refusal =
@@ -41,7 +43,7 @@ export function abilities(
   if (!user.canDecide) return { release: { code: 'ROLE' }, reject: { code: 'ROLE' } };
   if (user.roles.length === 0)
     return { release: { code: 'APPROVAL_ROLE' }, reject: { code: 'APPROVAL_ROLE' } };
-  if (hold.requestedBy !== null && hold.requestedBy === user.subject)
+  if (hold.requestedBy === user.subject || hold.sentBy === user.subject)
     return { release: { code: 'REQUESTER' }, reject: { code: 'REQUESTER' } };
   const unlimited = user.roles.some((r) => r.maxExcess === null);
   const maxExcess = user.roles.reduce<string>(

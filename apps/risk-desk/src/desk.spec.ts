@@ -41,7 +41,12 @@ describe('desk formatting', () => {
 });
 
 describe('desk hold abilities', () => {
-  const hold = { excess: '1000.00', reasons: ['LIMIT_EXCEEDED'], requestedBy: 'erp' };
+  const hold = {
+    excess: '1000.00',
+    reasons: ['LIMIT_EXCEEDED'],
+    requestedBy: 'erp',
+    sentBy: 'erp-connector',
+  };
   const role = (maxExcess: string | null, mayReleaseOverdue = false) => ({
     name: 'r',
     maxExcess,
@@ -80,6 +85,11 @@ describe('desk hold abilities', () => {
     ).toBeNull();
     expect(abilities(hold, { subject: 'erp', canDecide: true, roles: [role(null)] }).release).toEqual({
       code: 'REQUESTER',
+    });
+    // The caller that sent the check on the requester's behalf may not decide either.
+    expect(abilities(hold, { subject: 'erp-connector', canDecide: true, roles: [role(null)] })).toEqual({
+      release: { code: 'REQUESTER' },
+      reject: { code: 'REQUESTER' },
     });
   });
 });

@@ -65,6 +65,8 @@ export interface DocumentOutcomeData {
   limit?: MoneyString | null;
   reasons?: DocumentReason[];
   requestedBy?: string;
+  /** Who sent the check: the authenticated caller of the API; absent for document.checkRequested. */
+  sentBy?: string;
 }
 
 export interface DocumentHeldData extends DocumentOutcomeData {

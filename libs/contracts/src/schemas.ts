@@ -461,7 +461,12 @@ const documentOutcome = (required: string[], extra: Record<string, JsonSchema> =
       items: enumOf(DOCUMENT_REASONS, 'A reason.'),
       description: 'Why the document was warned or held.',
     },
-    requestedBy: id('Who asked for the check.'),
+    requestedBy: id(
+      'Who the document is checked for: the authenticated caller, or the ERP user an erp-service caller names.',
+    ),
+    sentBy: id(
+      'The authenticated caller that sent a synchronous check (token subject); absent for document.checkRequested.',
+    ),
     ...extra,
   });
 const holdId = id('The hold (blocked document) awaiting a decision.');

@@ -48,6 +48,10 @@ export class HoldRow {
   @Column({ name: 'requested_by', type: 'varchar', length: 128, nullable: true })
   requestedBy!: string | null;
 
+  /** The authenticated caller that sent the check; null for document.checkRequested. */
+  @Column({ name: 'sent_by', type: 'varchar', length: 128, nullable: true })
+  sentBy!: string | null;
+
   @Column({ type: 'varchar', length: 8 })
   source!: HoldSource;
 

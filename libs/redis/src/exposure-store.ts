@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { CustomerRecord, decodeState, encodeState, epochDay } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 import { COMMIT_SCRIPT } from './commit-script';
+import { documentHoldField, heldSteps } from './document-holds';
 import { RedisKeys } from './keys';
 import {
   Commit,
@@ -172,6 +173,7 @@ export class RedisExposureStore implements ExposureStore {
         this.keys.customer(write.key),
         this.keys.seen(write.key),
         this.keys.companyCustomers(write.record.companyId),
+        this.keys.documentHolds(write.key),
       );
       args.push(
         String(write.expectedVersion),
@@ -181,6 +183,7 @@ export class RedisExposureStore implements ExposureStore {
         write.key,
         JSON.stringify(write.appliedEventIds),
         `[${write.events.join(',')}]`,
+        JSON.stringify((write.holds ?? []).flatMap((h) => [documentHoldField(h), heldSteps(h.generation)])),
       );
     }
     for (const message of commit.outbox) {

@@ -6,3 +6,4 @@ export * from './connection';
 export * from './company-parameters-store';
 export * from './record-cache';
 export * from './live-records';
+export * from './document-holds';

@@ -14,6 +14,8 @@ export class RedisKeys {
   lease = (name: string) => `${this.prefix}lease:${name}`;
   companyCustomers = (companyId: string) => `${this.prefix}company-customers:${companyId}`;
   companyParameters = (companyId: string) => `${this.prefix}company-parameters:${companyId}`;
+  /** Per customer: `<documentType>:<documentId>` -> the document's hold steps (DocumentHolds). */
+  documentHolds = (customerKey: string) => `${this.prefix}document-holds:${customerKey}`;
   readonly pattern = () => `${this.prefix}*`;
 }
 

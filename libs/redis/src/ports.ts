@@ -17,6 +17,15 @@ export interface CustomerWrite {
   appliedEventIds: string[];
   /** The output events (JSON) this write publishes for the customer, kept for the history projection. */
   events: string[];
+  /** The holds this write creates (a document.held of a fresh decision): recorded pending (DocumentHolds). */
+  holds?: CreatedHold[];
+}
+
+/** A hold the engine creates: the document's hold of `generation`. */
+export interface CreatedHold {
+  documentType: string;
+  documentId: string;
+  generation: number;
 }
 
 /** A customer whose projection is behind, and the version that made it so. */

@@ -107,8 +107,17 @@ export class ApprovalRolesController {
     summary: 'Create or replace an approval role',
     description:
       'Both fields are required (PUT replaces the role). 201 when created, 200 when replaced. Every change is ' +
-      'audited in authority_change (GET …/authority-changes); a PUT that changes nothing is not audited.',
+      'audited in authority_change (GET …/authority-changes); a PUT that changes nothing is not audited. ' +
+      'An admin who holds the role may not raise its authority (a higher or unlimited maxExcess, or the ' +
+      'overdue permission): another admin must (403).',
   })
+  @ApiForbiddenResponse(
+    problem(
+      403,
+      'Forbidden',
+      'you may not grant yourself approval authority: another admin must give you approval role area-manager in company IT01 or raise its authority',
+    ),
+  )
   @ApiParam(ROLE_PARAM)
   @ApiResponse({ status: 201, description: 'Created', type: ApprovalRoleDto, example: ROLE_EXAMPLE })
   @ApiOkResponse({ description: 'Replaced', type: ApprovalRoleDto, example: ROLE_EXAMPLE })
@@ -183,8 +192,17 @@ export class ApprovalRolesController {
   @RequireRole('admin')
   @ApiOperation({
     summary: 'Assign an approval role to a user in this company',
-    description: 'Idempotent: 201 when assigned now, 200 when the user already held the role. No body.',
+    description:
+      'Idempotent: 201 when assigned now, 200 when the user already held the role. No body. ' +
+      'An admin may not assign a role to itself: another admin must (403).',
   })
+  @ApiForbiddenResponse(
+    problem(
+      403,
+      'Forbidden',
+      'you may not grant yourself approval authority: another admin must give you approval role area-manager in company IT01 or raise its authority',
+    ),
+  )
   @ApiParam(ROLE_PARAM)
   @ApiParam(SUBJECT_PARAM)
   @ApiResponse({ status: 201, type: ApprovalRoleMemberDto, example: MEMBER_EXAMPLE })

@@ -1,6 +1,7 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Page } from '../http/paging';
+import { numericCents } from '../holds/request-rules';
 import { DATA_SOURCE } from '../tokens';
 import {
   ApprovalRoleDto,
@@ -88,6 +89,21 @@ const ROLE_COLUMNS = `r.company_id, r.name, r.max_excess, r.may_release_overdue,
 const roleNotFound = (companyId: string, name: string) =>
   new NotFoundException(`approval role ${name} does not exist in company ${companyId}`);
 
+/** Four eyes on authority: whoever grants the power to release holds must not be the one receiving it. */
+const selfGrant = (companyId: string, name: string) =>
+  new ForbiddenException(
+    `you may not grant yourself approval authority: another admin must give you approval role ${name} ` +
+      `in company ${companyId} or raise its authority`,
+  );
+
+/** True when the new authority lets its holders release more than before. */
+function raisesAuthority(before: RoleRow, after: PutApprovalRoleBody): boolean {
+  const higherExcess =
+    before.max_excess !== null &&
+    (after.maxExcess === null || numericCents(after.maxExcess) > numericCents(before.max_excess));
+  return higherExcess || (after.mayReleaseOverdue && !before.may_release_overdue);
+}
+
 const isForeignKeyViolation = (error: unknown): boolean =>
   error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23503';
 
@@ -151,6 +167,9 @@ export class ApprovalRolesService {
       );
       if (before === undefined) {
         throw new ConflictException(`approval role ${name} was deleted concurrently; retry the request`);
+      }
+      if (raisesAuthority(before, body) && (await this.holds(m, companyId, name, actor))) {
+        throw selfGrant(companyId, name);
       }
       // TypeORM answers an UPDATE / DELETE … RETURNING with [rows, affected]
       const [[after]]: [RoleRow[], number] = await m.query(
@@ -240,6 +259,7 @@ export class ApprovalRolesService {
     userSubject: string,
     actor: string,
   ): Promise<{ member: ApprovalRoleMemberDto; created: boolean }> {
+    if (userSubject === actor) throw selfGrant(companyId, name);
     try {
       return await this.db.transaction(async (m) => {
         const [role]: RoleRow[] = await m.query(
@@ -314,6 +334,20 @@ export class ApprovalRolesService {
       [companyId, page.limit, page.offset],
     );
     return { items: rows.map(changeDto), total, ...page };
+  }
+
+  /** Whether the user holds the role (read in the caller's transaction). */
+  private async holds(
+    m: EntityManager,
+    companyId: string,
+    name: string,
+    userSubject: string,
+  ): Promise<boolean> {
+    const rows: unknown[] = await m.query(
+      `SELECT 1 FROM approval_role_member WHERE company_id = $1 AND role_name = $2 AND user_subject = $3`,
+      [companyId, name, userSubject],
+    );
+    return rows.length > 0;
   }
 
   private async findRole(m: EntityManager, companyId: string, name: string): Promise<RoleRow | undefined> {

@@ -106,8 +106,9 @@ export class CreditCheckBody {
     maxLength: LIMITS.idMaxLength,
     example: 'giulia.bianchi',
     description:
-      'The ERP user creating the document (kept on the hold: the requester may not release it). ' +
-      "Default: the token's subject.",
+      'The ERP user creating the document, named by an erp-service caller acting for it. Taken only from ' +
+      "the erp-service role: for every other caller the requester is the token's subject. Neither the " +
+      'requester nor the caller (sentBy) may release or reject the hold. Default: the token subject.',
   })
   @IfPresent()
   @IsContractId()
@@ -185,6 +186,19 @@ export class CreditCheckResponse {
 
   @ApiProperty({ type: CreditCheckStatus })
   status!: CreditCheckStatus;
+
+  @ApiProperty({
+    example: 'giulia.bianchi',
+    description:
+      "Who the check was recorded for: requestedBy from an erp-service caller, else the token's subject.",
+  })
+  requestedBy!: string;
+
+  @ApiProperty({
+    example: 'erp-connector',
+    description: "Who sent the check: the token's subject. Recorded on the hold with the requester.",
+  })
+  sentBy!: string;
 
   @ApiProperty({ example: '2026-03-02', description: "Today in the company's time zone." })
   businessDate!: string;

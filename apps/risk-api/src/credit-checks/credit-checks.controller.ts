@@ -27,6 +27,8 @@ const HOLD_EXAMPLE: CreditCheckResponse = {
   excess: '700.00',
   reasons: ['LIMIT_EXCEEDED'],
   status: { before: 'WARNING', after: 'EXCEEDED' },
+  requestedBy: 'giulia.bianchi',
+  sentBy: 'erp-connector',
   businessDate: '2026-03-02',
   requestId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
 };
@@ -51,7 +53,12 @@ export class CreditChecksController {
       '(a blocked document waiting for a release or a rejection) and publishes document.held. ' +
       'The asynchronous path (document.checkRequested on erp.documents) gives the same decision. ' +
       'Checking again a document that has a pending hold returns that hold (repeated: true) and ' +
-      'creates or publishes nothing. Roles: erp-service, credit-manager (and admin).',
+      'creates or publishes nothing. A hold id names the document and its generation (how many holds of ' +
+      'it were decided), so the synchronous and the asynchronous path name the same hold; while it is ' +
+      'pending, a document.checkRequested of the document publishes document.held naming it. ' +
+      "The requester is the token's subject; only erp-service may name the ERP user it acts for " +
+      '(requestedBy), and then neither that user nor the token subject may decide the hold. ' +
+      'Roles: erp-service, credit-manager (and admin).',
   })
   @ApiOkResponse({
     type: CreditCheckResponse,

@@ -1,13 +1,15 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { Principal } from '@credit/auth';
+import { Principal, satisfies } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
   deterministicEventId,
+  documentHoldId,
   DOCUMENT_OUTCOME_TYPES,
   documentOutcomeData,
+  HeldDocument,
   LIMITS,
   OutputEvent,
 } from '@credit/contracts';
@@ -31,13 +33,14 @@ import {
 } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 import { ApiOutbox, HoldReason } from '@credit/postgres';
-import { CompanyParametersStore, customerKey, LiveRecords } from '@credit/redis';
+import { CompanyParametersStore, customerKey, DocumentHolds, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
   DATA_SOURCE,
+  DOCUMENT_HOLDS,
   LIVE_RECORDS,
   OUTBOX_WAKER,
   OutboxWaker,
@@ -50,7 +53,10 @@ interface Check {
   customerId: string;
   request: CheckRequest;
   result: CreditCheckResult;
+  /** Who the document is checked for: excluded from deciding its hold. */
   requestedBy: string;
+  /** The authenticated caller (token subject): excluded from deciding its hold too. */
+  sentBy: string;
   /** Id of the API request: causationId of the outcome event and of the hold. */
   requestId: string;
   now: Date;
@@ -73,7 +79,7 @@ const isUniqueViolation = (error: unknown): boolean =>
   error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
 
 /** The response without the fields common to every answer. */
-type Answer = Omit<CreditCheckResponse, 'businessDate' | 'requestId'>;
+type Answer = Omit<CreditCheckResponse, 'requestedBy' | 'sentBy' | 'businessDate' | 'requestId'>;
 
 /** One retry is enough: the second attempt finds the hold the concurrent request created. */
 const MAX_ATTEMPTS = 3;
@@ -114,10 +120,13 @@ export class CreditChecksService {
     @Inject(LIVE_RECORDS) private readonly records: LiveRecords,
     @Inject(COMPANY_PARAMETERS_STORE) private readonly parameters: CompanyParametersStore,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
+    @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
     @Optional() @Inject(API_CLOCK) clock?: Clock,
   ) {
     this.clock = clock ?? systemClock();
   }
+
+  private readonly logger = new Logger(CreditChecksService.name);
 
   /** The company's parameters as the engine folds with them: stored ones over the defaults. */
   private async parametersOf(companyId: string): Promise<CompanyParameters> {
@@ -153,7 +162,8 @@ export class CreditChecksService {
       customerId,
       request,
       result: checkDocument(documents, request, businessDate, params),
-      requestedBy: (body.requestedBy ?? principal.subject).slice(0, LIMITS.idMaxLength),
+      requestedBy: requesterOf(body, principal),
+      sentBy: principal.subject.slice(0, LIMITS.idMaxLength),
       requestId: randomUUID(),
       now,
     };
@@ -164,17 +174,24 @@ export class CreditChecksService {
         // Outside a transaction and shared with the checks decided alongside (see queueOutcomes):
         // an ERP retrying a held document costs a share of one statement, not a transaction.
         const held = await this.outcomes.load({ check, queue: check.result.decision !== 'HOLD' });
-        const answer =
+        const { answer, generation } =
           held !== null
-            ? repeated(held)
+            ? { answer: repeated(held) }
             : check.result.decision !== 'HOLD'
-              ? answerOf(check.result)
+              ? { answer: answerOf(check.result) }
               : await this.db.transaction(async (tx) => {
                   const pending = await this.pendingHold(tx, check);
-                  return pending === null ? this.hold(tx, check) : repeated(pending);
+                  return pending === null ? this.hold(tx, check) : { answer: repeated(pending) };
                 });
         if (!answer.repeated) this.relay.wake();
-        return { ...answer, businessDate, requestId: check.requestId };
+        if (generation !== undefined) await this.recordHeld(check, generation);
+        return {
+          ...answer,
+          requestedBy: check.requestedBy,
+          sentBy: check.sentBy,
+          businessDate,
+          requestId: check.requestId,
+        };
       } catch (error) {
         if (!isUniqueViolation(error) || attempt >= MAX_ATTEMPTS) throw error;
       }
@@ -209,16 +226,44 @@ export class CreditChecksService {
     return found.map(([pending]) => pending ?? null);
   }
 
-  /** A new HOLD: the hold and its outcome event, in the caller's transaction. */
-  private async hold(tx: EntityManager, check: Check): Promise<Answer> {
-    const holdId = deterministicEventId(
-      customerKey(check.companyId, check.customerId),
-      check.requestId,
-      'hold',
+  /**
+   * A new HOLD: the hold and its outcome event, in the caller's transaction.
+   * Its id is the document's hold of the next generation, the one the engine
+   * names for a document.checkRequested of the same document too: when both
+   * paths hold it before either sees the other's hold, the two outcomes still
+   * name one hold (the first stored wins, the second is a unique violation and
+   * is retried as a repeated check).
+   */
+  private async hold(tx: EntityManager, check: Check): Promise<{ answer: Answer; generation: number }> {
+    const document = documentOf(check);
+    const [{ decided }]: { decided: number }[] = await tx.query(
+      `SELECT count(*)::int AS decided FROM hold
+        WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
+          AND status <> 'pending'`,
+      [document.companyId, document.customerId, document.documentType, document.documentId],
     );
+    const holdId = documentHoldId(document, decided);
     await this.insertHold(tx, holdId, check);
     await this.outbox.enqueue(tx, [this.outcomeMessage(check, holdId)]);
-    return answerOf(check.result, holdId);
+    return { answer: answerOf(check.result, holdId), generation: decided };
+  }
+
+  /**
+   * Tells the engine that the document's hold of `generation` is pending, so
+   * an asynchronous check of the document names it rather than deciding
+   * afresh. After the commit, like a decision (HoldsService). Should Redis be
+   * away, the hold stands, and the engine decides its checks afresh, naming
+   * this hold for a HOLD, until it is decided.
+   */
+  private async recordHeld(check: Check, generation: number): Promise<void> {
+    try {
+      await this.documentHolds.held(documentOf(check), generation);
+    } catch (error) {
+      this.logger.error(
+        `document ${check.request.documentType} ${check.request.documentId} held, ` +
+          `but its pending hold could not be recorded in Redis: ${String(error)}`,
+      );
+    }
   }
 
   private outcomeMessage(check: Check, holdId: string | undefined): OutboundMessage {
@@ -239,9 +284,9 @@ export class CreditChecksService {
     const { request, result } = check;
     await tx.query(
       `INSERT INTO hold (hold_id, company_id, customer_id, document_type, document_id, amount,
-         exposure_before, exposure_after, limit_amount, excess, reasons, requested_by, source,
+         exposure_before, exposure_after, limit_amount, excess, reasons, requested_by, sent_by, source,
          causation_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'api', $13, $14)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'api', $14, $15)`,
       [
         holdId,
         check.companyId,
@@ -255,11 +300,22 @@ export class CreditChecksService {
         formatMoney(result.excess),
         result.reasons.filter((r) => HOLD_REASONS.has(r)),
         check.requestedBy,
+        check.sentBy,
         check.requestId,
         check.now,
       ],
     );
   }
+}
+
+/** The checked document, as documentHoldId and DocumentHolds name it. */
+function documentOf(check: Check): HeldDocument {
+  return {
+    companyId: check.companyId,
+    customerId: check.customerId,
+    documentType: check.request.documentType,
+    documentId: check.request.documentId,
+  };
 }
 
 /** The pending hold of the checked document, if any: a repeated check answers with it. */
@@ -270,6 +326,19 @@ function pendingHoldQuery(check: Check): { sql: string; params: unknown[] } {
              AND status = 'pending'`,
     params: [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
   };
+}
+
+/**
+ * Who a check is for: the authenticated caller. Only the erp-service role,
+ * which acts for the ERP's users, may name the ERP user in `requestedBy`; from
+ * any other caller the field is not taken (the answer says who was recorded),
+ * so nobody can pass its own request off as another's and then decide it.
+ */
+function requesterOf(body: CreditCheckBody, principal: Principal): string {
+  const subject = principal.subject.slice(0, LIMITS.idMaxLength);
+  return body.requestedBy !== undefined && satisfies(principal.roles, 'erp-service')
+    ? body.requestedBy
+    : subject;
 }
 
 /** The answer to a new decision. */
@@ -306,7 +375,11 @@ function outcomeEvent(check: Check, holdId: string | undefined): OutputEvent {
     customerId: check.customerId,
     causationId: check.requestId,
     sequence: 0,
-    data: documentOutcomeData(check.request, check.result, { requestedBy: check.requestedBy, holdId }),
+    data: documentOutcomeData(check.request, check.result, {
+      requestedBy: check.requestedBy,
+      sentBy: check.sentBy,
+      holdId,
+    }),
   };
 }
 

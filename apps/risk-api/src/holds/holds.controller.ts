@@ -33,6 +33,7 @@ const HOLD_EXAMPLE: HoldDto = {
   excess: '1000.00',
   reasons: ['LIMIT_EXCEEDED'],
   requestedBy: 'erp-user-luca',
+  sentBy: 'erp-connector',
   source: 'api',
   status: 'pending',
   decidedBy: null,
@@ -140,7 +141,7 @@ export class HoldsController {
   @ApiOperation({
     summary: 'Release a held document by exception (evasione in deroga)',
     description:
-      "Needs role approver (or higher) AND approval roles in the company whose combined authority covers the hold: max excess >= the hold's excess (null = unlimited) and, when the reasons contain OVERDUE, the overdue permission. The requester may not release its own document. Audited in hold_decision and published as document.released on risk.blocks.",
+      "Needs role approver (or higher) AND approval roles in the company whose combined authority covers the hold: max excess >= the hold's excess (null = unlimited) and, when the reasons contain OVERDUE, the overdue permission. Neither the requester (requestedBy) nor the caller that sent the check (sentBy) may release the document. Audited in hold_decision and published as document.released on risk.blocks.",
   })
   @ApiParam(HOLD_PARAM)
   @ApiHeader(REQUEST_ID_HEADER)
@@ -181,7 +182,7 @@ export class HoldsController {
   @ApiOperation({
     summary: 'Reject a held document',
     description:
-      'Needs role approver (or higher) and any approval role in the company (no amount or overdue permission: rejecting lets nothing through). The requester may not reject its own document. Audited in hold_decision and published as document.rejected on risk.blocks.',
+      'Needs role approver (or higher) and any approval role in the company (no amount or overdue permission: rejecting lets nothing through). Neither the requester (requestedBy) nor the caller that sent the check (sentBy) may reject the document. Audited in hold_decision and published as document.rejected on risk.blocks.',
   })
   @ApiParam(HOLD_PARAM)
   @ApiHeader(REQUEST_ID_HEADER)

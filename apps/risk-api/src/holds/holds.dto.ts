@@ -137,9 +137,21 @@ export class HoldDto {
     type: String,
     nullable: true,
     example: 'erp-user-luca',
-    description: 'Who asked for the check.',
+    description:
+      "Who the check was for: the caller's token subject, or the ERP user an erp-service caller named. " +
+      'May not decide the hold.',
   })
   requestedBy!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'erp-connector',
+    description:
+      "Who really sent the check: the caller's token subject; null for a document.checkRequested " +
+      '(sent by the ERP on erp.documents). May not decide the hold either.',
+  })
+  sentBy!: string | null;
 
   @ApiProperty({ enum: ['api', 'event'], example: 'api' })
   source!: string;

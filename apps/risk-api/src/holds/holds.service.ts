@@ -1,4 +1,11 @@
-import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApiSettings } from '@credit/config';
 import {
@@ -10,12 +17,14 @@ import {
 } from '@credit/contracts';
 import { formatMoney } from '@credit/domain';
 import { ApiOutbox, ExposureProjection } from '@credit/postgres';
+import { DocumentHolds } from '@credit/redis';
 import { exposureView } from '../exposure/exposure.view';
 import {
   API_OUTBOX,
   API_SETTINGS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
+  DOCUMENT_HOLDS,
   OUTBOX_WAKER,
   OutboxWaker,
 } from '../tokens';
@@ -38,6 +47,7 @@ interface HoldSqlRow {
   excess: string;
   reasons: string[];
   requested_by: string | null;
+  sent_by: string | null;
   source: string;
   status: 'pending' | 'released' | 'rejected';
   decided_by: string | null;
@@ -66,7 +76,7 @@ interface GrantSqlRow {
 export type Decision = 'released' | 'rejected';
 
 const HOLD_COLUMNS = `hold_id, company_id, customer_id, document_type, document_id, amount, exposure_before,
-  exposure_after, limit_amount, excess, reasons, requested_by, source, status, decided_by, decided_at,
+  exposure_after, limit_amount, excess, reasons, requested_by, sent_by, source, status, decided_by, decided_at,
   decision_reason, created_at, floor(extract(epoch FROM now() - created_at) / 60)::int AS age_minutes`;
 
 const SORT_COLUMNS = { createdAt: 'created_at', amount: 'amount', excess: 'excess' } as const;
@@ -89,6 +99,7 @@ function holdDto(row: HoldSqlRow): HoldDto {
     excess: money(row.excess),
     reasons: row.reasons,
     requestedBy: row.requested_by,
+    sentBy: row.sent_by,
     source: row.source,
     status: row.status,
     decidedBy: row.decided_by,
@@ -136,7 +147,10 @@ export class HoldsService {
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
+    @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
   ) {}
+
+  private readonly logger = new Logger(HoldsService.name);
 
   async list(companyId: string, query: HoldsQuery): Promise<Page<HoldDto>> {
     const page = pageOf(query);
@@ -195,9 +209,10 @@ export class HoldsService {
       const hold = await this.findHold(m, companyId, holdId);
       if (hold === undefined) throw holdNotFound(companyId, holdId);
       if (hold.status !== 'pending') throw alreadyDecided(hold);
-      if (hold.requested_by !== null && hold.requested_by === subject) {
+      if (hold.requested_by === subject || hold.sent_by === subject) {
         throw new ForbiddenException(
-          `you requested ${hold.document_type} ${hold.document_id}: the requester may not decide its own document`,
+          `you ${hold.requested_by === subject ? 'requested' : 'sent the check of'} ` +
+            `${hold.document_type} ${hold.document_id}: the requester may not decide its own document`,
         );
       }
       const grants = await this.grants(m, companyId, subject);
@@ -253,10 +268,41 @@ export class HoldsService {
         ],
       );
       await this.outbox.enqueue(m, [this.decisionMessage(updated, decision, subject, reason, requestId)]);
-      return updated;
+      const [{ generation }]: { generation: number }[] = await m.query(
+        `SELECT count(*)::int AS generation FROM hold
+          WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
+            AND status <> 'pending'`,
+        [companyId, updated.customer_id, updated.document_type, updated.document_id],
+      );
+      return { hold: updated, generation };
     });
     this.relay.wake();
-    return this.detailOf(decided);
+    await this.advanceGeneration(decided.hold, decided.generation);
+    return this.detailOf(decided.hold);
+  }
+
+  /**
+   * Tells the engine that the document's hold was decided: its next
+   * asynchronous check decides afresh, and a HOLD names a new hold
+   * (documentHoldId). After the commit: a step recorded for a decision that
+   * then failed would let the engine pass over a pending hold. Should Redis be
+   * away, the decision stands, and the engine keeps naming the decided hold
+   * for that document until its next hold is recorded (a synchronous HOLD).
+   */
+  private async advanceGeneration(hold: HoldSqlRow, generation: number): Promise<void> {
+    const document = {
+      companyId: hold.company_id,
+      customerId: hold.customer_id,
+      documentType: hold.document_type,
+      documentId: hold.document_id,
+    };
+    try {
+      await this.documentHolds.decided(document, generation);
+    } catch (error) {
+      this.logger.error(
+        `hold ${hold.hold_id} decided, but its generation could not be recorded in Redis: ${String(error)}`,
+      );
+    }
   }
 
   private decisionMessage(
@@ -277,6 +323,7 @@ export class HoldsService {
       limit: view.limit,
       reasons: hold.reasons as DocumentReason[],
       ...(hold.requested_by === null ? {} : { requestedBy: hold.requested_by }),
+      ...(hold.sent_by === null ? {} : { sentBy: hold.sent_by }),
       holdId: hold.hold_id,
       decidedBy: subject,
       reason,

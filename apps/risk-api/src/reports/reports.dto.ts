@@ -352,7 +352,7 @@ export class HistoryItemDto {
     additionalProperties: true,
     example: { from: 'OK', to: 'WARNING', total: '4100.00', limit: '5000.00', utilizationPct: '82.00' },
     description:
-      'The event data as published; for a hold {holdId, documentType, documentId, amount, exposureBefore, exposureAfter, limit, excess, reasons, requestedBy}; for a decision {holdId, documentType, documentId, amount, excess, reasons, requestedBy, decidedBy, reason}',
+      'The event data as published; for a hold {holdId, documentType, documentId, amount, exposureBefore, exposureAfter, limit, excess, reasons, requestedBy, sentBy}; for a decision {holdId, documentType, documentId, amount, excess, reasons, requestedBy, sentBy, decidedBy, reason}',
   })
   data!: Record<string, unknown>;
 }

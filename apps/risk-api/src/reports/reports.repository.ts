@@ -505,14 +505,14 @@ export class ReportsRepository {
                     'documentId', h.document_id, 'amount', h.amount::text,
                     'exposureBefore', h.exposure_before::text, 'exposureAfter', h.exposure_after::text,
                     'limit', h.limit_amount::text, 'excess', h.excess::text, 'reasons', to_jsonb(h.reasons),
-                    'requestedBy', h.requested_by)
+                    'requestedBy', h.requested_by, 'sentBy', h.sent_by)
              FROM hold h
             WHERE h.company_id = ${company} AND h.customer_id = ${customer} AND h.source = 'api'`,
           `SELECT 'decision', CASE d.decision WHEN 'released' THEN 'document.released' ELSE 'document.rejected' END,
                   d.decided_at, NULL::bigint, NULL::varchar, NULL::varchar,
                   jsonb_build_object('holdId', h.hold_id, 'documentType', h.document_type,
                     'documentId', h.document_id, 'amount', h.amount::text, 'excess', h.excess::text,
-                    'reasons', to_jsonb(h.reasons), 'requestedBy', h.requested_by,
+                    'reasons', to_jsonb(h.reasons), 'requestedBy', h.requested_by, 'sentBy', h.sent_by,
                     'decidedBy', d.decided_by, 'reason', d.reason)
              FROM hold_decision d JOIN hold h ON h.hold_id = d.hold_id
             WHERE h.company_id = ${company} AND h.customer_id = ${customer}`,

@@ -213,7 +213,12 @@ function HoldRow({
         <Money value={hold.excess} />
       </td>
       <td>{hold.reasons.map((r) => t(r as LabelKey)).join(', ')}</td>
-      <td>{hold.requestedBy ?? '—'}</td>
+      <td>
+        {hold.requestedBy ?? '—'}
+        {hold.sentBy !== null && hold.sentBy !== hold.requestedBy ? (
+          <span className="hint"> {t('sentVia', { who: hold.sentBy })}</span>
+        ) : null}
+      </td>
       <td>{t('minutes', { n: hold.ageMinutes })}</td>
       <td>
         <div className="decision">
