@@ -94,6 +94,14 @@ export class HoldDto {
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Rossi Forniture S.r.l.',
+    description: 'Name from erp.customers; null until it has been received',
+  })
+  customerName!: string | null;
+
   @ApiProperty({ enum: DOCUMENT_TYPES, example: 'order' })
   documentType!: string;
 

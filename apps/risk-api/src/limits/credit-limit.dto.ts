@@ -151,6 +151,14 @@ export class CurrentCreditLimit {
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'Rossi Forniture S.r.l.',
+    description: 'Name from erp.customers; null until it has been received',
+  })
+  customerName!: string | null;
+
   @ApiProperty({ type: CreditLimitView })
   limit!: CreditLimitView;
 
