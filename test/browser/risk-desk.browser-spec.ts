@@ -601,15 +601,17 @@ describe('risk desk in the browser', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
   });
   /**
-   * MERGER: GET /v1/me/inbox and POST /v1/me/inbox/{id}/read are built by the
+   * MERGER: GET /v1/me/inbox, POST /v1/me/inbox/{id}/read and
+   * PUT/GET/DELETE /v1/companies/{c}/subscriptions[/{id}] are built by the
    * notifier branch, not on this one, so this block answers them in the browser
    * with page.route, in the shapes of spec section 10. Once the routes exist,
    * replace `fakeInbox` by real data: PUT /v1/companies/IT01/subscriptions/inbox-vera
    * {channel: 'inbox', target: 'vera', eventTypes: ['exposure.statusChanged']},
-   * push a customer over its limit, and wait for the notifier to fill the inbox.
-   * The assertions on the page stay the same.
+   * push a customer over its limit, and wait for the notifier to fill the inbox;
+   * drop the page.route of the subscriptions test and check the stored
+   * subscription with GET instead of `calls`. The assertions on the page stay the same.
    */
-  describe('inbox (inbox API answered in the browser until the notifier branch is merged)', () => {
+  describe('inbox and subscriptions (their API answered in the browser until the notifier branch is merged)', () => {
     interface FakeNotification {
       id: string;
       companyId: string;
@@ -699,6 +701,83 @@ describe('risk desk in the browser', () => {
       await page.getByLabel('Only unread').check();
       await page.waitForFunction(() => document.querySelectorAll('li[data-notification]').length === 1);
       expect(await listed.getAttribute('data-notification')).toBe('n-1');
+    });
+
+    it('lets a credit manager create, edit and delete an alert subscription; a viewer has no such page', async () => {
+      const stored = new Map<string, Record<string, unknown>>();
+      const calls: { method: string; id: string; body: Record<string, unknown> | null }[] = [];
+      const page = await signedIn(token('carlo', ['credit-manager']));
+      await page.route(`**/v1/companies/${CO}/subscriptions**`, async (route) => {
+        const request = route.request();
+        const id = /\/subscriptions\/([^/?]+)/.exec(new URL(request.url()).pathname)?.[1];
+        if (request.method() === 'GET' && id === undefined) {
+          const items = [...stored.values()];
+          return route.fulfill({ json: { items, total: items.length, limit: 200, offset: 0 } });
+        }
+        const subscriptionId = decodeURIComponent(id ?? '');
+        const body = request.postDataJSON() as Record<string, unknown> | null;
+        calls.push({ method: request.method(), id: subscriptionId, body });
+        if (request.method() === 'PUT') {
+          const { secret: _secret, ...visible } = body ?? {};
+          stored.set(subscriptionId, { subscriptionId, ...visible });
+          return route.fulfill({ json: stored.get(subscriptionId) });
+        }
+        stored.delete(subscriptionId);
+        return route.fulfill({ status: 204, body: '' });
+      });
+      await page.getByRole('link', { name: 'Alert subscriptions' }).click();
+      await page.getByText('No subscriptions.').waitFor();
+
+      const form = page.getByRole('form', { name: 'New subscription' });
+      await form.getByLabel('Identifier').fill('sales-alerts');
+      await form.getByRole('button', { name: 'Save' }).click();
+      expect(await form.locator('#sub-target-error').textContent()).toBe('A recipient is required');
+      expect(calls).toEqual([]);
+      await form.getByLabel('Recipient').fill('sales-agent');
+      await form.getByLabel('Document held').check();
+      await form.getByLabel('Only customers of these agents').fill('AG-01, AG-02');
+      await form.getByLabel('Minimum excess over the limit').fill('500');
+      await form.getByRole('button', { name: 'Save' }).click();
+      const row = page.locator('tr[data-subscription="sales-alerts"]');
+      await row.waitFor();
+      expect(calls[0]).toEqual({
+        method: 'PUT',
+        id: 'sales-alerts',
+        body: {
+          channel: 'email',
+          target: 'sales-agent',
+          eventTypes: ['exposure.statusChanged', 'customer.blocked', 'document.held'],
+          filter: { salesAgentIds: ['AG-01', 'AG-02'], minExcess: '500' },
+          digest: 'immediate',
+          enabled: true,
+        },
+      });
+      expect(await row.textContent()).toContain('Document held');
+      expect(await accessibilityProblems(page)).toEqual([]);
+
+      // Edit: a webhook with its secret (sent, never listed).
+      await row.getByRole('button', { name: 'Edit sales-alerts' }).click();
+      const edit = page.getByRole('form', { name: 'Edit sales-alerts' });
+      await edit.getByLabel('Channel').selectOption('webhook');
+      await edit.getByLabel('Recipient').fill('https://erp.example/hooks/credit');
+      await edit.getByLabel('Signing secret').fill('s3cret-of-20-chars!!');
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('form', { name: 'New subscription' }).waitFor();
+      expect(calls[1].body).toMatchObject({
+        channel: 'webhook',
+        target: 'https://erp.example/hooks/credit',
+        secret: 's3cret-of-20-chars!!',
+        filter: { salesAgentIds: ['AG-01', 'AG-02'], minExcess: '500' },
+      });
+      expect(await row.textContent()).not.toContain('s3cret');
+
+      await row.getByRole('button', { name: 'Delete sales-alerts' }).click();
+      await page.getByText('Subscription sales-alerts deleted.').waitFor();
+      await row.waitFor({ state: 'detached' });
+      expect(calls[2]).toMatchObject({ method: 'DELETE', id: 'sales-alerts' });
+
+      const viewer = await signedIn(token('vera', ['viewer']));
+      expect(await viewer.getByRole('link', { name: 'Alert subscriptions' }).count()).toBe(0);
     });
   });
 });

@@ -613,7 +613,12 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
 
     it('lists the documents behind each of ALPHA and BETA', async () => {
       const alpha = (await get(customer(ALPHA, '/exposure/documents')).expect(200)).body;
-      expect(alpha).toMatchObject({ companyId: COMPANY, customerId: ALPHA, businessDate: '2026-06-15' });
+      expect(alpha).toMatchObject({
+        companyId: COMPANY,
+        customerId: ALPHA,
+        customerName: 'Zeta Ricambi S.p.A.',
+        businessDate: '2026-06-15',
+      });
       const rows = (group: { items: { documentId: string; amount: string }[] }) =>
         group.items.map((d) => [d.documentId, d.amount]);
       expect(rows(alpha.components.orders)).toEqual([
@@ -672,6 +677,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       expect(res.body).toMatchObject({
         companyId: COMPANY,
         customerId: ALPHA,
+        customerName: 'Zeta Ricambi S.p.A.',
         businessDate: '2026-06-15',
         residualTotal: '2100.00',
         overdueTotal: '1300.00',
@@ -841,6 +847,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       expect(beta.body).toEqual({
         companyId: COMPANY,
         customerId: BETA,
+        customerName: 'Mario Rossi S.r.l.',
         businessDate: '2026-06-15',
         window: { from: '2025-06-16', to: '2026-06-15' },
         avgDaysLate: '30.00',

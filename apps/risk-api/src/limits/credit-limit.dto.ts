@@ -1,3 +1,4 @@
+import { ApiCustomerName } from '../http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, Matches, ValidateIf } from 'class-validator';
 import { CREDIT_LIMIT_DEFAULTS, LIMITS, PATTERNS } from '@credit/contracts';
@@ -151,12 +152,7 @@ export class CurrentCreditLimit {
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
 
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    example: 'Rossi Forniture S.r.l.',
-    description: 'Name from erp.customers; null until it has been received',
-  })
+  @ApiCustomerName()
   customerName!: string | null;
 
   @ApiProperty({ type: CreditLimitView })

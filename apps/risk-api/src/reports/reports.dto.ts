@@ -1,3 +1,4 @@
+import { ApiCustomerName } from '../http';
 import { PageMeta } from '../http/paging';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { COMPONENT_NAMES, EXPOSURE_STATUSES, HISTORY_TYPES, RISK_CLASSES } from './query';
@@ -36,12 +37,7 @@ export class ExposureItemDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    example: 'Rossi Forniture S.r.l.',
-    description: 'Name from erp.customers; null until the customer.updated of the customer has been received',
-  })
+  @ApiCustomerName()
   customerName!: string | null;
   @ApiProperty({
     type: String,
@@ -176,6 +172,8 @@ export class ExposureDocumentsDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
   @ApiProperty({ ...DATE, example: '2026-03-20' })
   businessDate!: string;
   @ApiProperty({ type: String, format: 'date-time', example: '2026-03-20T09:00:00.000Z' })
@@ -221,6 +219,8 @@ export class OpenItemsPageDto extends PageMeta {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
   @ApiProperty({ ...DATE, example: '2026-03-20' })
   businessDate!: string;
   @ApiProperty({ ...MONEY, example: '400.00', description: 'Sum of the residuals, over all pages' })
@@ -253,7 +253,7 @@ export class CustomerAgeingDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
-  @ApiProperty({ type: String, nullable: true, example: 'Rossi Forniture S.r.l.' })
+  @ApiCustomerName()
   customerName!: string | null;
   @ApiProperty({
     ...DATE,
@@ -358,6 +358,8 @@ export class PaymentBehaviourDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
   @ApiProperty({ ...DATE, example: '2026-03-20' })
   businessDate!: string;
   @ApiProperty({ type: BehaviourWindowDto, description: 'The 365 days ending on the business date' })

@@ -303,16 +303,12 @@ export function Subscriptions() {
           aria-describedby="sub-eventTypes-error"
         >
           <legend>{t('eventTypes')}</legend>
-          {EVENT_TYPES.map((type) => (
-            <label key={type} className="check">
-              <input
-                type="checkbox"
-                checked={draft.eventTypes.includes(type)}
-                onChange={() => toggle('eventTypes', type)}
-              />{' '}
-              {t(type)}
-            </label>
-          ))}
+          <Checkboxes
+            values={EVENT_TYPES}
+            label={(type) => t(type)}
+            checked={draft.eventTypes}
+            onToggle={(type) => toggle('eventTypes', type)}
+          />
           {problem('eventTypes')}
         </fieldset>
         <div className="field">
@@ -349,16 +345,12 @@ export function Subscriptions() {
         </div>
         <fieldset>
           <legend>{t('filterRiskClasses')}</legend>
-          {RISK_CLASSES.map((c) => (
-            <label key={c} className="check">
-              <input
-                type="checkbox"
-                checked={draft.riskClasses.includes(c)}
-                onChange={() => toggle('riskClasses', c)}
-              />{' '}
-              {c}
-            </label>
-          ))}
+          <Checkboxes
+            values={RISK_CLASSES}
+            label={(c) => c}
+            checked={draft.riskClasses}
+            onToggle={(c) => toggle('riskClasses', c)}
+          />
         </fieldset>
         <div className="field">
           <label htmlFor="sub-digest">{t('digest')}</label>
@@ -410,5 +402,29 @@ export function Subscriptions() {
         </div>
       </form>
     </section>
+  );
+}
+
+/** One labelled checkbox per value, for a multiple choice inside a fieldset. */
+function Checkboxes<T extends string>({
+  values,
+  label,
+  checked,
+  onToggle,
+}: {
+  values: readonly T[];
+  label: (value: T) => string;
+  checked: readonly string[];
+  onToggle: (value: T) => void;
+}) {
+  return (
+    <>
+      {values.map((value) => (
+        <label key={value} className="check">
+          <input type="checkbox" checked={checked.includes(value)} onChange={() => onToggle(value)} />{' '}
+          {label(value)}
+        </label>
+      ))}
+    </>
   );
 }
