@@ -191,6 +191,7 @@ describe('credit limits and company parameters through the API', () => {
     expect(current.body).toEqual({
       companyId: COMPANY,
       customerId: customer,
+      customerName: null, // no customer.updated for this customer
       limit: firstLimit,
       source: 'api',
       changeId: first.body.changeId,

@@ -8,6 +8,7 @@ import { startApi, startEngine, TestClock, tokenFor } from '../support/running-a
 
 const COMPANY = 'IT01';
 const OTHER_COMPANY = 'IT02';
+const MASTER_ONLY_COMPANY = 'IT03';
 const ALPHA = 'C-ALPHA';
 const BETA = 'C-BETA';
 const GAMMA = 'C-GAMMA';
@@ -204,13 +205,29 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
     ]);
     await waitUntilFolded(stack);
 
+    // Master data last: a name changes no figure, so the history above stays as it is.
+    // D-DELTA never sends one; C-NEW (company IT03) sends nothing else.
+    await producer.events(t.customers, [
+      event(ALPHA, 'a-cu', 'customer.updated', {
+        name: 'Zeta Ricambi S.p.A.',
+        vatNumber: 'IT00000000001',
+        salesAgentId: 'AG-01',
+        email: 'amministrazione@zeta.example',
+      }),
+      event(BETA, 'b-cu', 'customer.updated', { name: 'Mario Rossi S.r.l.', salesAgentId: 'AG-02' }),
+      event(GAMMA, 'g-cu', 'customer.updated', { name: 'rossi & figli snc', salesAgentId: 'AG-01' }),
+      event('C-NEW', 'n-cu', 'customer.updated', { name: 'Nuovo Cliente S.r.l.' }, MASTER_ONLY_COMPANY),
+    ]);
+    await waitUntilFolded(stack);
+
     // The projections are complete when every customer shows its final figures.
     await eventually(
       () => get(v1('/exposures?sort=customerId')),
       (r) =>
         r.status === 200 &&
         JSON.stringify(r.body.items.map((i: { total: string }) => i.total)) ===
-          JSON.stringify(['6000.00', '5550.00', '8500.00', '70.00']),
+          JSON.stringify(['6000.00', '5550.00', '8500.00', '70.00']) &&
+        r.body.items[2].customerName === 'rossi & figli snc',
     );
   });
 
@@ -303,7 +320,136 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       expect(res.body.total).toBe(expected.length);
     });
 
+    it('carries the master data of erp.customers: name, VAT number, sales agent, e-mail (null before any)', async () => {
+      const res = await get(v1('/exposures')).expect(200);
+      const [alpha, beta, , delta] = res.body.items;
+      expect(alpha).toMatchObject({
+        customerName: 'Zeta Ricambi S.p.A.',
+        vatNumber: 'IT00000000001',
+        salesAgentId: 'AG-01',
+        customerEmail: 'amministrazione@zeta.example',
+      });
+      expect(beta).toMatchObject({
+        customerName: 'Mario Rossi S.r.l.',
+        vatNumber: null,
+        salesAgentId: 'AG-02',
+      });
+      expect(delta).toMatchObject({
+        customerName: null,
+        vatNumber: null,
+        salesAgentId: null,
+        customerEmail: null,
+      });
+      const one = await get(customer(ALPHA, '/exposure')).expect(200);
+      expect(one.body).toMatchObject({ customerName: 'Zeta Ricambi S.p.A.', salesAgentId: 'AG-01' });
+      const limit = await get(customer(GAMMA, '/credit-limit')).expect(200);
+      expect(limit.body).toMatchObject({ customerId: GAMMA, customerName: 'rossi & figli snc' });
+      const ageing = await get(v1('/ageing')).expect(200);
+      expect(
+        ageing.body.items.map((i: { customerId: string; customerName: string }) => [
+          i.customerId,
+          i.customerName,
+        ]),
+      ).toEqual([
+        [ALPHA, 'Zeta Ricambi S.p.A.'],
+        [BETA, 'Mario Rossi S.r.l.'],
+      ]);
+    });
+
+    it('lists a customer known only from its master data, with zero exposure and no limit', async () => {
+      const res = await get(
+        `/v1/companies/${MASTER_ONLY_COMPANY}/exposures`,
+        tokenFor(stack, ['viewer'], '*'),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([
+        expect.objectContaining({
+          customerId: 'C-NEW',
+          customerName: 'Nuovo Cliente S.r.l.',
+          total: '0.00',
+          status: 'NO_LIMIT',
+          blocked: false,
+        }),
+      ]);
+    });
+
     it.each<[string, string[]]>([
+      ['q=rossi', [BETA, GAMMA]],
+      ['q=ROSSI', [BETA, GAMMA]],
+      ['q=zeta%20ricambi', [ALPHA]],
+      ['q=%26%20fig', [GAMMA]],
+      ['q=c-a', [ALPHA]],
+      ['q=%25', []],
+      ['q=ossi%20s', [BETA]],
+      ['salesAgentId=AG-01', [ALPHA, GAMMA]],
+      ['salesAgentId=AG-01,AG-02', [ALPHA, BETA, GAMMA]],
+      ['salesAgentId=AG-09', []],
+      ['salesAgentId=AG-01&q=rossi', [GAMMA]],
+    ])('searches by code or name and filters by sales agent: %s', async (query, expected) => {
+      const res = await get(v1(`/exposures?${query}`)).expect(200);
+      expect(ids(res.body)).toEqual(expected);
+      expect(res.body.total).toBe(expected.length);
+    });
+
+    it('sums the board in SQL: total exposure, exceeded, blocked, overdue, holds waiting, over the same filters', async () => {
+      await pg.query(
+        `INSERT INTO hold (hold_id, company_id, customer_id, document_type, document_id, amount, exposure_before,
+           exposure_after, limit_amount, excess, reasons, source, causation_id)
+         VALUES ('6d4c3b2a-1f0e-4d9c-8b7a-000000000001', $1, $2, 'order', 'SO-SUMMARY', '100.10', '6000.00',
+           '6100.10', '20000.00', '0.00', '{OVERDUE}', 'event', 'summary-test')`,
+        [COMPANY, ALPHA],
+      );
+      try {
+        const all = await get(v1('/exposures/summary')).expect(200);
+        expect(all.body).toEqual({
+          companyId: COMPANY,
+          customers: 4,
+          totalExposure: '20120.00',
+          exceeded: 1,
+          warning: 1,
+          blocked: 1,
+          overdueAmount: '1700.00',
+          overdueCustomers: 2,
+          holdsWaiting: 1,
+          holdsWaitingAmount: '100.10',
+          asOf: expect.stringMatching(/^2026-06-15T/) as unknown,
+        });
+        const agent = await get(v1('/exposures/summary?salesAgentId=AG-01')).expect(200);
+        expect(agent.body).toMatchObject({
+          customers: 2,
+          totalExposure: '14500.00',
+          exceeded: 0,
+          warning: 1,
+          blocked: 1,
+          overdueAmount: '1300.00',
+          overdueCustomers: 1,
+          holdsWaiting: 1,
+          holdsWaitingAmount: '100.10',
+        });
+        const rossi = await get(v1('/exposures/summary?q=rossi')).expect(200);
+        expect(rossi.body).toMatchObject({
+          customers: 2,
+          totalExposure: '14050.00',
+          exceeded: 1,
+          blocked: 0,
+          holdsWaiting: 0,
+          holdsWaitingAmount: '0.00',
+        });
+        const none = await get(v1('/exposures/summary?q=nobody')).expect(200);
+        expect(none.body).toMatchObject({ customers: 0, totalExposure: '0.00', holdsWaiting: 0, asOf: null });
+        const holds = await get(v1('/holds')).expect(200);
+        expect(holds.body.items).toEqual([
+          expect.objectContaining({ customerId: ALPHA, customerName: 'Zeta Ricambi S.p.A.' }),
+        ]);
+        await get(v1('/exposures/summary?sort=total')).expect(400);
+      } finally {
+        await pg.query(`DELETE FROM hold WHERE causation_id = 'summary-test'`);
+      }
+    });
+
+    it.each<[string, string[]]>([
+      ['customerName', [BETA, GAMMA, ALPHA, DELTA]],
+      ['-customerName', [ALPHA, GAMMA, BETA, DELTA]],
       ['customerId', [ALPHA, BETA, GAMMA, DELTA]],
       ['-customerId', [DELTA, GAMMA, BETA, ALPHA]],
       ['total', [DELTA, BETA, ALPHA, GAMMA]],
@@ -356,7 +502,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       const lines = res.text.split('\r\n');
       expect(lines.pop()).toBe('');
       expect(lines[0]).toBe(
-        'companyId,customerId,status,blocked,blockReasons,total,orders,deliveries,unpostedInvoices,receivables,bills,limitAmount,limitMode,attentionThresholdPct,validUntil,utilizationPct,overdueAmount,oldestOverdueDays,riskClass,avgDaysLate,dishonouredBills12m,businessDate,asOf',
+        'companyId,customerId,customerName,vatNumber,salesAgentId,status,blocked,blockReasons,total,orders,deliveries,unpostedInvoices,receivables,bills,limitAmount,limitMode,attentionThresholdPct,validUntil,utilizationPct,overdueAmount,oldestOverdueDays,riskClass,avgDaysLate,dishonouredBills12m,businessDate,asOf',
       );
       const rows = lines.slice(1).map((line) => line.split(','));
       expect(rows.map((r) => r[1])).toEqual([GAMMA, ALPHA, BETA, DELTA]);
@@ -365,6 +511,9 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
         Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[1] === id)![i]]));
       expect(row(ALPHA)).toMatchObject({
         companyId: COMPANY,
+        customerName: 'Zeta Ricambi S.p.A.',
+        vatNumber: 'IT00000000001',
+        salesAgentId: 'AG-01',
         status: 'OK',
         blocked: 'true',
         blockReasons: 'OVERDUE',
@@ -464,7 +613,12 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
 
     it('lists the documents behind each of ALPHA and BETA', async () => {
       const alpha = (await get(customer(ALPHA, '/exposure/documents')).expect(200)).body;
-      expect(alpha).toMatchObject({ companyId: COMPANY, customerId: ALPHA, businessDate: '2026-06-15' });
+      expect(alpha).toMatchObject({
+        companyId: COMPANY,
+        customerId: ALPHA,
+        customerName: 'Zeta Ricambi S.p.A.',
+        businessDate: '2026-06-15',
+      });
       const rows = (group: { items: { documentId: string; amount: string }[] }) =>
         group.items.map((d) => [d.documentId, d.amount]);
       expect(rows(alpha.components.orders)).toEqual([
@@ -523,6 +677,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       expect(res.body).toMatchObject({
         companyId: COMPANY,
         customerId: ALPHA,
+        customerName: 'Zeta Ricambi S.p.A.',
         businessDate: '2026-06-15',
         residualTotal: '2100.00',
         overdueTotal: '1300.00',
@@ -612,6 +767,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       expect(res.body).toEqual({
         companyId: COMPANY,
         customerId: id,
+        customerName: expect.any(String) as unknown,
         businessDate: '2026-06-15',
         buckets,
         residualTotal,
@@ -691,6 +847,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       expect(beta.body).toEqual({
         companyId: COMPANY,
         customerId: BETA,
+        customerName: 'Mario Rossi S.r.l.',
         businessDate: '2026-06-15',
         window: { from: '2025-06-16', to: '2026-06-15' },
         avgDaysLate: '30.00',
@@ -884,9 +1041,16 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       ['/exposures?riskClass=E', 'each value in riskClass must be one of the following values'],
       ['/exposures?minUtilizationPct=abc', 'minUtilizationPct must be a decimal number'],
       ['/exposures?minUtilizationPct=-5', 'minUtilizationPct must be a decimal number'],
-      ['/exposures?q=a%20b', 'q must match'],
-      ["/exposures?q=x'%3B--", 'q must match'],
-      ['/exposures?sort=name', 'sort must be one of total, utilization, overdueAmount, customerId, status'],
+      ['/exposures?q=', 'q must be 1 to 100 characters without control characters'],
+      ['/exposures?q=a%01b', 'q must be 1 to 100 characters without control characters'],
+      [`/exposures?q=${'x'.repeat(101)}`, 'q must be 1 to 100 characters without control characters'],
+      [`/exposures?salesAgentId=${'a'.repeat(129)}`, 'salesAgentId must be a list of agent ids'],
+      ['/exposures?salesAgentId=', 'salesAgentId must be a list of agent ids'],
+      ['/exposures/summary?limit=1', 'property limit should not exist'],
+      [
+        '/exposures?sort=name',
+        'sort must be one of total, utilization, overdueAmount, customerId, customerName, status',
+      ],
       ['/exposures?sort=total;DROP', 'sort must be one of'],
       ['/exposures?sort=--total', 'sort must be one of'],
       ['/exposures?foo=1', 'property foo should not exist'],
@@ -925,6 +1089,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
     it.each([
       '/exposures',
       '/exposures.csv',
+      '/exposures/summary',
       '/ageing',
       '/customers/C-OTHER/exposure/documents',
       '/customers/C-OTHER/open-items',

@@ -1,25 +1,34 @@
 import { FormEvent, useEffect, useMemo, useState } from 'react';
-import { Api, ApiError, Me } from './api';
+import { Api, ApiError, hasRole, Me } from './api';
 import { Locale } from './format';
 import { I18nContext, translator, useI18n } from './i18n';
 import { LiveContext, LiveHub, SessionContext } from './session';
 import { Board } from './pages/Board';
 import { CustomerPage } from './pages/Customer';
 import { HoldsQueue } from './pages/Holds';
+import { Inbox, useUnreadCount } from './pages/Inbox';
 import { Settings } from './pages/Settings';
+import { Subscriptions } from './pages/Subscriptions';
 
 const TOKEN_KEY = 'risk-desk.token';
 const COMPANY_KEY = 'risk-desk.company';
 const LOCALE_KEY = 'risk-desk.locale';
 
 type Route =
-  { page: 'board' } | { page: 'customer'; customerId: string } | { page: 'holds' } | { page: 'settings' };
+  | { page: 'board' }
+  | { page: 'customer'; customerId: string }
+  | { page: 'holds' }
+  | { page: 'settings' }
+  | { page: 'inbox' }
+  | { page: 'subscriptions' };
 
 function routeOf(hash: string): Route {
   const customer = /^#\/customers\/(.+)$/.exec(hash);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1]) };
   if (hash === '#/holds') return { page: 'holds' };
   if (hash === '#/settings') return { page: 'settings' };
+  if (hash === '#/inbox') return { page: 'inbox' };
+  if (hash === '#/subscriptions') return { page: 'subscriptions' };
   return { page: 'board' };
 }
 
@@ -163,6 +172,20 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
   const [typedCompany, setTypedCompany] = useState(companyId);
   const [liveState, setLiveState] = useState<'connecting' | 'live' | 'offline'>('connecting');
   const hub = useMemo(() => new LiveHub(), []);
+  const { unread, refresh: refreshUnread } = useUnreadCount(api);
+  // A breach or a block may have just put a notification in the inbox: count again shortly after.
+  useEffect(() => {
+    let timer: number | undefined;
+    const soon = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refreshUnread, 1000);
+    };
+    const stop = hub.listen({ onChange: soon, onReady: soon });
+    return () => {
+      stop();
+      window.clearTimeout(timer);
+    };
+  }, [hub, refreshUnread]);
 
   useEffect(() => {
     if (companyId) sessionStorage.setItem(COMPANY_KEY, companyId);
@@ -232,6 +255,26 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
           <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
             {t('navSettings')}
           </a>
+          {hasRole(me.roles, 'credit-manager') && (
+            <a href="#/subscriptions" aria-current={route.page === 'subscriptions' ? 'page' : undefined}>
+              {t('navSubscriptions')}
+            </a>
+          )}
+          <a
+            href="#/inbox"
+            aria-current={route.page === 'inbox' ? 'page' : undefined}
+            data-unread={unread ?? ''}
+          >
+            {t('navInbox')}
+            {unread !== null && unread > 0 && (
+              <>
+                <span className="count-badge" aria-hidden="true">
+                  {unread}
+                </span>
+                <span className="visually-hidden">, {t('unreadCount', { n: unread })}</span>
+              </>
+            )}
+          </a>
         </nav>
         <main id="main" tabIndex={-1}>
           {!validCompany ? null : route.page === 'customer' ? (
@@ -240,6 +283,10 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
             <HoldsQueue key={companyId} />
           ) : route.page === 'settings' ? (
             <Settings key={companyId} />
+          ) : route.page === 'inbox' ? (
+            <Inbox onChanged={refreshUnread} />
+          ) : route.page === 'subscriptions' ? (
+            <Subscriptions key={companyId} />
           ) : (
             <Board key={companyId} />
           )}

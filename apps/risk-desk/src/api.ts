@@ -136,6 +136,7 @@ export interface Page<T> {
 export interface Hold {
   holdId: string;
   customerId: string;
+  customerName: string | null;
   documentType: string;
   documentId: string;
   amount: string;
@@ -149,6 +150,59 @@ export interface Hold {
   status: string;
   ageMinutes: number;
 }
+
+/** GET …/exposures/summary: the board's summary strip. */
+export interface ExposureSummary {
+  customers: number;
+  totalExposure: string;
+  exceeded: number;
+  warning: number;
+  blocked: number;
+  overdueAmount: string;
+  overdueCustomers: number;
+  holdsWaiting: number;
+  holdsWaitingAmount: string;
+}
+
+/**
+ * One notification of GET /v1/me/inbox (spec section 10). The notifier names
+ * its text subject/body; title/summary are read too, whichever is present.
+ */
+export interface InboxItem {
+  id: string;
+  companyId: string;
+  customerId: string;
+  customerName?: string | null;
+  eventType: string;
+  subject?: string;
+  title?: string;
+  body?: string;
+  summary?: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+export const NOTIFICATION_CHANNELS = ['email', 'webhook', 'inbox'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+/** A subscription of PUT/GET …/subscriptions/{subscriptionId} (spec section 10); the secret is never returned. */
+export interface Subscription {
+  subscriptionId: string;
+  channel: NotificationChannel;
+  target: string;
+  eventTypes: string[];
+  filter?: {
+    salesAgentIds?: string[];
+    customerIds?: string[];
+    minExcess?: string;
+    riskClasses?: string[];
+  } | null;
+  digest?: 'immediate' | 'daily';
+  enabled: boolean;
+}
+
+/** A list route answers a page or, for small lists, an array: the desk takes either. */
+export const itemsOf = <T>(body: Page<T> | T[]): T[] => (Array.isArray(body) ? body : body.items);
 
 export const companyPath = (companyId: string, rest = '') =>
   `/v1/companies/${encodeURIComponent(companyId)}${rest}`;

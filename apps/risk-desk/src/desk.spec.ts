@@ -1,5 +1,6 @@
 import { abilities } from './authority';
 import { DETAIL_FIELDS, detailRows, readableName } from './details';
+import { exposurePoints } from './exposure-points';
 import { formatAmount, formatDate, monthlyDaysLate, share, toCents } from './format';
 import { translator } from './i18n';
 import { directionOf, nextSort } from './sort';
@@ -199,5 +200,23 @@ describe('desk board sort', () => {
     expect(directionOf('status', 'status')).toBe('ascending');
     expect(directionOf('-status', 'total')).toBeUndefined();
     expect(directionOf('-totalx', 'total')).toBeUndefined();
+  });
+});
+
+describe('desk exposure chart readings', () => {
+  it('takes the status changes oldest first, in the order of the history route, then the exposure now', () => {
+    const at = '2026-03-01T10:00:00.000Z';
+    const history = [
+      { type: 'exposure.statusChanged', occurredAt: at, data: { total: '1300.00', limit: '1000.00' } },
+      { type: 'customer.blocked', occurredAt: at, data: { reasons: ['LIMIT_EXCEEDED'] } },
+      { type: 'exposure.statusChanged', occurredAt: at, data: { total: '500.00', limit: null } },
+    ];
+    const now = { at: '2026-03-02T08:00:00.000Z', total: '1200.00', limit: '1000.00' };
+    expect(exposurePoints(history, now)).toEqual([
+      { at, total: '500.00', limit: null },
+      { at, total: '1300.00', limit: '1000.00' },
+      now,
+    ]);
+    expect(exposurePoints([], now)).toEqual([now]);
   });
 });

@@ -8,6 +8,11 @@
 export interface ExposureView {
   companyId: string;
   customerId: string;
+  /** Master data from erp.customers: null until the customer's customer.updated has been folded. */
+  customerName: string | null;
+  vatNumber: string | null;
+  salesAgentId: string | null;
+  customerEmail: string | null;
   components: {
     orders: string;
     deliveries: string;

@@ -74,4 +74,17 @@ export class CustomerExposureRow {
 
   @Column({ name: 'as_of', type: 'timestamptz' })
   asOf!: Date;
+
+  /** Master data from erp.customers; null until a customer.updated has been folded. */
+  @Column({ name: 'customer_name', type: 'text', nullable: true })
+  customerName!: string | null;
+
+  @Column({ name: 'vat_number', type: 'text', nullable: true })
+  vatNumber!: string | null;
+
+  @Column({ name: 'sales_agent_id', type: 'text', nullable: true })
+  salesAgentId!: string | null;
+
+  @Column({ name: 'customer_email', type: 'text', nullable: true })
+  customerEmail!: string | null;
 }

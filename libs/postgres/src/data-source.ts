@@ -8,6 +8,7 @@ import { Holds1763800000020 } from './migrations/1763800000020-holds';
 import { HoldRow } from './hold.entity';
 import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
 import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender';
+import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
 import {
   ApprovalRoleMemberRow,
   ApprovalRoleRow,
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   Holds1763800000020,
   Approvals1763800000030,
   HoldSender1765000000200,
+  CustomerMasterData1765000000700,
 ];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */

@@ -38,6 +38,10 @@ const COLUMNS = [
   'business_date',
   'state_version',
   'as_of',
+  'customer_name',
+  'vat_number',
+  'sales_agent_id',
+  'customer_email',
 ] as const;
 
 function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
@@ -67,6 +71,10 @@ function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
     a.businessDate,
     record.version,
     asOf,
+    record.documents.profile?.name ?? null,
+    record.documents.profile?.vatNumber ?? null,
+    record.documents.profile?.salesAgentId ?? null,
+    record.documents.profile?.email ?? null,
   ];
 }
 

@@ -8,6 +8,10 @@ export function exposureView(row: CustomerExposureRow): ExposureView {
   return {
     companyId: row.companyId,
     customerId: row.customerId,
+    customerName: row.customerName ?? null,
+    vatNumber: row.vatNumber ?? null,
+    salesAgentId: row.salesAgentId ?? null,
+    customerEmail: row.customerEmail ?? null,
     components: {
       orders: row.orders,
       deliveries: row.deliveries,
@@ -47,9 +51,14 @@ export function exposureView(row: CustomerExposureRow): ExposureView {
 export function exposureViewOfRecord(record: CustomerRecord, asOf: Date): ExposureView | null {
   const a = record.assessment;
   if (a === null) return null;
+  const profile = record.documents.profile;
   return {
     companyId: record.companyId,
     customerId: record.customerId,
+    customerName: profile?.name ?? null,
+    vatNumber: profile?.vatNumber ?? null,
+    salesAgentId: profile?.salesAgentId ?? null,
+    customerEmail: profile?.email ?? null,
     components: {
       orders: formatMoney(a.components.orders),
       deliveries: formatMoney(a.components.deliveries),

@@ -23,6 +23,7 @@ const HOLD_EXAMPLE: HoldDto = {
   holdId: '0b9a4c1e-3f43-4c59-9a43-8f1b3c2d9e10',
   companyId: 'IT01',
   customerId: 'C000123',
+  customerName: 'Rossi Forniture S.r.l.',
   documentType: 'order',
   documentId: 'SO-2026-0042',
   amount: '1800.00',

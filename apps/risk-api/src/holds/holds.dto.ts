@@ -1,7 +1,7 @@
 import { Param } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { CUSTOMER_ID_PATTERN, PatternParamPipe } from '../http';
+import { ApiCustomerName, CUSTOMER_ID_PATTERN, PatternParamPipe } from '../http';
 import { NON_NEGATIVE_MONEY_PATTERN, UUID_PATTERN } from './request-rules';
 import { PageMeta, PageQuery, QueryInt } from '../http/paging';
 
@@ -93,6 +93,9 @@ export class HoldDto {
 
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+
+  @ApiCustomerName()
+  customerName!: string | null;
 
   @ApiProperty({ enum: DOCUMENT_TYPES, example: 'order' })
   documentType!: string;

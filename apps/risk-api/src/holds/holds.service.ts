@@ -55,6 +55,7 @@ interface HoldSqlRow {
   decision_reason: string | null;
   created_at: Date;
   age_minutes: number;
+  customer_name: string | null;
 }
 
 interface DecisionSqlRow {
@@ -77,7 +78,9 @@ export type Decision = 'released' | 'rejected';
 
 const HOLD_COLUMNS = `hold_id, company_id, customer_id, document_type, document_id, amount, exposure_before,
   exposure_after, limit_amount, excess, reasons, requested_by, sent_by, source, status, decided_by, decided_at,
-  decision_reason, created_at, floor(extract(epoch FROM now() - created_at) / 60)::int AS age_minutes`;
+  decision_reason, created_at, floor(extract(epoch FROM now() - created_at) / 60)::int AS age_minutes,
+  (SELECT c.customer_name FROM customer_exposure c
+    WHERE c.company_id = hold.company_id AND c.customer_id = hold.customer_id) AS customer_name`;
 
 const SORT_COLUMNS = { createdAt: 'created_at', amount: 'amount', excess: 'excess' } as const;
 
@@ -89,6 +92,7 @@ function holdDto(row: HoldSqlRow): HoldDto {
     holdId: row.hold_id,
     companyId: row.company_id,
     customerId: row.customer_id,
+    customerName: row.customer_name,
     documentType: row.document_type,
     documentId: row.document_id,
     amount: money(row.amount),

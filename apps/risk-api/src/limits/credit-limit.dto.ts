@@ -1,3 +1,4 @@
+import { ApiCustomerName } from '../http';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, Matches, ValidateIf } from 'class-validator';
 import { CREDIT_LIMIT_DEFAULTS, LIMITS, PATTERNS } from '@credit/contracts';
@@ -150,6 +151,9 @@ export class CurrentCreditLimit {
 
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+
+  @ApiCustomerName()
+  customerName!: string | null;
 
   @ApiProperty({ type: CreditLimitView })
   limit!: CreditLimitView;

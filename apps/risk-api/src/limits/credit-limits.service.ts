@@ -132,13 +132,13 @@ export class CreditLimitsService {
     if (known === null) {
       throw new NotFoundException(`Customer ${customerId} of company ${companyId} has no credit limit`);
     }
-    const projected = projectedLimit(
-      await this.db.getRepository(CustomerExposureRow).findOneBy({ companyId, customerId }),
-    );
+    const row = await this.db.getRepository(CustomerExposureRow).findOneBy({ companyId, customerId });
+    const projected = projectedLimit(row);
     const { limit, change } = known;
     return {
       companyId,
       customerId,
+      customerName: row?.customerName ?? null,
       limit,
       source: change === null ? 'engine' : 'api',
       changeId: change?.id ?? null,

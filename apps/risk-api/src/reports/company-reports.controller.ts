@@ -12,8 +12,14 @@ import { RequireRole } from '@credit/auth';
 import { CompanyIdParam } from '../http';
 import { ExposureView } from '../exposure/exposure.view';
 import { bool, csvHeader, csvRecord, CsvCell, numeric, text } from './csv';
-import { CompanyAgeingQuery, ExposureFilterQuery, ExposureListQuery, pageWindow } from './query';
-import { CompanyAgeingDto, ExposurePageDto } from './reports.dto';
+import {
+  CompanyAgeingQuery,
+  ExposureFilterQuery,
+  ExposureListQuery,
+  ExposureSummaryQuery,
+  pageWindow,
+} from './query';
+import { CompanyAgeingDto, ExposurePageDto, ExposureSummaryDto } from './reports.dto';
 import { ReportsRepository } from './reports.repository';
 
 /** The CSV export stops after this many rows (headers X-Total-Count and X-Truncated say so). */
@@ -23,6 +29,9 @@ const CSV_BATCH_ROWS = 1_000;
 const CSV_COLUMNS: readonly [string, (e: ExposureView) => CsvCell][] = [
   ['companyId', (e) => text(e.companyId)],
   ['customerId', (e) => text(e.customerId)],
+  ['customerName', (e) => text(e.customerName)],
+  ['vatNumber', (e) => text(e.vatNumber)],
+  ['salesAgentId', (e) => text(e.salesAgentId)],
   ['status', (e) => text(e.status)],
   ['blocked', (e) => bool(e.blocked)],
   ['blockReasons', (e) => text(e.blockReasons.join('|'))],
@@ -67,8 +76,8 @@ function writable(res: Response): Promise<boolean> {
 }
 
 const EXAMPLE_CSV =
-  'companyId,customerId,status,blocked,blockReasons,total,orders,deliveries,unpostedInvoices,receivables,bills,limitAmount,limitMode,attentionThresholdPct,validUntil,utilizationPct,overdueAmount,oldestOverdueDays,riskClass,avgDaysLate,dishonouredBills12m,businessDate,asOf\r\n' +
-  'IT01,C000123,EXCEEDED,true,LIMIT_EXCEEDED|OVERDUE,5550.00,4500.00,0.00,-50.00,850.00,250.00,5000.00,block,80,,111.00,400.00,75,C,30.00,1,2026-06-15,2026-06-15T08:00:00.000Z\r\n';
+  'companyId,customerId,customerName,vatNumber,salesAgentId,status,blocked,blockReasons,total,orders,deliveries,unpostedInvoices,receivables,bills,limitAmount,limitMode,attentionThresholdPct,validUntil,utilizationPct,overdueAmount,oldestOverdueDays,riskClass,avgDaysLate,dishonouredBills12m,businessDate,asOf\r\n' +
+  'IT01,C000123,Rossi Forniture S.r.l.,IT01234567890,AG-07,EXCEEDED,true,LIMIT_EXCEEDED|OVERDUE,5550.00,4500.00,0.00,-50.00,850.00,250.00,5000.00,block,80,,111.00,400.00,75,C,30.00,1,2026-06-15,2026-06-15T08:00:00.000Z\r\n';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -99,6 +108,23 @@ export class CompanyReportsController {
     const page = pageWindow(query);
     const { items, total } = await this.reports.exposures(companyId, query, page);
     return { items, total, ...page };
+  }
+
+  @Get('exposures/summary')
+  @RequireRole('viewer')
+  @ApiOperation({
+    summary:
+      "The board's summary strip: total exposure, customers exceeded and blocked, overdue, holds waiting",
+    description:
+      'Over the customers the same filters as GET …/exposures keep (all of them without a filter), computed in SQL from one snapshot of the projection; money as exact decimal strings.',
+  })
+  @ApiOkResponse({ type: ExposureSummaryDto })
+  @ApiBadRequestResponse({ description: 'Invalid query parameter' })
+  async exposureSummary(
+    @CompanyIdParam() companyId: string,
+    @Query() query: ExposureSummaryQuery,
+  ): Promise<ExposureSummaryDto> {
+    return this.reports.exposureSummary(companyId, query);
   }
 
   @Get('exposures.csv')

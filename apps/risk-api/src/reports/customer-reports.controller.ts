@@ -72,6 +72,7 @@ export class CustomerReportsController {
     return {
       companyId,
       customerId,
+      customerName: result.exposure.customerName,
       businessDate: result.exposure.businessDate,
       asOf: result.exposure.asOf,
       ...page,
@@ -100,6 +101,7 @@ export class CustomerReportsController {
     return {
       companyId,
       customerId,
+      customerName: result.exposure.customerName,
       businessDate: result.exposure.businessDate,
       residualTotal: result.residualTotal,
       overdueTotal: result.overdueTotal,
@@ -151,6 +153,7 @@ export class CustomerReportsController {
     return {
       companyId,
       customerId,
+      customerName: exposure.customerName,
       businessDate: exposure.businessDate,
       window: ReportsRepository.behaviourWindow(exposure.businessDate),
       avgDaysLate: exposure.avgDaysLate,

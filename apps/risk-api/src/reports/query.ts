@@ -1,8 +1,8 @@
 import { BadRequestException, PipeTransform, Query } from '@nestjs/common';
-import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { pageOf, PageQuery } from '../http/paging';
-import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, Length, Matches } from 'class-validator';
 
 /**
  * Query parameters of the reporting routes. The global ValidationPipe rejects
@@ -33,14 +33,23 @@ export type ExposureStatusName = (typeof EXPOSURE_STATUSES)[number];
 export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
 export type RiskClassName = (typeof RISK_CLASSES)[number];
 
-export const EXPOSURE_SORT_KEYS = ['total', 'utilization', 'overdueAmount', 'customerId', 'status'] as const;
+export const EXPOSURE_SORT_KEYS = [
+  'total',
+  'utilization',
+  'overdueAmount',
+  'customerId',
+  'customerName',
+  'status',
+] as const;
 export type ExposureSortKey = (typeof EXPOSURE_SORT_KEYS)[number];
 const EXPOSURE_SORT_PATTERN = new RegExp(`^-?(${EXPOSURE_SORT_KEYS.join('|')})$`);
 
 /** A decimal percentage such as `80` or `112.5`. */
 export const PERCENT_PATTERN = /^[0-9]{1,15}(\.[0-9]{1,2})?$/;
-/** The characters of a customerId (spec section 2), 1 to 64 of them. */
-export const CUSTOMER_PREFIX_PATTERN = /^[A-Za-z0-9._/-]{1,64}$/;
+/** Search text: 1 to 100 characters, no control characters (names have spaces, accents, apostrophes). */
+export const SEARCH_PATTERN = /^\P{Cc}{1,100}$/u;
+/** Sales agents to keep, at most this many. */
+const MAX_SALES_AGENTS = 50;
 
 /** Filters and sort of the exposure list and its CSV export. */
 export class ExposureFilterQuery {
@@ -83,17 +92,29 @@ export class ExposureFilterQuery {
   minUtilizationPct?: string;
 
   @ApiPropertyOptional({
-    description: 'customerId prefix, case-insensitive.',
-    example: 'C0001',
-    pattern: CUSTOMER_PREFIX_PATTERN.source,
+    description:
+      'Search, case-insensitive: customers whose code starts with it or whose name (erp.customers) contains it. 1 to 100 characters, no control characters.',
+    example: 'rossi',
+    pattern: SEARCH_PATTERN.source,
   })
   @IsOptional()
-  @Matches(CUSTOMER_PREFIX_PATTERN, { message: `q must match ${CUSTOMER_PREFIX_PATTERN.source}` })
+  @Matches(SEARCH_PATTERN, { message: 'q must be 1 to 100 characters without control characters' })
   q?: string;
 
   @ApiPropertyOptional({
+    description: `Comma-separated sales agents (salesAgentId of erp.customers) whose customers to keep, at most ${MAX_SALES_AGENTS}.`,
+    example: 'AG-01,AG-07',
+    type: String,
+  })
+  @IsOptional()
+  @QueryList()
+  @ArrayMaxSize(MAX_SALES_AGENTS)
+  @Length(1, 128, { each: true, message: 'salesAgentId must be a list of agent ids of 1 to 128 characters' })
+  salesAgentId?: string[];
+
+  @ApiPropertyOptional({
     description:
-      'Sort key, `-` in front for descending; ties are broken by customerId ascending. `status` sorts by severity: NO_LIMIT, OK, WARNING, EXCEEDED. Customers without a utilisation sort last either way.',
+      'Sort key, `-` in front for descending; ties are broken by customerId ascending. `status` sorts by severity: NO_LIMIT, OK, WARNING, EXCEEDED. `customerName` sorts case-insensitively. Customers without a utilisation (or a name) sort last either way.',
     enum: [...EXPOSURE_SORT_KEYS, ...EXPOSURE_SORT_KEYS.map((k) => `-${k}`)],
     default: 'customerId',
     example: '-utilization',
@@ -107,6 +128,9 @@ export class ExposureFilterQuery {
 
 /** The exposure list: filters, sort and page. */
 export class ExposureListQuery extends IntersectionType(ExposureFilterQuery, PageQuery) {}
+
+/** The board's summary: the list's filters, no sort. */
+export class ExposureSummaryQuery extends OmitType(ExposureFilterQuery, ['sort'] as const) {}
 
 export const COMPONENT_NAMES = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
 export type ComponentKey = (typeof COMPONENT_NAMES)[number];

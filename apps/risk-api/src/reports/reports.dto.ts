@@ -1,3 +1,4 @@
+import { ApiCustomerName } from '../http';
 import { PageMeta } from '../http/paging';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { COMPONENT_NAMES, EXPOSURE_STATUSES, HISTORY_TYPES, RISK_CLASSES } from './query';
@@ -36,6 +37,19 @@ export class ExposureItemDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'IT01234567890',
+    description: 'VAT number (partita IVA)',
+  })
+  vatNumber!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'AG-07', description: "The customer's sales agent" })
+  salesAgentId!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'amministrazione@rossi.example' })
+  customerEmail!: string | null;
   @ApiProperty({ type: ComponentsDto })
   components!: ComponentsDto;
   @ApiProperty({ ...MONEY, example: '1550.50' })
@@ -69,6 +83,40 @@ export class ExposureItemDto {
   businessDate!: string;
   @ApiProperty({ type: String, format: 'date-time', example: '2026-03-01T09:15:02.120Z' })
   asOf!: string;
+}
+
+export class ExposureSummaryDto {
+  @ApiProperty({ example: 'IT01' })
+  companyId!: string;
+  @ApiProperty({ example: 1250, description: 'Customers the filter keeps' })
+  customers!: number;
+  @ApiProperty({ ...MONEY, example: '4823100.50', description: 'Sum of their total exposure' })
+  totalExposure!: string;
+  @ApiProperty({ example: 12, description: 'Customers over their limit (status EXCEEDED)' })
+  exceeded!: number;
+  @ApiProperty({ example: 40, description: 'Customers at or over the attention threshold (status WARNING)' })
+  warning!: number;
+  @ApiProperty({ example: 7, description: 'Blocked customers' })
+  blocked!: number;
+  @ApiProperty({ ...MONEY, example: '91200.00', description: 'Sum of their overdue amounts' })
+  overdueAmount!: string;
+  @ApiProperty({ example: 35, description: 'Customers with an overdue amount' })
+  overdueCustomers!: number;
+  @ApiProperty({
+    example: 3,
+    description: 'Pending holds of those customers (of the whole company without a filter)',
+  })
+  holdsWaiting!: number;
+  @ApiProperty({ ...MONEY, example: '15400.00', description: 'Sum of the amounts of those holds' })
+  holdsWaitingAmount!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-03-01T09:15:02.120Z',
+    description: 'The latest projection time among those customers; null when there is none',
+  })
+  asOf!: string | null;
 }
 
 export class ExposurePageDto extends PageMeta {
@@ -124,6 +172,8 @@ export class ExposureDocumentsDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
   @ApiProperty({ ...DATE, example: '2026-03-20' })
   businessDate!: string;
   @ApiProperty({ type: String, format: 'date-time', example: '2026-03-20T09:00:00.000Z' })
@@ -169,6 +219,8 @@ export class OpenItemsPageDto extends PageMeta {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
   @ApiProperty({ ...DATE, example: '2026-03-20' })
   businessDate!: string;
   @ApiProperty({ ...MONEY, example: '400.00', description: 'Sum of the residuals, over all pages' })
@@ -201,6 +253,8 @@ export class CustomerAgeingDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
   @ApiProperty({
     ...DATE,
     example: '2026-03-20',
@@ -304,6 +358,8 @@ export class PaymentBehaviourDto {
   companyId!: string;
   @ApiProperty({ example: 'C000123' })
   customerId!: string;
+  @ApiCustomerName()
+  customerName!: string | null;
   @ApiProperty({ ...DATE, example: '2026-03-20' })
   businessDate!: string;
   @ApiProperty({ type: BehaviourWindowDto, description: 'The 365 days ending on the business date' })

@@ -16,6 +16,7 @@ import {
 import type {
   AgeingBucketsDto,
   ComponentDocumentsDto,
+  ExposureSummaryDto,
   CustomerAgeingDto,
   DishonouredBillDto,
   HistoryItemDto,
@@ -61,7 +62,7 @@ const EXPOSURE_COLUMNS = `
   ${DATE('e.valid_until')} AS valid_until, e.status, e.utilization_pct::text AS utilization_pct, e.blocked,
   e.block_reasons, e.risk_class::text AS risk_class, e.avg_days_late::text AS avg_days_late,
   e.dishonoured_bills_12m, ${DATE('e.business_date')} AS business_date, e.state_version::text AS state_version,
-  e.as_of`;
+  e.as_of, e.customer_name, e.vat_number, e.sales_agent_id, e.customer_email`;
 
 function exposureOf(row: Row): ExposureView {
   const entity: CustomerExposureRow = {
@@ -89,6 +90,10 @@ function exposureOf(row: Row): ExposureView {
     businessDate: String(row.business_date),
     stateVersion: String(row.state_version),
     asOf: row.as_of as Date,
+    customerName: (row.customer_name as string | null) ?? null,
+    vatNumber: (row.vat_number as string | null) ?? null,
+    salesAgentId: (row.sales_agent_id as string | null) ?? null,
+    customerEmail: (row.customer_email as string | null) ?? null,
   };
   return exposureView(entity);
 }
@@ -99,6 +104,7 @@ const EXPOSURE_SORT: Readonly<Record<ExposureSortKey, string>> = {
   utilization: 'e.utilization_pct',
   overdueAmount: 'e.overdue_amount',
   customerId: BY_CUSTOMER,
+  customerName: 'lower(e.customer_name)',
   status: STATUS_SEVERITY,
 };
 
@@ -112,8 +118,16 @@ function exposureWhere(companyId: string, filter: ExposureFilterQuery, params: P
   if (filter.minUtilizationPct !== undefined) {
     conditions.push(`e.utilization_pct >= ${params.add(filter.minUtilizationPct)}::numeric`);
   }
+  if (filter.salesAgentId !== undefined) {
+    conditions.push(`e.sales_agent_id = ANY(${params.add(filter.salesAgentId)}::text[])`);
+  }
   if (filter.q !== undefined) {
-    conditions.push(`e.customer_id ILIKE ${params.add(`${escapeLike(filter.q)}%`)} ESCAPE '\\'`);
+    // A code starts with what was typed; a name contains it anywhere ("rossi" finds "Mario Rossi S.r.l.").
+    const q = escapeLike(filter.q);
+    conditions.push(
+      `(e.customer_id ILIKE ${params.add(`${q}%`)} ESCAPE '\\'
+        OR lower(e.customer_name) LIKE lower(${params.add(`%${q}%`)}) ESCAPE '\\')`,
+    );
   }
   return conditions.join(' AND ');
 }
@@ -205,6 +219,56 @@ export class ReportsRepository {
         params.values,
       );
       return { items: rows.map(exposureOf), total: Number(count.n) };
+    });
+  }
+
+  /**
+   * The board's summary strip over the customers the filter keeps, from one
+   * snapshot: sums exact in numeric, counts per status. Holds waiting are the
+   * pending holds of those customers (of the whole company without a filter,
+   * also of customers not projected yet).
+   */
+  async exposureSummary(companyId: string, filter: ExposureFilterQuery): Promise<ExposureSummaryDto> {
+    return this.snapshot(async (sql) => {
+      const params = new Params();
+      const where = exposureWhere(companyId, filter, params);
+      const [row] = await sql(
+        `SELECT count(*)::int AS customers, ${MONEY_SUM('e.total')}::text AS total_exposure,
+                count(*) FILTER (WHERE e.status = 'EXCEEDED')::int AS exceeded,
+                count(*) FILTER (WHERE e.status = 'WARNING')::int AS warning,
+                count(*) FILTER (WHERE e.blocked)::int AS blocked,
+                ${MONEY_SUM('e.overdue_amount')}::text AS overdue_amount,
+                count(*) FILTER (WHERE e.overdue_amount > 0)::int AS overdue_customers,
+                max(e.as_of) AS as_of
+           FROM customer_exposure e WHERE ${where}`,
+        params.values,
+      );
+      let holds: Row = { n: 0, amount: '0.00' };
+      if (await this.hasHoldTables(sql)) {
+        const filtered = Object.values(filter).some((value) => value !== undefined);
+        const ofCustomers = filtered
+          ? `AND EXISTS (SELECT 1 FROM customer_exposure e WHERE e.customer_id = h.customer_id AND ${where})`
+          : '';
+        // $1 is the company: exposureWhere binds it first.
+        [holds] = await sql(
+          `SELECT count(*)::int AS n, ${MONEY_SUM('h.amount')}::text AS amount
+             FROM hold h WHERE h.company_id = $1 AND h.status = 'pending' ${ofCustomers}`,
+          params.values,
+        );
+      }
+      return {
+        companyId,
+        customers: Number(row.customers),
+        totalExposure: String(row.total_exposure),
+        exceeded: Number(row.exceeded),
+        warning: Number(row.warning),
+        blocked: Number(row.blocked),
+        overdueAmount: String(row.overdue_amount),
+        overdueCustomers: Number(row.overdue_customers),
+        holdsWaiting: Number(holds.n),
+        holdsWaitingAmount: String(holds.amount),
+        asOf: row.as_of === null ? null : (row.as_of as Date).toISOString(),
+      };
     });
   }
 
@@ -349,11 +413,12 @@ export class ReportsRepository {
   async customerAgeing(companyId: string, customerId: string): Promise<CustomerAgeingDto | null> {
     return this.snapshot(async (sql) => {
       const [row] = await sql(
-        `SELECT e.company_id, e.customer_id, ${DATE('e.business_date')} AS business_date, ${AGEING_COLUMNS}
+        `SELECT e.company_id, e.customer_id, e.customer_name, ${DATE('e.business_date')} AS business_date,
+                ${AGEING_COLUMNS}
            FROM customer_exposure e
            LEFT JOIN open_item o ON o.company_id = e.company_id AND o.customer_id = e.customer_id AND o.residual > 0
           WHERE e.company_id = $1 AND e.customer_id = $2
-          GROUP BY e.company_id, e.customer_id, e.business_date`,
+          GROUP BY e.company_id, e.customer_id, e.customer_name, e.business_date`,
         [companyId, customerId],
       );
       return row === undefined ? null : customerAgeingOf(row);
@@ -370,11 +435,12 @@ export class ReportsRepository {
     const { key, descending } = parseSort<AgeingSortKey>(sort, 'customerId');
     const order = `${AGEING_SORT[key]} ${descending ? 'DESC' : 'ASC'}${key === 'customerId' ? '' : ', customer_id COLLATE "C" ASC'}`;
     const perCustomer = `WITH per_customer AS (
-        SELECT e.company_id, e.customer_id, ${DATE('e.business_date')} AS business_date, ${AGEING_COLUMNS}
+        SELECT e.company_id, e.customer_id, e.customer_name, ${DATE('e.business_date')} AS business_date,
+               ${AGEING_COLUMNS}
           FROM customer_exposure e
           JOIN open_item o ON o.company_id = e.company_id AND o.customer_id = e.customer_id AND o.residual > 0
          WHERE e.company_id = $1
-         GROUP BY e.company_id, e.customer_id, e.business_date)`;
+         GROUP BY e.company_id, e.customer_id, e.customer_name, e.business_date)`;
     return this.snapshot(async (sql) => {
       const [totals] = await sql(
         `${perCustomer}
@@ -552,6 +618,7 @@ function customerAgeingOf(row: Row): CustomerAgeingDto {
   return {
     companyId: String(row.company_id),
     customerId: String(row.customer_id),
+    customerName: (row.customer_name as string | null) ?? null,
     businessDate: String(row.business_date),
     buckets: bucketsOf(row),
     residualTotal: String(row.residual_total),

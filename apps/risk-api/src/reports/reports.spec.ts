@@ -6,6 +6,10 @@ import { ExposureView } from '../exposure/exposure.view';
 const view = (overrides: Partial<ExposureView> = {}): ExposureView => ({
   companyId: 'IT01',
   customerId: 'C1',
+  customerName: null,
+  vatNumber: null,
+  salesAgentId: null,
+  customerEmail: null,
   components: {
     orders: '100.00',
     deliveries: '0.00',
@@ -48,6 +52,9 @@ describe('reporting helpers', () => {
     const record = exposureCsvRecord(
       view({
         customerId: '-C/1',
+        customerName: '@Rossi Forniture S.r.l.',
+        vatNumber: 'IT01234567890',
+        salesAgentId: 'AG-07',
         status: 'EXCEEDED',
         blocked: true,
         blockReasons: ['LIMIT_EXCEEDED', 'OVERDUE'],
@@ -65,6 +72,9 @@ describe('reporting helpers', () => {
     expect(fields).toEqual({
       companyId: 'IT01',
       customerId: "'-C/1",
+      customerName: "'@Rossi Forniture S.r.l.",
+      vatNumber: 'IT01234567890',
+      salesAgentId: 'AG-07',
       status: 'EXCEEDED',
       blocked: 'true',
       blockReasons: 'LIMIT_EXCEEDED|OVERDUE',
@@ -87,6 +97,7 @@ describe('reporting helpers', () => {
       businessDate: '2026-06-15',
       asOf: '2026-06-15T08:00:00.000Z',
     });
-    expect(exposureCsvRecord(view()).split(',')[11]).toBe('');
+    expect(exposureCsvRecord(view()).split(',')[2]).toBe(''); // no name yet
+    expect(exposureCsvRecord(view()).split(',')[14]).toBe(''); // no limit
   });
 });

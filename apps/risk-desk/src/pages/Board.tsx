@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { companyPath, Exposure, LiveChange, Page, STATUSES } from '../api';
+import { ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { companyPath, Exposure, ExposureSummary, LiveChange, Page, STATUSES } from '../api';
+import { formatAmount } from '../format';
 import { useI18n } from '../i18n';
 import { Expected, expectationOf, meets, useLive, useSession } from '../session';
 import { Direction, directionOf, nextSort } from '../sort';
@@ -54,6 +55,7 @@ export function Board() {
   const [status, setStatus] = useState('');
   const [blocked, setBlocked] = useState('');
   const [riskClass, setRiskClass] = useState('');
+  const [agent, setAgent] = useState('');
   const [sort, setSort] = useState('customerId');
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<Page<Exposure> | null>(null);
@@ -68,7 +70,28 @@ export function Board() {
   if (status) query.set('status', status);
   if (blocked) query.set('blocked', blocked);
   if (riskClass) query.set('riskClass', riskClass);
+  if (agent.trim()) query.set('salesAgentId', agent.trim());
   const path = companyPath(companyId, `/exposures?${query}`);
+  // The strip sums the customers the same filters keep, over every page.
+  const filters = new URLSearchParams(query);
+  for (const name of ['limit', 'offset', 'sort']) filters.delete(name);
+  const summaryPath = companyPath(companyId, `/exposures/summary${filters.toString() ? `?${filters}` : ''}`);
+  const [summary, setSummary] = useState<ExposureSummary | null>(null);
+  const summaryRequest = useRef(0);
+  const summaryTimer = useRef<number | undefined>(undefined);
+  const loadSummary = useCallback(async () => {
+    const mine = ++summaryRequest.current;
+    try {
+      const result = await api.get<ExposureSummary>(summaryPath);
+      if (mine === summaryRequest.current) setSummary(result);
+    } catch {
+      // the list shows the error; the strip keeps its last figures
+    }
+  }, [api, summaryPath]);
+  useEffect(() => {
+    void loadSummary();
+    return () => window.clearTimeout(summaryTimer.current);
+  }, [loadSummary]);
 
   const load = useCallback(async () => {
     const mine = ++request.current;
@@ -135,8 +158,14 @@ export function Board() {
     );
     window.clearTimeout(retry.current);
     retry.current = window.setTimeout(() => void load(), 150);
+    // The projection follows the event by a moment: sum again a little later.
+    window.clearTimeout(summaryTimer.current);
+    summaryTimer.current = window.setTimeout(() => void loadSummary(), 500);
   };
-  useLive(onChange, () => void load());
+  useLive(onChange, () => {
+    void load();
+    void loadSummary();
+  });
 
   const filter =
     <T,>(set: (v: T) => void) =>
@@ -150,6 +179,7 @@ export function Board() {
   return (
     <section aria-labelledby="board-title">
       <h2 id="board-title">{t('navBoard')}</h2>
+      <SummaryStrip summary={summary} />
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="board-q">{t('search')}</label>
@@ -187,6 +217,18 @@ export function Board() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="board-agent">{t('filterSalesAgent')}</label>
+          <input
+            id="board-agent"
+            value={agent}
+            onChange={(e) => filter(setAgent)(e.target.value)}
+            aria-describedby="board-agent-hint"
+          />
+          <span id="board-agent-hint" className="hint">
+            {t('filterSalesAgentHint')}
+          </span>
+        </div>
       </form>
       {error !== null && <ErrorNote error={error} onRetry={() => void load()} />}
       {page === null ? (
@@ -201,6 +243,7 @@ export function Board() {
             <thead>
               <tr>
                 <SortHeader label={t('customer')} sortKey="customerId" first="ascending" {...sorting} />
+                <SortHeader label={t('customerName')} sortKey="customerName" first="ascending" {...sorting} />
                 <SortHeader label={t('total')} sortKey="total" first="descending" numeric {...sorting} />
                 <th scope="col" className="num">
                   {t('limit')}
@@ -221,7 +264,7 @@ export function Board() {
             <tbody>
               {page.items.length === 0 && (
                 <tr>
-                  <td colSpan={8}>{t('noCustomers')}</td>
+                  <td colSpan={9}>{t('noCustomers')}</td>
                 </tr>
               )}
               {page.items.map((row) => (
@@ -233,6 +276,12 @@ export function Board() {
                   <th scope="row">
                     <a href={`#/customers/${encodeURIComponent(row.customerId)}`}>{row.customerId}</a>
                   </th>
+                  <td className="customer-name" data-name>
+                    {row.customerName ?? '—'}
+                    {row.salesAgentId && (
+                      <span className="agent">{t('agentOf', { agent: row.salesAgentId })}</span>
+                    )}
+                  </td>
                   <td className="num">
                     <Money value={row.total} />
                   </td>
@@ -272,6 +321,45 @@ export function Board() {
           </div>
         </>
       )}
+    </section>
+  );
+}
+
+/** Figures over every customer the filters keep (not just the page), from GET …/exposures/summary. */
+function SummaryStrip({ summary }: { summary: ExposureSummary | null }) {
+  const { t, locale } = useI18n();
+  const figures: [string, string, ReactNode, string?][] = summary
+    ? [
+        [
+          'total',
+          t('summaryTotal'),
+          <Money value={summary.totalExposure} />,
+          t('summaryCustomers', { n: summary.customers }),
+        ],
+        ['exceeded', t('summaryExceeded'), summary.exceeded, t('summaryWarning', { n: summary.warning })],
+        ['blocked', t('summaryBlocked'), summary.blocked],
+        [
+          'overdue',
+          t('summaryOverdue'),
+          <Money value={summary.overdueAmount} />,
+          t('summaryCustomers', { n: summary.overdueCustomers }),
+        ],
+        ['holds', t('summaryHolds'), summary.holdsWaiting, formatAmount(summary.holdsWaitingAmount, locale)],
+      ]
+    : [];
+  return (
+    <section className="summary-strip" aria-label={t('summaryTitle')} aria-busy={summary === null}>
+      <dl>
+        {figures.map(([key, label, value, note]) => (
+          <div key={key} data-summary={key}>
+            <dt>{label}</dt>
+            <dd>
+              <span className="figure">{value}</span>
+              {note && <span className="note">{note}</span>}
+            </dd>
+          </div>
+        ))}
+      </dl>
     </section>
   );
 }

@@ -5,6 +5,8 @@ import { formatAmount, formatDate, formatInstant, monthlyDaysLate, share, toCent
 import { LABELS, LabelKey, useI18n } from '../i18n';
 import { Expected, expectationOf, meets, useLive, useSession } from '../session';
 import { ErrorNote, Money, StatusBadge, UtilisationBar } from '../ui';
+import { exposurePoints } from '../exposure-points';
+import { ExposureChart } from './ExposureChart';
 import { LimitForm } from './LimitForm';
 
 interface DocumentRow {
@@ -65,6 +67,7 @@ interface Loaded {
   limit: LimitView | null;
   limitHistory: Page<LimitChange>;
   history: Page<HistoryItem>;
+  statusChanges: Page<HistoryItem>;
 }
 
 const BUCKETS = ['notDue', 'days1To30', 'days31To60', 'days61To90', 'over90Days'] as const;
@@ -85,7 +88,7 @@ export function CustomerPage({ customerId }: { customerId: string }) {
 
   const load = useCallback(async () => {
     try {
-      const [exposure, documents, openItems, ageing, behaviour, limit, limitHistory, history] =
+      const [exposure, documents, openItems, ageing, behaviour, limit, limitHistory, history, statusChanges] =
         await Promise.all([
           api.get<Exposure>(path('/exposure')),
           api.get<Documents>(path('/exposure/documents?limit=200')),
@@ -101,6 +104,8 @@ export function CustomerPage({ customerId }: { customerId: string }) {
             }),
           api.get<Page<LimitChange>>(path('/credit-limit/history?limit=20')),
           api.get<Page<HistoryItem>>(path(`/history?type=${STATUS_EVENTS}&limit=50`)),
+          // The chart's readings: each status change carries the total and the limit of its moment.
+          api.get<Page<HistoryItem>>(path('/history?type=exposure.statusChanged&limit=500')),
         ]);
       const e = expected.current;
       window.clearTimeout(retry.current);
@@ -110,7 +115,17 @@ export function CustomerPage({ customerId }: { customerId: string }) {
         return;
       }
       expected.current = null;
-      setData({ exposure, documents, openItems, ageing, behaviour, limit, limitHistory, history });
+      setData({
+        exposure,
+        documents,
+        openItems,
+        ageing,
+        behaviour,
+        limit,
+        limitHistory,
+        history,
+        statusChanges,
+      });
       setError(null);
     } catch (e) {
       setError(e);
@@ -157,6 +172,7 @@ export function CustomerPage({ customerId }: { customerId: string }) {
       </p>
       <h2 id="customer-title">
         {t('customer')} {exposure.customerId}
+        {exposure.customerName && <span className="customer-name"> – {exposure.customerName}</span>}
       </h2>
       {error !== null && <ErrorNote error={error} onRetry={() => void load()} />}
       <dl className="summary">
@@ -206,7 +222,39 @@ export function CustomerPage({ customerId }: { customerId: string }) {
           <dt>{t('businessDate')}</dt>
           <dd>{formatDate(exposure.businessDate, locale)}</dd>
         </div>
+        {exposure.vatNumber && (
+          <div>
+            <dt>{t('vatNumber')}</dt>
+            <dd>{exposure.vatNumber}</dd>
+          </div>
+        )}
+        {exposure.salesAgentId && (
+          <div>
+            <dt>{t('salesAgent')}</dt>
+            <dd>{exposure.salesAgentId}</dd>
+          </div>
+        )}
+        {exposure.customerEmail && (
+          <div>
+            <dt>{t('customerEmail')}</dt>
+            <dd>
+              <a href={`mailto:${exposure.customerEmail}`}>{exposure.customerEmail}</a>
+            </dd>
+          </div>
+        )}
       </dl>
+
+      <section aria-labelledby="exposure-chart-heading">
+        <h3 id="exposure-chart-heading">{t('exposureChart')}</h3>
+        <ExposureChart
+          points={exposurePoints(data.statusChanges.items, {
+            at: exposure.asOf,
+            total: exposure.total,
+            limit: exposure.limit?.amount ?? null,
+          })}
+        />
+        {data.statusChanges.items.length === 0 && <p className="hint">{t('exposureChartEmpty')}</p>}
+      </section>
 
       <section aria-labelledby="components-title">
         <h3 id="components-title">{t('components')}</h3>

@@ -196,6 +196,11 @@ function HoldRow({
       </th>
       <td>
         <a href={`#/customers/${encodeURIComponent(hold.customerId)}`}>{hold.customerId}</a>
+        {hold.customerName && (
+          <span className="customer-name" data-name>
+            {hold.customerName}
+          </span>
+        )}
       </td>
       <td className="num">
         <Money value={hold.amount} />
