@@ -7,6 +7,7 @@ import { IsolatedStack } from './isolated-stack';
 import { TopicRecorder } from './kafka-io';
 import { tokenFor } from './running-apps';
 import { ExpectedExposure, publishedHistoryProblems, Streams } from './reference';
+import { ReferenceExposure } from './independent-reference';
 import { BadInput } from './scenario-feed';
 
 /** Every customer's exposure from the API, compared field by field with the reference. */
@@ -44,6 +45,58 @@ export async function exposureMismatches(
     await Promise.all(keys.slice(i, i + concurrency).map(check));
   }
   return problems;
+}
+
+/** The fields of the exposure the independent reference models. */
+const INDEPENDENT_FIELDS = [
+  'components',
+  'total',
+  'overdueAmount',
+  'oldestOverdueDays',
+  'status',
+  'blocked',
+  'blockReasons',
+  'riskClass',
+  'avgDaysLate',
+  'dishonouredBills12m',
+] as const;
+
+/**
+ * Every customer's exposure from the API against the independent reference
+ * (test/support/independent-reference.ts), field by field; block reasons in any order.
+ */
+export async function independentMismatches(
+  stack: IsolatedStack,
+  api: INestApplication,
+  expected: Map<string, ReferenceExposure>,
+  concurrency = 8,
+): Promise<string[]> {
+  const token = tokenFor(stack, ['viewer'], '*');
+  const problems: string[] = [];
+  const keys = [...expected.keys()];
+  const normalise = (field: string, value: unknown) =>
+    JSON.stringify(field === 'blockReasons' && Array.isArray(value) ? [...value].sort() : value);
+  const check = async (key: string) => {
+    const [companyId, customerId] = key.split(':');
+    const response = await request(api.getHttpServer())
+      .get(`/v1/companies/${companyId}/customers/${encodeURIComponent(customerId)}/exposure`)
+      .set('Authorization', `Bearer ${token}`);
+    const want = expected.get(key)!;
+    const got = response.body as Record<string, unknown>;
+    if (response.status !== 200) {
+      problems.push(`${key}: ${response.status} ${JSON.stringify(got)}`);
+      return;
+    }
+    const differs = INDEPENDENT_FIELDS.filter((f) => normalise(f, got[f]) !== normalise(f, want[f]));
+    if (differs.length > 0)
+      problems.push(
+        `${key}: ${differs.map((f) => `${f} engine ${JSON.stringify(got[f])}, reference ${JSON.stringify(want[f])}`).join('; ')}`,
+      );
+  };
+  for (let i = 0; i < keys.length; i += concurrency) {
+    await Promise.all(keys.slice(i, i + concurrency).map(check));
+  }
+  return problems.sort();
 }
 
 /** What was published on risk.breaches and risk.blocks, checked against the final statuses. */
