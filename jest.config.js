@@ -13,7 +13,8 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/apps', '<rootDir>/libs'],
+      // test/support: the unit tests of the independent reference the faults suite relies on.
+      roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test/support'],
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,

@@ -273,6 +273,119 @@ describe(`the API under abuse (${profile.name} profile)`, () => {
     expect(got).toEqual(cases.map(([name, , status]) => [name, status]));
   });
 
+  it('enforces the token policy: issuer, audience, lifetime, issue time and subject length', async () => {
+    const issuer = 'https://idp.example/realms/erp';
+    const audience = 'credit-risk-api';
+    const policed = await createApiApp(
+      apiSettings({
+        ...stack.env,
+        AUTH_JWT_ISSUER: issuer,
+        AUTH_JWT_AUDIENCE: audience,
+        AUTH_JWT_MAX_TTL: '1h',
+      }),
+      ['error'],
+    );
+    await policed.init();
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      const good = {
+        sub: 'alice',
+        roles: ['admin'],
+        companies: ['IT01'],
+        iss: issuer,
+        aud: audience,
+        iat: now,
+        exp: now + 3600,
+      };
+      const token = (claims: Record<string, unknown>) =>
+        handMadeToken({ alg: 'HS256', typ: 'JWT' }, claims, stack.api.jwtSecret);
+      const without = (name: string) => Object.fromEntries(Object.entries(good).filter(([k]) => k !== name));
+      const longest = 's'.repeat(128);
+      // [case, claims, expected status, expected message (401s)]
+      const cases: [string, Record<string, unknown>, number, string | null][] = [
+        ['issuer, audience and a 1 h lifetime', good, 200, null],
+        ['audience among several', { ...good, aud: ['other-api', audience] }, 200, null],
+        ['no issuer', without('iss'), 401, `token issuer ('iss') must be "${issuer}"`],
+        [
+          'another issuer',
+          { ...good, iss: 'https://evil.example' },
+          401,
+          `token issuer ('iss') must be "${issuer}"`,
+        ],
+        ['no audience', without('aud'), 401, `token audience ('aud') must include "${audience}"`],
+        [
+          'another audience',
+          { ...good, aud: 'other-api' },
+          401,
+          `token audience ('aud') must include "${audience}"`,
+        ],
+        ['no expiry', without('exp'), 401, "token has no expiry ('exp' is required)"],
+        ['no issue time', without('iat'), 401, "token has no issue time ('iat' is required)"],
+        [
+          'lifetime over AUTH_JWT_MAX_TTL',
+          { ...good, exp: now + 3601 },
+          401,
+          "token lifetime ('exp' - 'iat') exceeds the maximum of 3600 s",
+        ],
+        [
+          'back-dated issue time beyond the lifetime',
+          { ...good, iat: now - 7200, exp: now + 60 },
+          401,
+          "token lifetime ('exp' - 'iat') exceeds the maximum of 3600 s",
+        ],
+        [
+          'issued 10 minutes in the future',
+          { ...good, iat: now + 600, exp: now + 1200 },
+          401,
+          "token issued in the future ('iat' is more than 30 s ahead of the server clock)",
+        ],
+        ['issued within the clock skew', { ...good, iat: now + 20, exp: now + 600 }, 200, null],
+        [
+          'a subject longer than 128 characters',
+          { ...good, sub: 's'.repeat(200) },
+          401,
+          "token claim 'sub' must be 1 to 128 printable ASCII characters without spaces",
+        ],
+        ['the longest subject', { ...good, sub: longest }, 200, null],
+      ];
+      const classes: Record<string, number> = {};
+      const got: [string, number, string | null][] = [];
+      for (const [name, claims] of cases) {
+        // A write that audits the subject: a subject the columns cannot hold would be a 500 here.
+        const response = await request(policed.getHttpServer())
+          .put(`/v1/companies/IT01/approval-roles/${enc(`role-${got.length}`)}`)
+          .set('Authorization', `Bearer ${token(claims)}`)
+          .send({ maxExcess: '100.00', mayReleaseOverdue: false });
+        countClass(classes, response.status);
+        got.push([name, response.status, response.status === 401 ? response.body.message : null]);
+      }
+      // The longest subject is recorded in full and can be named as an approval-role member.
+      const member = await request(policed.getHttpServer())
+        .put(`/v1/companies/IT01/approval-roles/role-0/members/${longest}`)
+        .set('Authorization', `Bearer ${token({ ...good, sub: longest })}`);
+      const expected = cases.map(([name, , status, message]) => [
+        name,
+        status === 200 ? 201 : status,
+        message,
+      ]);
+      reportFault({
+        scenario: 'token policy: iss, aud, lifetime, iat, sub length',
+        faults: cases.filter(([, , status]) => status === 401).length,
+        events: 0,
+        customers: 0,
+        mismatches: got.filter((row, i) => JSON.stringify(row) !== JSON.stringify(expected[i])).length,
+        lostNotifications: 0,
+        requests: cases.length + 1,
+        statusClasses: classes,
+      });
+      expect(got).toEqual(expected);
+      expect(member.status).toBe(201);
+      expect(member.body).toMatchObject({ userSubject: longest, assignedBy: longest });
+    } finally {
+      await policed.close();
+    }
+  });
+
   it('keeps SQL- and header-injection attempts harmless', async () => {
     const token = tokenFor(stack, ['admin'], '*', 'injector');
     const db = new DataSource({ type: 'postgres', url: stack.api.postgres.url });

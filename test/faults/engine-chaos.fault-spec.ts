@@ -20,6 +20,7 @@ const MAX_EVENT_BYTES = 65_536;
 
 const expectClean = (verdict: Verdict) => {
   expect(verdict.mismatches).toEqual([]);
+  expect(verdict.independent).toEqual([]);
   expect(verdict.applied).toEqual([]);
   expect(verdict.notifications).toEqual([]);
   expect(verdict.deadLetters).toEqual([]);

@@ -39,6 +39,7 @@ describe(`graceful shutdown (${profile.name} profile)`, () => {
     expect(exits).toEqual([0, 1, 2].map(() => ({ code: null, signal: 'SIGTERM' })));
     expect(commits).toEqual([]);
     expect(verdict.mismatches).toEqual([]);
+    expect(verdict.independent).toEqual([]);
     expect(verdict.applied).toEqual([]);
     expect(verdict.notifications).toEqual([]);
     expect(verdict.deadLetters).toEqual([]);

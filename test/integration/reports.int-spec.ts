@@ -34,10 +34,12 @@ const COMPONENTS = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', '
  * - C-ALPHA: limit 20000 block; open orders, a delivery note, an unposted invoice;
  *   INV-A1 posted in three instalments: OI-A1 (due 2026-05-01, 45 days overdue,
  *   paid 300.00 of 800.00 20 days late), OI-A2 (due 2026-03-07, 100 days overdue),
- *   OI-A3 (not due). Blocked for overdue items; avgDaysLate 20, class B.
+ *   OI-A3 (not due). Blocked for overdue items; avgDaysLate (300 x 20 + 500 x 45
+ *   + 800 x 100) / 1600 = 67.81 (the unpaid residuals count, spec section 8), class D.
  * - C-BETA: limit 5000 warn; an order, two open items (14 and 75 days overdue, the
  *   second paid 100.00 30 days late), a dishonoured RiBa re-debited, a bill at risk.
- *   EXCEEDED, not blocked (warn); avgDaysLate 30 and one dishonoured bill: class C.
+ *   EXCEEDED, not blocked (warn); avgDaysLate (100 x 30 + 300 x 14 + 100 x 75) / 500
+ *   = 29.40 and one dishonoured bill: class C.
  * - C-GAMMA: limit 10000 block; an order at 85 %: WARNING; an item posted overdue
  *   then paid early: blocked, then unblocked. Class A.
  * - D-DELTA: no limit, an order and a credit note (a negative component).
@@ -263,8 +265,8 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
         blockReasons: ['OVERDUE'],
         overdueAmount: '1300.00',
         oldestOverdueDays: 100,
-        riskClass: 'B',
-        avgDaysLate: '20.00',
+        riskClass: 'D',
+        avgDaysLate: '67.81',
         businessDate: '2026-06-15',
       });
       expect(beta).toMatchObject({
@@ -277,7 +279,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
         overdueAmount: '400.00',
         oldestOverdueDays: 75,
         riskClass: 'C',
-        avgDaysLate: '30.00',
+        avgDaysLate: '29.40',
         dishonouredBills12m: 1,
       });
       expect(gamma).toMatchObject({
@@ -304,7 +306,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       ['status=NO_LIMIT&status=EXCEEDED', [BETA, DELTA]],
       ['blocked=true', [ALPHA]],
       ['blocked=false', [BETA, GAMMA, DELTA]],
-      ['riskClass=B,C', [ALPHA, BETA]],
+      ['riskClass=C,D', [ALPHA, BETA]],
       ['riskClass=A', [GAMMA, DELTA]],
       ['minUtilizationPct=85', [BETA, GAMMA]],
       ['minUtilizationPct=85.01', [BETA]],
@@ -528,8 +530,8 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
         utilizationPct: '30.00',
         overdueAmount: '1300.00',
         oldestOverdueDays: '100',
-        riskClass: 'B',
-        avgDaysLate: '20.00',
+        riskClass: 'D',
+        avgDaysLate: '67.81',
         businessDate: '2026-06-15',
       });
       expect(row(DELTA)).toMatchObject({
@@ -850,7 +852,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
         customerName: 'Mario Rossi S.r.l.',
         businessDate: '2026-06-15',
         window: { from: '2025-06-16', to: '2026-06-15' },
-        avgDaysLate: '30.00',
+        avgDaysLate: '29.40',
         dishonouredBills12m: 1,
         riskClass: 'C',
         limit: 50,
@@ -885,9 +887,9 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       });
       const alpha = await get(customer(ALPHA, '/payment-behaviour')).expect(200);
       expect(alpha.body).toMatchObject({
-        avgDaysLate: '20.00',
+        avgDaysLate: '67.81',
         dishonouredBills12m: 0,
-        riskClass: 'B',
+        riskClass: 'D',
         settlements: {
           total: 1,
           items: [{ entryId: 'JE-A2', openItemId: 'OI-A1', amount: '300.00', daysLate: 20 }],

@@ -4,6 +4,7 @@ import { Admin } from 'kafkajs';
 import Redis from 'ioredis';
 import { RedisKeys } from '@credit/redis';
 import { businessDateAt, DEFAULT_PARAMETERS } from '@credit/domain';
+import { encodeInputEvent, InputStream, RawEnvelope } from '@credit/contracts';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { EngineProcess } from './engine-process';
 import {
@@ -20,10 +21,12 @@ import { ExpectedExposure, referenceExposures, Streams } from './reference';
 import { startApi } from './running-apps';
 import { ALL_POISON_KINDS, BadInput, produceAll, withDuplicatesAndBadInput } from './scenario-feed';
 export { picker as seededRandom } from './scenario-feed';
+import { IndependentReference, SPEC_DEFAULT_PARAMETERS } from './independent-reference';
 import {
   appliedEventProblems,
   deadLetterProblems,
   exposureMismatches,
+  independentMismatches,
   republishedCount,
   settledNotificationProblems,
 } from './verification';
@@ -176,8 +179,23 @@ export const expectedExposures = (h: FaultHarness, streams: Streams): Map<string
   return referenceExposures(streams, businessDateAt(new Date(), params.timeZone), params);
 };
 
+/**
+ * The independent reference's exposures of the streams, read from the bytes the
+ * producer sent, on today's business date with the specification's default parameters.
+ */
+export function independentExpectations(h: FaultHarness, streams: Streams) {
+  const reference = new IndependentReference();
+  for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
+    for (const envelope of envelopes) reference.apply(stream, encodeInputEvent(envelope));
+  }
+  const params = { ...SPEC_DEFAULT_PARAMETERS, timeZone: h.stack.engine.defaultTimeZone };
+  return reference.exposures(new Date(), () => params);
+}
+
 export interface Verdict {
   mismatches: string[];
+  /** Against the independent reference (written from the specification, not from the engine's code). */
+  independent: string[];
   notifications: string[];
   applied: string[];
   deadLetters: string[];
@@ -204,6 +222,7 @@ export async function verifyAndReport(
   await waitUntilFolded(h.stack, foldTimeoutMs);
   const expected = expectedExposures(h, run.streams);
   const mismatches = await exposureMismatches(h.stack, h.api, expected);
+  const independent = await independentMismatches(h.stack, h.api, independentExpectations(h, run.streams));
   const notifications = await settledNotificationProblems(h.stack, h.recorder, expected);
   const applied = await appliedEventProblems(h.stack, run.streams);
   const dead = deadLetterProblems(h.stack, h.recorder, run.bad);
@@ -213,7 +232,9 @@ export async function verifyAndReport(
     faults: run.faults,
     events: run.events,
     customers: expected.size,
-    mismatches: mismatches.length + applied.length,
+    mismatches: new Set(
+      [...mismatches, ...independent, ...applied].map((p) => p.split(':').slice(0, 2).join(':')),
+    ).size,
     lostNotifications: notifications.length,
     deadLettered: dead.deadLettered,
     injected: run.bad.length,
@@ -224,6 +245,7 @@ export async function verifyAndReport(
   reportFault(row);
   return {
     mismatches: mismatches.slice(0, 5),
+    independent: independent.slice(0, 5),
     notifications: notifications.slice(0, 5),
     applied: applied.slice(0, 5),
     deadLetters: dead.problems.slice(0, 5),

@@ -7,26 +7,40 @@ import { IsolatedStack } from './isolated-stack';
 import { TopicRecorder } from './kafka-io';
 import { tokenFor } from './running-apps';
 import { ExpectedExposure, publishedHistoryProblems, Streams } from './reference';
+import { ReferenceExposure } from './independent-reference';
 import { BadInput } from './scenario-feed';
+
+/** Each customer's `GET …/exposure` answer (status and body), a few requests at a time. */
+async function apiExposures(
+  stack: IsolatedStack,
+  api: INestApplication,
+  keys: string[],
+  concurrency = 8,
+): Promise<Map<string, { status: number; body: Record<string, unknown> }>> {
+  const token = tokenFor(stack, ['viewer'], '*');
+  const answers = new Map<string, { status: number; body: Record<string, unknown> }>();
+  const read = async (key: string) => {
+    const [companyId, customerId] = key.split(':');
+    const response = await request(api.getHttpServer())
+      .get(`/v1/companies/${companyId}/customers/${encodeURIComponent(customerId)}/exposure`)
+      .set('Authorization', `Bearer ${token}`);
+    answers.set(key, { status: response.status, body: response.body });
+  };
+  for (let i = 0; i < keys.length; i += concurrency) {
+    await Promise.all(keys.slice(i, i + concurrency).map(read));
+  }
+  return answers;
+}
 
 /** Every customer's exposure from the API, compared field by field with the reference. */
 export async function exposureMismatches(
   stack: IsolatedStack,
   api: INestApplication,
   expected: Map<string, ExpectedExposure>,
-  concurrency = 8,
 ): Promise<string[]> {
-  const token = tokenFor(stack, ['viewer'], '*');
   const problems: string[] = [];
-  const keys = [...expected.keys()];
-  const check = async (key: string) => {
-    const want = expected.get(key)!;
-    const [companyId, customerId] = key.split(':');
-    const response = await request(api.getHttpServer())
-      .get(`/v1/companies/${companyId}/customers/${encodeURIComponent(customerId)}/exposure`)
-      .set('Authorization', `Bearer ${token}`);
-    const got = response.body;
-    const actual: ExpectedExposure = {
+  for (const [key, { body: got }] of await apiExposures(stack, api, [...expected.keys()])) {
+    const actual = {
       components: got.components,
       total: got.total,
       overdueAmount: got.overdueAmount,
@@ -36,14 +50,52 @@ export async function exposureMismatches(
       blocked: got.blocked,
       riskClass: got.riskClass,
     };
-    if (JSON.stringify(actual) !== JSON.stringify(want)) {
-      problems.push(`${key}: got ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`);
+    if (JSON.stringify(actual) !== JSON.stringify(expected.get(key))) {
+      problems.push(`${key}: got ${JSON.stringify(actual)}, want ${JSON.stringify(expected.get(key))}`);
     }
-  };
-  for (let i = 0; i < keys.length; i += concurrency) {
-    await Promise.all(keys.slice(i, i + concurrency).map(check));
   }
   return problems;
+}
+
+/** The fields of the exposure the independent reference models. */
+const INDEPENDENT_FIELDS = [
+  'components',
+  'total',
+  'overdueAmount',
+  'oldestOverdueDays',
+  'status',
+  'blocked',
+  'blockReasons',
+  'riskClass',
+  'avgDaysLate',
+  'dishonouredBills12m',
+] as const;
+
+/**
+ * Every customer's exposure from the API against the independent reference
+ * (test/support/independent-reference.ts), field by field; block reasons in any order.
+ */
+export async function independentMismatches(
+  stack: IsolatedStack,
+  api: INestApplication,
+  expected: Map<string, ReferenceExposure>,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const normalise = (field: string, value: unknown) =>
+    JSON.stringify(field === 'blockReasons' && Array.isArray(value) ? [...value].sort() : value);
+  for (const [key, { status, body: got }] of await apiExposures(stack, api, [...expected.keys()])) {
+    const want = expected.get(key)!;
+    if (status !== 200) {
+      problems.push(`${key}: ${status} ${JSON.stringify(got)}`);
+      continue;
+    }
+    const differs = INDEPENDENT_FIELDS.filter((f) => normalise(f, got[f]) !== normalise(f, want[f]));
+    if (differs.length > 0)
+      problems.push(
+        `${key}: ${differs.map((f) => `${f} engine ${JSON.stringify(got[f])}, reference ${JSON.stringify(want[f])}`).join('; ')}`,
+      );
+  }
+  return problems.sort();
 }
 
 /** What was published on risk.breaches and risk.blocks, checked against the final statuses. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { addDays, businessDateAt, formatMoney } from '@credit/domain';
-import { ConfigError, EngineSettings, engineSettings } from '@credit/config';
+import { ConfigError, EngineSettings, engineSettings, tokenPolicySettings } from '@credit/config';
 import { mintToken } from '@credit/auth';
 import { CliCommand, parseCli, UsageError, USAGE } from './cli';
 import { demoStory, expectedOutcome } from './demo-story';
@@ -42,12 +42,15 @@ async function runDemo(settings: EngineSettings, seconds: number): Promise<numbe
   let token: string | null = null;
   if (secret !== undefined && secret.trim() !== '') {
     try {
+      // The API's own token policy: its issuer and audience, and no longer than it accepts.
+      const policy = tokenPolicySettings();
       token = mintToken({
         sub: 'demo-viewer',
         roles: ['viewer'],
         companies: [draft.companyId],
-        ttlSeconds: 8 * 3600,
+        ttlSeconds: Math.min(8 * 3600, policy.maxTtlSeconds),
         secret,
+        ...policy,
       });
     } catch (error) {
       err(`no token printed: ${(error as Error).message}`);

@@ -95,7 +95,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
-        AuthModule.forRoot({ jwtSecret: settings.jwtSecret }),
+        AuthModule.forRoot({ jwtSecret: settings.jwtSecret, ...settings.tokenPolicy }),
         rateLimitModule(settings.rateLimit),
         DeskModule.forRoot(settings),
       ],

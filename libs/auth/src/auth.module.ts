@@ -13,8 +13,14 @@ import { AccessTokenVerifier, assertJwtSecret } from './jwt';
 export interface AuthModuleOptions {
   /** AUTH_JWT_SECRET: the HS256 secret, at least 32 characters (checked at startup). */
   jwtSecret: string;
-  /** Seconds of tolerance on `exp`/`nbf`; default 30. */
+  /** Seconds of tolerance on `exp`/`nbf`/`iat`; default 30. */
   clockToleranceSeconds?: number;
+  /** AUTH_JWT_MAX_TTL: longest `exp - iat` accepted; default 24 h. */
+  maxTtlSeconds?: number;
+  /** AUTH_JWT_ISSUER: required `iss` when set. */
+  issuer?: string;
+  /** AUTH_JWT_AUDIENCE: required `aud` when set. */
+  audience?: string;
   /** Injectable clock (tests). */
   now?: () => Date;
 }
@@ -34,6 +40,9 @@ const sharedProviders: Provider[] = [
       new AccessTokenVerifier({
         secret: options.jwtSecret,
         clockToleranceSeconds: options.clockToleranceSeconds,
+        maxTtlSeconds: options.maxTtlSeconds,
+        issuer: options.issuer,
+        audience: options.audience,
         now: options.now,
       }),
     inject: [AUTH_MODULE_OPTIONS],

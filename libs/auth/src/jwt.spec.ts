@@ -124,6 +124,80 @@ describe('verifyAccessToken', () => {
     expect(failure(sign(claims(extra))).reason).toBe('invalid-claims');
   });
 
+  it('requires iat and rejects one in the future beyond the clock tolerance', () => {
+    const withoutIat: Record<string, unknown> = claims();
+    delete withoutIat.iat;
+    const noIat = failure(new JwtService().sign(withoutIat, { secret: SECRET, noTimestamp: true }));
+    expect([noIat.reason, noIat.message]).toEqual([
+      'missing-issued-at',
+      "token has no issue time ('iat' is required)",
+    ]);
+    expect(verifyAccessToken(sign(claims({ iat: NOW_S + 30 })), { secret: SECRET, now }).subject).toBe(
+      'alice',
+    );
+    const future = failure(sign(claims({ iat: NOW_S + 31, exp: NOW_S + 120 })));
+    expect([future.reason, future.message]).toEqual([
+      'issued-in-future',
+      "token issued in the future ('iat' is more than 30 s ahead of the server clock)",
+    ]);
+  });
+
+  it('bounds the lifetime exp - iat by maxTtlSeconds (24 h by default)', () => {
+    expect(verifyAccessToken(sign(claims({ exp: NOW_S + 86_400 })), { secret: SECRET, now }).subject).toBe(
+      'alice',
+    );
+    const tooLong = failure(sign(claims({ exp: NOW_S + 86_401 })));
+    expect([tooLong.reason, tooLong.message]).toEqual([
+      'lifetime-too-long',
+      "token lifetime ('exp' - 'iat') exceeds the maximum of 86400 s",
+    ]);
+    // Back-dating iat does not help: the bound is on exp - iat, not on what is left.
+    const backDated = failure(sign(claims({ iat: NOW_S - 86_400, exp: NOW_S + 60 })));
+    expect(backDated.reason).toBe('lifetime-too-long');
+    const verify = (token: string) => verifyAccessToken(token, { secret: SECRET, now, maxTtlSeconds: 600 });
+    expect(verify(sign(claims({ exp: NOW_S + 600 }))).subject).toBe('alice');
+    expect(() => verify(sign(claims({ exp: NOW_S + 601 })))).toThrow(/maximum of 600 s/);
+  });
+
+  it('checks iss and aud when an issuer and an audience are configured', () => {
+    const options = { secret: SECRET, now, issuer: 'https://idp.example', audience: 'credit-risk' };
+    const verify = (extra: object) => {
+      try {
+        verifyAccessToken(sign(claims(extra)), options);
+        return 'accepted';
+      } catch (error) {
+        return `${(error as InvalidTokenError).reason}: ${(error as Error).message}`;
+      }
+    };
+    expect(verify({ iss: 'https://idp.example', aud: 'credit-risk' })).toBe('accepted');
+    expect(verify({ iss: 'https://idp.example', aud: ['other', 'credit-risk'] })).toBe('accepted');
+    expect(verify({ aud: 'credit-risk' })).toBe(
+      `wrong-issuer: token issuer ('iss') must be "https://idp.example"`,
+    );
+    expect(verify({ iss: 'https://evil.example', aud: 'credit-risk' })).toMatch(/^wrong-issuer/);
+    expect(verify({ iss: 'https://idp.example' })).toBe(
+      `wrong-audience: token audience ('aud') must include "credit-risk"`,
+    );
+    expect(verify({ iss: 'https://idp.example', aud: ['other'] })).toMatch(/^wrong-audience/);
+    // Not configured: not checked.
+    expect(
+      verifyAccessToken(sign(claims({ iss: 'anyone', aud: 'anything' })), { secret: SECRET, now }).subject,
+    ).toBe('alice');
+  });
+
+  it('accepts subjects up to 128 printable characters and rejects longer ones or spaces', () => {
+    expect(verifyAccessToken(sign(claims({ sub: 's'.repeat(128) })), { secret: SECRET, now }).subject).toBe(
+      's'.repeat(128),
+    );
+    for (const sub of ['s'.repeat(129), 'maria rossi', 'tab\there', 'é']) {
+      const error = failure(sign(claims({ sub })));
+      expect([error.reason, error.message]).toEqual([
+        'invalid-claims',
+        "token claim 'sub' must be 1 to 128 printable ASCII characters without spaces",
+      ]);
+    }
+  });
+
   it.each(['', 'abc', 'a.b', 'a.b.c.d', '!!.??.**', `${'a'.repeat(9000)}.b.c`])(
     'rejects malformed token %#',
     (token) => {

@@ -12,8 +12,18 @@ import { knownRoles } from './roles';
  *   `HS384/512`, `RS*`, `ES*` and `PS*` tokens are all rejected.
  * - `exp` is REQUIRED: a token without an expiry would be valid forever and could
  *   not be revoked short of rotating the secret. `nbf` is honoured if present.
- * - Clock tolerance: 30 seconds on `exp` and `nbf` (clock skew between hosts).
- * - Claims: `sub` non-empty string; `roles` array of strings (unknown roles are
+ * - `iat` is REQUIRED and bounds the lifetime: `exp - iat` may not exceed the
+ *   maximum lifetime (AUTH_JWT_MAX_TTL, default 24 h), so a leaked token cannot
+ *   be minted to live for years; an `iat` in the future (beyond the clock
+ *   tolerance) is rejected, or the bound could be dodged by back-dating `exp`.
+ * - Clock tolerance: 30 seconds on `exp`, `nbf` and `iat` (clock skew between hosts).
+ * - Issuer and audience: when configured (AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE),
+ *   `iss` must equal the issuer and `aud` (a string or an array) must contain
+ *   the audience; when not configured, they are not checked.
+ * - Claims: `sub` 1 to 128 printable ASCII characters without spaces: the width
+ *   of every column and event field that stores who acted (audit tables, holds,
+ *   approval members, `setBy`/`decidedBy` of the contract), so a subject the
+ *   verifier accepts can always be recorded; `roles` array of strings (unknown roles are
  *   ignored, so a token may carry roles of other systems); `companies` array of
  *   non-empty strings, or exactly `["*"]` for every company (`"*"` mixed with
  *   ids is rejected as ambiguous).
@@ -23,8 +33,13 @@ import { knownRoles } from './roles';
 
 export const MIN_SECRET_LENGTH = 32;
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+/** Default maximum lifetime of a token (`exp - iat`): one working day. */
+export const DEFAULT_MAX_TTL_SECONDS = 86_400;
 const MAX_TOKEN_LENGTH = 8192;
-const MAX_SUBJECT_LENGTH = 256;
+/** The longest subject: the user-id width of the event contract and of the audit columns. */
+export const MAX_SUBJECT_LENGTH = 128;
+/** A token subject: printable ASCII without spaces, as approval-role members are named. */
+export const SUBJECT_PATTERN = new RegExp(`^[\\x21-\\x7E]{1,${MAX_SUBJECT_LENGTH}}$`);
 
 export type InvalidTokenReason =
   | 'malformed'
@@ -33,6 +48,11 @@ export type InvalidTokenReason =
   | 'expired'
   | 'not-yet-valid'
   | 'missing-expiry'
+  | 'missing-issued-at'
+  | 'issued-in-future'
+  | 'lifetime-too-long'
+  | 'wrong-issuer'
+  | 'wrong-audience'
   | 'invalid-claims'
   | 'invalid';
 
@@ -49,8 +69,14 @@ export class InvalidTokenError extends Error {
 export interface VerifyAccessTokenOptions {
   /** The HS256 shared secret (AUTH_JWT_SECRET), at least 32 characters. */
   secret: string;
-  /** Seconds of tolerance on `exp` and `nbf`; default 30. */
+  /** Seconds of tolerance on `exp`, `nbf` and `iat`; default 30. */
   clockToleranceSeconds?: number;
+  /** Longest accepted `exp - iat`, in seconds; default 24 h. */
+  maxTtlSeconds?: number;
+  /** When set, `iss` must equal it (AUTH_JWT_ISSUER). */
+  issuer?: string;
+  /** When set, `aud` must be it or an array containing it (AUTH_JWT_AUDIENCE). */
+  audience?: string;
   /** Injectable clock for tests; default the system clock. */
   now?: () => Date;
 }
@@ -113,18 +139,61 @@ export function verifyAccessToken(token: string, options: VerifyAccessTokenOptio
   if (!parts[2]) throw new InvalidTokenError('invalid-signature', 'token signature is invalid');
 
   const now = options.now ? options.now() : new Date();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const clockTolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   let payload: unknown;
   try {
     payload = jwtService.verify<object>(token, {
       secret: secretKey(options.secret) as unknown as string,
       algorithms: ['HS256'],
-      clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
-      clockTimestamp: Math.floor(now.getTime() / 1000),
+      clockTolerance,
+      clockTimestamp: nowSeconds,
     });
   } catch (error) {
     throw mapLibraryError(error);
   }
-  return principalFromClaims(payload);
+  const principal = principalFromClaims(payload);
+  checkLifetimeAndParties(payload as Record<string, unknown>, options, nowSeconds, clockTolerance);
+  return principal;
+}
+
+/** The rules the library is not asked to apply, each failure with its own message. */
+function checkLifetimeAndParties(
+  payload: Record<string, unknown>,
+  options: VerifyAccessTokenOptions,
+  nowSeconds: number,
+  clockTolerance: number,
+): void {
+  const { iat, exp } = payload as { iat: unknown; exp: number };
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) {
+    throw new InvalidTokenError('missing-issued-at', "token has no issue time ('iat' is required)");
+  }
+  if (iat > nowSeconds + clockTolerance) {
+    throw new InvalidTokenError(
+      'issued-in-future',
+      `token issued in the future ('iat' is more than ${clockTolerance} s ahead of the server clock)`,
+    );
+  }
+  const maxTtl = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
+  if (exp - iat > maxTtl) {
+    throw new InvalidTokenError(
+      'lifetime-too-long',
+      `token lifetime ('exp' - 'iat') exceeds the maximum of ${maxTtl} s`,
+    );
+  }
+  if (options.issuer !== undefined && payload.iss !== options.issuer) {
+    throw new InvalidTokenError('wrong-issuer', `token issuer ('iss') must be "${options.issuer}"`);
+  }
+  if (options.audience !== undefined) {
+    const { aud } = payload;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (!audiences.includes(options.audience)) {
+      throw new InvalidTokenError(
+        'wrong-audience',
+        `token audience ('aud') must include "${options.audience}"`,
+      );
+    }
+  }
 }
 
 function mapLibraryError(error: unknown): InvalidTokenError {
@@ -147,8 +216,10 @@ export function principalFromClaims(payload: unknown): Principal {
     throw new InvalidTokenError('missing-expiry', "token has no expiry ('exp' is required)");
   }
   const { sub, roles, companies } = payload;
-  if (typeof sub !== 'string' || sub.trim().length === 0 || sub.length > MAX_SUBJECT_LENGTH) {
-    throw claimError("token claim 'sub' must be a non-empty string");
+  if (typeof sub !== 'string' || !SUBJECT_PATTERN.test(sub)) {
+    throw claimError(
+      `token claim 'sub' must be 1 to ${MAX_SUBJECT_LENGTH} printable ASCII characters without spaces`,
+    );
   }
   if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) {
     throw claimError("token claim 'roles' must be an array of strings");

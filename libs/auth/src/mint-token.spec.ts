@@ -151,6 +151,41 @@ describe('mint-token CLI', () => {
     expect(cli(['--bogus']).code).toBe(2);
   });
 
+  it('mints iss and aud when AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE are set, as the API then requires', () => {
+    const env = {
+      AUTH_JWT_SECRET: SECRET,
+      AUTH_JWT_ISSUER: 'https://idp.example',
+      AUTH_JWT_AUDIENCE: 'risk',
+    };
+    const { code, stdout, stderr } = cli(['--sub', 'a', '--roles', 'viewer', '--companies', 'IT01'], env);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(decode(stdout.trim())).toMatchObject({ iss: 'https://idp.example', aud: 'risk' });
+    const verifier = { secret: SECRET, issuer: 'https://idp.example', audience: 'risk' };
+    expect(verifyAccessToken(stdout.trim(), verifier).subject).toBe('a');
+    const plain = cli(['--sub', 'a', '--roles', 'viewer', '--companies', 'IT01']).stdout.trim();
+    expect(decode(plain)).not.toHaveProperty('iss');
+    expect(() => verifyAccessToken(plain, verifier)).toThrow(/token issuer \('iss'\) must be/);
+  });
+
+  it('refuses a ttl beyond AUTH_JWT_MAX_TTL and an invalid AUTH_JWT_MAX_TTL', () => {
+    const args = ['--sub', 'a', '--roles', 'viewer', '--companies', 'IT01', '--ttl', '2d'];
+    const tooLong = cli(args);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toMatch(
+      /ttl of 172800 s exceeds the maximum lifetime of 86400 s \(AUTH_JWT_MAX_TTL\)/,
+    );
+    expect(cli(args, { AUTH_JWT_SECRET: SECRET, AUTH_JWT_MAX_TTL: '7d' }).code).toBe(0);
+    const invalid = cli(args, { AUTH_JWT_SECRET: SECRET, AUTH_JWT_MAX_TTL: 'forever' });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/AUTH_JWT_MAX_TTL must be a duration/);
+  });
+
+  it('refuses a subject the API would reject', () => {
+    const { code, stderr } = cli(['--sub', 'x'.repeat(129), '--roles', 'viewer', '--companies', 'IT01']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/sub must be 1 to 128 printable ASCII characters without spaces/);
+  });
+
   it('prints usage for --help', () => {
     const { code, stdout } = cli(['--help']);
     expect(code).toBe(0);

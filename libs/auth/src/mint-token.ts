@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
-import { assertJwtSecret } from './jwt';
+import { ConfigError, parseDurationSeconds, tokenPolicySettings } from '@credit/config';
+import { assertJwtSecret, DEFAULT_MAX_TTL_SECONDS, MAX_SUBJECT_LENGTH, SUBJECT_PATTERN } from './jwt';
 import { isRole, Role, ROLES } from './roles';
 
 /**
@@ -10,8 +11,11 @@ import { isRole, Role, ROLES } from './roles';
  *     --sub alice --roles viewer,approver --companies IT01,IT02 [--ttl 8h]
  *
  * `--companies '*'` (quoted, or the shell expands it) grants every company.
- * `--ttl`: seconds, or a number with s/m/h/d; default 1h. The token is printed
- * on stdout; errors go to stderr with exit code 2 (usage) or 1 (secret).
+ * `--ttl`: seconds, or a number with s/m/h/d; default 1h, at most
+ * AUTH_JWT_MAX_TTL (what the API accepts). When AUTH_JWT_ISSUER and
+ * AUTH_JWT_AUDIENCE are set, the token carries them as `iss` and `aud`, as the
+ * API then requires. The token is printed on stdout; errors go to stderr with
+ * exit code 2 (usage) or 1 (secret or settings).
  */
 
 export interface MintTokenOptions {
@@ -20,14 +24,18 @@ export interface MintTokenOptions {
   companies: readonly string[] | '*';
   ttlSeconds: number;
   secret: string;
+  /** `iss` claim (AUTH_JWT_ISSUER); omitted when undefined. */
+  issuer?: string;
+  /** `aud` claim (AUTH_JWT_AUDIENCE); omitted when undefined. */
+  audience?: string;
+  /** Longest ttl the API accepts (AUTH_JWT_MAX_TTL); default 24 h. */
+  maxTtlSeconds?: number;
   /** Issue time; default now. */
   now?: Date;
 }
 
 export const DEFAULT_TTL_SECONDS = 3600;
 const COMPANY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-const TTL = /^([1-9][0-9]*)([smhd]?)$/;
-const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 
 export class MintTokenUsageError extends Error {
   override readonly name = 'MintTokenUsageError';
@@ -36,8 +44,10 @@ export class MintTokenUsageError extends Error {
 export function mintToken(options: MintTokenOptions): string {
   assertJwtSecret(options.secret);
   const { sub, roles, companies, ttlSeconds } = options;
-  if (typeof sub !== 'string' || sub.trim().length === 0)
-    throw new MintTokenUsageError('sub must be a non-empty string');
+  if (typeof sub !== 'string' || !SUBJECT_PATTERN.test(sub))
+    throw new MintTokenUsageError(
+      `sub must be 1 to ${MAX_SUBJECT_LENGTH} printable ASCII characters without spaces`,
+    );
   if (roles.length === 0)
     throw new MintTokenUsageError(`at least one role is required (${ROLES.join(', ')})`);
   const unknown = roles.filter((role) => !isRole(role));
@@ -56,11 +66,19 @@ export function mintToken(options: MintTokenOptions): string {
   if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) {
     throw new MintTokenUsageError('ttlSeconds must be a positive whole number of seconds');
   }
+  const maxTtlSeconds = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
+  if (ttlSeconds > maxTtlSeconds) {
+    throw new MintTokenUsageError(
+      `ttl of ${ttlSeconds} s exceeds the maximum lifetime of ${maxTtlSeconds} s (AUTH_JWT_MAX_TTL)`,
+    );
+  }
   const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const payload = {
     sub,
     roles: [...new Set(roles)],
     companies: companies === '*' ? ['*'] : [...new Set(companies)],
+    ...(options.issuer === undefined ? {} : { iss: options.issuer }),
+    ...(options.audience === undefined ? {} : { aud: options.audience }),
     iat,
     exp: iat + ttlSeconds,
   };
@@ -69,20 +87,21 @@ export function mintToken(options: MintTokenOptions): string {
 
 /** `3600`, `45s`, `30m`, `8h`, `7d` → seconds. */
 export function parseTtl(text: string): number {
-  const match = TTL.exec(text.trim());
-  if (!match)
+  const seconds = parseDurationSeconds(text);
+  if (seconds === undefined)
     throw new MintTokenUsageError(
       `invalid --ttl '${text}': use seconds or a number with s, m, h or d (e.g. 8h)`,
     );
-  return Number(match[1]) * UNIT_SECONDS[match[2]];
+  return seconds;
 }
 
 const USAGE = [
   'usage: mint-token --sub <subject> --roles <role,...> --companies <id,...|*> [--ttl 8h]',
   `  roles: ${ROLES.join(', ')}`,
   "  companies: comma-separated company ids, or '*' (quote it) for all",
-  '  ttl: seconds, or a number with s/m/h/d (default 1h)',
-  '  the secret is read from AUTH_JWT_SECRET (at least 32 characters)',
+  '  ttl: seconds, or a number with s/m/h/d (default 1h, at most AUTH_JWT_MAX_TTL, default 24h)',
+  '  the secret is read from AUTH_JWT_SECRET (at least 32 characters);',
+  '  iss and aud from AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE when they are set',
 ].join('\n');
 
 const splitList = (text: string): string[] =>
@@ -127,6 +146,14 @@ export function runMintTokenCli(argv: readonly string[], env: NodeJS.ProcessEnv,
     io.stderr(`mint-token: ${(error as Error).message}\n`);
     return 1;
   }
+  let policy: ReturnType<typeof tokenPolicySettings>;
+  try {
+    policy = tokenPolicySettings(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`mint-token: ${error.message}\n`);
+    return 1;
+  }
   const missing = (['sub', 'roles', 'companies'] as const).filter((name) => !values[name]);
   if (missing.length > 0) {
     io.stderr(`mint-token: missing ${missing.map((name) => `--${name}`).join(', ')}\n${USAGE}\n`);
@@ -140,6 +167,7 @@ export function runMintTokenCli(argv: readonly string[], env: NodeJS.ProcessEnv,
       companies,
       ttlSeconds: values.ttl === undefined ? DEFAULT_TTL_SECONDS : parseTtl(values.ttl),
       secret,
+      ...policy,
     });
     io.stdout(`${token}\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { apiSettings, engineSettings } from './config';
+import { apiSettings, engineSettings, tokenPolicySettings } from './config';
 import { ConfigError } from './env';
 
 const SECRET = 'x'.repeat(32);
@@ -47,6 +47,36 @@ describe('settings', () => {
     expect(engineSettings({}).projectorNice).toBe(10);
     expect(engineSettings({ ENGINE_PROJECTOR_NICE: '0' }).projectorNice).toBe(0);
     expect(() => engineSettings({ ENGINE_PROJECTOR_NICE: '20' })).toThrow(/ENGINE_PROJECTOR_NICE/);
+  });
+
+  it('reads the token policy: issuer and audience optional, a maximum lifetime of 24 h by default', () => {
+    expect(apiSettings({ AUTH_JWT_SECRET: SECRET }).tokenPolicy).toEqual({
+      issuer: undefined,
+      audience: undefined,
+      maxTtlSeconds: 86_400,
+    });
+    expect(
+      apiSettings({
+        AUTH_JWT_SECRET: SECRET,
+        AUTH_JWT_ISSUER: 'https://idp.example/realms/erp',
+        AUTH_JWT_AUDIENCE: 'credit-risk',
+        AUTH_JWT_MAX_TTL: '8h',
+      }).tokenPolicy,
+    ).toEqual({ issuer: 'https://idp.example/realms/erp', audience: 'credit-risk', maxTtlSeconds: 28_800 });
+    expect(tokenPolicySettings({ AUTH_JWT_MAX_TTL: '900' }).maxTtlSeconds).toBe(900);
+  });
+
+  it('names a wrong token policy setting', () => {
+    expect(() => apiSettings({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_MAX_TTL: '10' })).toThrow(
+      /AUTH_JWT_MAX_TTL must be a duration from 60 s to 31536000 s/,
+    );
+    expect(() => apiSettings({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_MAX_TTL: '1y' })).toThrow(
+      /AUTH_JWT_MAX_TTL/,
+    );
+    expect(() => apiSettings({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_ISSUER: 'has space' })).toThrow(
+      /AUTH_JWT_ISSUER must be 1 to 256 printable ASCII characters/,
+    );
+    expect(() => tokenPolicySettings({ AUTH_JWT_AUDIENCE: 'a\u0001' })).toThrow(/AUTH_JWT_AUDIENCE/);
   });
 
   it('rejects a short JWT secret', () => {

@@ -74,9 +74,23 @@ export interface RateLimitSettings {
   windowMs: number;
 }
 
+/**
+ * What an access token must carry beyond a valid HS256 signature (libs/auth
+ * jwt.ts): the issuer and audience, when set, and the longest lifetime.
+ */
+export interface TokenPolicySettings {
+  /** AUTH_JWT_ISSUER: `iss` must equal it; unset = not checked. */
+  issuer?: string;
+  /** AUTH_JWT_AUDIENCE: `aud` must be or contain it; unset = not checked. */
+  audience?: string;
+  /** AUTH_JWT_MAX_TTL: longest `exp - iat`, in seconds. */
+  maxTtlSeconds: number;
+}
+
 export interface ApiSettings extends CommonSettings {
   port: number;
   jwtSecret: string;
+  tokenPolicy: TokenPolicySettings;
   runMigrations: boolean;
   /** Largest JSON request body accepted; a larger one is answered 413. */
   maxBodyBytes: number;
@@ -160,12 +174,32 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
   return settings;
 }
 
+const TOKEN_PARTY = /^[\x21-\x7E]{1,256}$/;
+const TOKEN_PARTY_RULE = 'must be 1 to 256 printable ASCII characters without spaces';
+
+function readTokenPolicy(env: EnvReader): TokenPolicySettings {
+  return {
+    issuer: env.optional('AUTH_JWT_ISSUER', TOKEN_PARTY, TOKEN_PARTY_RULE),
+    audience: env.optional('AUTH_JWT_AUDIENCE', TOKEN_PARTY, TOKEN_PARTY_RULE),
+    maxTtlSeconds: env.duration('AUTH_JWT_MAX_TTL', 86_400, 60, 31_536_000),
+  };
+}
+
+/** The token policy alone, for the token minter (`npm run token`). */
+export function tokenPolicySettings(source = loadEnvironment()): TokenPolicySettings {
+  const env = new EnvReader(source);
+  const settings = readTokenPolicy(env);
+  env.done();
+  return settings;
+}
+
 export function apiSettings(source = loadEnvironment()): ApiSettings {
   const env = new EnvReader(source);
   const settings: ApiSettings = {
     ...readCommon(env),
     port: env.int('API_PORT', 3000, 0, 65535),
     jwtSecret: env.secret('AUTH_JWT_SECRET', 32),
+    tokenPolicy: readTokenPolicy(env),
     runMigrations: env.oneOf('API_RUN_MIGRATIONS', 'true', ['true', 'false'] as const) === 'true',
     maxBodyBytes: env.int('API_MAX_BODY_BYTES', 102_400, 1024, 10_485_760),
     rateLimit: {

@@ -17,6 +17,15 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Record<st
   return { ...fromFile, ...env };
 }
 
+const DURATION = /^([1-9][0-9]{0,9})([smhd]?)$/;
+const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `3600`, `45s`, `30m`, `8h`, `7d` → seconds; undefined when the text is none of these. */
+export function parseDurationSeconds(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  return match ? Number(match[1]) * UNIT_SECONDS[match[2]] : undefined;
+}
+
 /** Reads typed settings and collects every problem, so one start-up names them all. */
 export class EnvReader {
   readonly problems: string[] = [];
@@ -46,6 +55,27 @@ export class EnvReader {
     else if (value.length < minLength)
       this.problems.push(`${name} must be at least ${minLength} characters long`);
     return value ?? '';
+  }
+
+  /** An optional setting: undefined when unset or blank. */
+  optional(name: string, pattern: RegExp, rule: string): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && !pattern.test(value)) this.problems.push(`${name} ${rule} (got "${value}")`);
+    return value;
+  }
+
+  /** A duration in seconds, written as seconds or a number with s, m, h or d (`8h`). */
+  duration(name: string, fallbackSeconds: number, minSeconds: number, maxSeconds: number): number {
+    const text = this.raw(name);
+    if (text === undefined) return fallbackSeconds;
+    const seconds = parseDurationSeconds(text);
+    if (seconds === undefined || seconds < minSeconds || seconds > maxSeconds) {
+      this.problems.push(
+        `${name} must be a duration from ${minSeconds} s to ${maxSeconds} s, as seconds or with s, m, h or d (got "${text}")`,
+      );
+      return fallbackSeconds;
+    }
+    return seconds;
   }
 
   int(name: string, fallback: number, min: number, max: number): number {

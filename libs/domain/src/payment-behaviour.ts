@@ -14,10 +14,16 @@ const inWindow = (date: BusinessDate, businessDate: BusinessDate): boolean => {
   return age >= 0 && age < BEHAVIOUR_WINDOW_DAYS;
 };
 
+/**
+ * The amount-weighted average days late as an exact fraction
+ * `lateDayCents / weightCents`: the settlements of the window, each weighted
+ * by its amount, plus every open item still unpaid and already due, weighted
+ * by its residual and late until the business date (spec section 8: a
+ * customer who never pays is not class A).
+ */
 export interface PaymentBehaviour {
-  /** Amount-weighted average days late, as an exact fraction. */
   lateDayCents: bigint;
-  settledCents: Cents;
+  weightCents: Cents;
   dishonouredBills12m: number;
 }
 
@@ -28,13 +34,18 @@ export function paymentBehaviour(
   businessDate: BusinessDate,
 ): PaymentBehaviour {
   let lateDayCents = 0n;
-  let settledCents = ZERO;
+  let weightCents = ZERO;
   for (const s of paid) {
     const item = items.get(s.openItemId);
     if (item === undefined || !inWindow(s.date, businessDate)) continue;
     const daysLate = Math.max(0, daysBetween(item.dueDate, s.date));
     lateDayCents += s.amount * BigInt(daysLate);
-    settledCents += s.amount;
+    weightCents += s.amount;
+  }
+  for (const item of items.values()) {
+    if (item.residual <= ZERO || item.dueDate >= businessDate) continue;
+    lateDayCents += item.residual * BigInt(daysBetween(item.dueDate, businessDate));
+    weightCents += item.residual;
   }
   let dishonouredBills12m = 0;
   for (const bill of docs.bills.values()) {
@@ -46,19 +57,19 @@ export function paymentBehaviour(
       dishonouredBills12m += 1;
     }
   }
-  return { lateDayCents, settledCents, dishonouredBills12m };
+  return { lateDayCents, weightCents, dishonouredBills12m };
 }
 
-/** avgDaysLate rounded half up to two decimals, as a decimal string ("0.00" when nothing was paid). */
+/** avgDaysLate rounded half up to two decimals, as a decimal string ("0.00" when nothing counts). */
 export function averageDaysLate(behaviour: PaymentBehaviour): string {
-  if (behaviour.settledCents <= ZERO) return '0.00';
-  const hundredths = (behaviour.lateDayCents * 200n + behaviour.settledCents) / (behaviour.settledCents * 2n);
+  if (behaviour.weightCents <= ZERO) return '0.00';
+  const hundredths = (behaviour.lateDayCents * 200n + behaviour.weightCents) / (behaviour.weightCents * 2n);
   return `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, '0')}`;
 }
 
 /** Compares the exact average with a bound, so 5.001 days is not class A. */
 const averageAtMost = (b: PaymentBehaviour, days: number): boolean =>
-  b.settledCents <= ZERO || b.lateDayCents <= b.settledCents * BigInt(days);
+  b.weightCents <= ZERO || b.lateDayCents <= b.weightCents * BigInt(days);
 
 export function riskClass(behaviour: PaymentBehaviour, params: CompanyParameters): RiskClass {
   for (const name of ['A', 'B', 'C'] as const) {

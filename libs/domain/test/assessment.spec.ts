@@ -248,12 +248,36 @@ describe('payment behaviour (spec §8)', () => {
     const b = behaviour(paidLate(), '2026-03-10');
     expect(b).toEqual({
       lateDayCents: m('600.00') * 10n,
-      settledCents: m('1000.00'),
+      weightCents: m('1000.00'),
       dishonouredBills12m: 0,
     });
     expect(averageDaysLate(b)).toBe('6.00'); // (600 x 10 + 400 x 0) / 1000
     expect(riskClass(b, DEFAULT_PARAMETERS)).toBe('B');
     expect(assess(paidLate(), '2026-03-10', params())).toMatchObject({ avgDaysLate: '6.00', riskClass: 'B' });
+  });
+
+  it('adds every unpaid overdue residual, late until the business date (a customer who never pays is not A)', () => {
+    // 1000.00 due 2026-01-31: 400.00 paid 5 days late, 600.00 still open.
+    const docs = docsOf(
+      ev.post('E1', '2026-01-01', [instalment('I1', 'I1/1', '1000.00', '2026-01-31')]),
+      ev.post('E2', '2026-02-05', [payment('400.00', [['I1/1', '400.00']])]),
+    );
+    expect(behaviour(docs, '2026-01-31')).toEqual({
+      lateDayCents: 0n,
+      weightCents: 0n,
+      dishonouredBills12m: 0,
+    });
+    // On 2026-03-02 the residual is 30 days late: (400 x 5 + 600 x 30) / 1000 = 20.
+    expect(behaviour(docs, '2026-03-02')).toEqual({
+      lateDayCents: m('400.00') * 5n + m('600.00') * 30n,
+      weightCents: m('1000.00'),
+      dishonouredBills12m: 0,
+    });
+    expect(assess(docs, '2026-03-02', params())).toMatchObject({ avgDaysLate: '20.00', riskClass: 'B' });
+    expect(assess(docs, '2026-03-03', params())).toMatchObject({ avgDaysLate: '20.60', riskClass: 'C' });
+    // Never paid at all: the residual alone.
+    const never = docsOf(ev.post('E1', '2026-01-01', [instalment('I1', 'I1/1', '1000.00', '2026-01-31')]));
+    expect(assess(never, '2026-03-22', params())).toMatchObject({ avgDaysLate: '50.00', riskClass: 'D' });
   });
 
   it('counts a payment on the due date as on time', () => {
@@ -265,9 +289,12 @@ describe('payment behaviour (spec §8)', () => {
   });
 
   it('rounds the average half up to two decimals', () => {
+    // The item is settled in full, so only the two payments count.
     const docs = (lateCents: string, onTime: string, days: string) =>
       docsOf(
-        ev.post('E1', '2026-01-01', [instalment('I1', 'I1/1', '100.00', '2026-01-31')]),
+        ev.post('E1', '2026-01-01', [
+          instalment('I1', 'I1/1', formatMoney(m(lateCents) + m(onTime)), '2026-01-31'),
+        ]),
         ev.post('E2', days, [payment(lateCents, [['I1/1', lateCents]])]),
         ev.post('E3', '2026-01-31', [payment(onTime, [['I1/1', onTime]])]),
       );
@@ -294,9 +321,10 @@ describe('payment behaviour (spec §8)', () => {
       ev.reverse('E2'),
       ev.post('E3', '2026-03-01', [payment('5.00', [['nope', '5.00']])]),
     );
+    // Nothing counts as paid: the whole 1000.00 is unpaid, 38 days late on 2026-03-10.
     expect(behaviour(docs, '2026-03-10')).toEqual({
-      lateDayCents: 0n,
-      settledCents: 0n,
+      lateDayCents: m('1000.00') * 38n,
+      weightCents: m('1000.00'),
       dishonouredBills12m: 0,
     });
   });
@@ -322,10 +350,10 @@ describe('payment behaviour (spec §8)', () => {
 });
 
 describe('risk class', () => {
-  /** A behaviour with an exact average of lateDayCents / settledCents days. */
-  const b = (lateDayCents: bigint, settledCents: bigint, dishonouredBills12m = 0): PaymentBehaviour => ({
+  /** A behaviour with an exact average of lateDayCents / weightCents days. */
+  const b = (lateDayCents: bigint, weightCents: bigint, dishonouredBills12m = 0): PaymentBehaviour => ({
     lateDayCents,
-    settledCents,
+    weightCents,
     dishonouredBills12m,
   });
   const avg = (days: string, dishonoured = 0) => b(m(days), 100n, dishonoured); // days x 100 / 100

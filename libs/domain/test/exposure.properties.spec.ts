@@ -244,8 +244,11 @@ function referenceModel(events: readonly Fact[], businessDate: string, p: Compan
   const inWindow = (day: number) => day <= today && day > today - 365;
   const dueOf = new Map(items.map((i) => [i.id, i.due]));
   const counted = paid.filter((s) => dueOf.has(s.id) && inWindow(s.day));
-  const lateDays = sumOf(counted.map((s) => s.amount * BigInt(Math.max(0, s.day - dueOf.get(s.id)!))));
-  const settled = sumOf(counted.map((s) => s.amount));
+  // Section 8: settlements of the window, plus the unpaid overdue residuals late until today.
+  const lateDays =
+    sumOf(counted.map((s) => s.amount * BigInt(Math.max(0, s.day - dueOf.get(s.id)!)))) +
+    sumOf(overdue.map((i) => i.residual * BigInt(today - i.due)));
+  const settled = sumOf(counted.map((s) => s.amount)) + sumOf(overdue.map((i) => i.residual));
   const dishonoured = [...billEnds.values()].filter(
     (e) => e.type === 'bill.dishonoured' && inWindow(dayNumber(e.dishonouredAt.slice(0, 10))),
   ).length;

@@ -1,9 +1,10 @@
 import { BadRequestException } from '@nestjs/common';
+import { SUBJECT_PATTERN } from '@credit/auth';
 
 /** Approval role names: letters, digits, . _ -, 1 to 64. */
 export const ROLE_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-/** Token subjects (`sub`): 1 to 128 printable ASCII characters, no spaces. */
-export const USER_SUBJECT_PATTERN = /^[\x21-\x7E]{1,128}$/;
+/** Token subjects (`sub`): what the token verifier accepts, so every user who can sign in can be named. */
+export const USER_SUBJECT_PATTERN = SUBJECT_PATTERN;
 /** Hold ids are UUIDs. */
 export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** A money amount >= 0 in the contract's wire format. */
