@@ -13,7 +13,7 @@ import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
 import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
 import { CompanyParametersStore, createRedis, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
-import { createDataSource, ExposureProjection } from '@credit/postgres';
+import { createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
@@ -28,6 +28,7 @@ import {
   COMPANY_PARAMETERS,
   ENGINE_SETTINGS,
   EXPOSURE_PROJECTION,
+  PROJECTION_QUARANTINE,
   EXPOSURE_STORE,
   MESSAGE_PUBLISHER,
 } from './tokens';
@@ -161,6 +162,11 @@ export class EngineModule {
           provide: EXPOSURE_PROJECTION,
           inject: [DATA_SOURCE],
           useFactory: (db: DataSource) => new ExposureProjection(db),
+        },
+        {
+          provide: PROJECTION_QUARANTINE,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new ProjectionQuarantine(db),
         },
         {
           provide: COMPANY_PARAMETERS,

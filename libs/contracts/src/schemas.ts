@@ -85,10 +85,16 @@ const PATTERN_RULES: ReadonlyMap<string, string> = new Map([
  */
 export const STORABLE_TEXT_RULE = 'contain no NUL character (U+0000) and no unpaired UTF-16 surrogate';
 
+// NUL is exactly the character to find here.
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE_CHARACTER = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True when every text, varchar and jsonb column can store `text` unchanged (see STORABLE_TEXT_RULE). */
 export const isStorableText = (text: string): boolean => !UNSTORABLE_CHARACTER.test(text);
+
+/** `text` with each unstorable character replaced by U+FFFD: for messages that may echo bad input. */
+export const storableText = (text: string): string =>
+  text.replace(new RegExp(UNSTORABLE_CHARACTER.source, 'g'), '\uFFFD');
 
 const FORMAT_RULES: ReadonlyMap<string, string> = new Map([
   ['storable-text', STORABLE_TEXT_RULE],

@@ -7,6 +7,7 @@ import { Reporting1763800000001 } from './migrations/1763800000001-reporting';
 import { Holds1763800000020 } from './migrations/1763800000020-holds';
 import { HoldRow } from './hold.entity';
 import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
+import { StorableProjections1765000000100 } from './migrations/1765000000100-storable-projections';
 import {
   ApprovalRoleMemberRow,
   ApprovalRoleRow,
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   LimitsParameters1763800000010,
   Holds1763800000020,
   Approvals1763800000030,
+  StorableProjections1765000000100,
 ];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */
