@@ -13,7 +13,9 @@ import {
   percentage,
   reassess,
 } from '@credit/domain';
+import { LIMITS } from '@credit/contracts';
 import { EngineMetrics } from '@credit/observability';
+import { MONEY_SCALE, MONEY_SUM_PRECISION } from '@credit/postgres';
 import { RedisExposureStore, RedisKeys } from '@credit/redis';
 import { waitUntilFolded } from '../support/folding';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
@@ -341,5 +343,56 @@ describe('storable by construction, quarantined when not', () => {
       `SELECT reason FROM credit_limit_change UNION ALL SELECT reason FROM company_parameters_change`,
     );
     expect(stored).toEqual([{ reason: longest }, { reason: longest }]);
+  });
+  it('has a column for every validated value: text lengths from LIMITS, money sums unbounded', async () => {
+    const columns = new Map(
+      (
+        (await pg.query(
+          `SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, numeric_scale
+             FROM information_schema.columns WHERE table_schema = current_schema()`,
+        )) as Record<string, unknown>[]
+      ).map((c) => [`${c.table_name}.${c.column_name}`, c]),
+    );
+    // Each free text the contract accepts (and the ids the engine makes of it) fits its column.
+    const fits: [string, number][] = [
+      ['exposure_document.document_id', LIMITS.idMaxLength + 1], // the unallocated-balance row may add a '*'
+      ['open_item.open_item_id', LIMITS.idMaxLength],
+      ['settlement.entry_id', LIMITS.idMaxLength],
+      ['settlement.open_item_id', LIMITS.idMaxLength],
+      ['dishonoured_bill.bill_id', LIMITS.idMaxLength],
+      ['hold.document_id', LIMITS.idMaxLength],
+      ['hold.requested_by', LIMITS.idMaxLength],
+      ['hold.causation_id', LIMITS.eventIdMaxLength],
+      ['exposure_event.causation_id', LIMITS.causationIdMaxLength],
+    ];
+    for (const [column, longest] of fits) {
+      expect({ column, fits: Number(columns.get(column)!.character_maximum_length) >= longest }).toEqual({
+        column,
+        fits: true,
+      });
+    }
+    // Every money column of the projections holds any sum, with exactly two decimals.
+    const projectionTables = [
+      'customer_exposure',
+      'exposure_document',
+      'open_item',
+      'settlement',
+      'dishonoured_bill',
+      'hold',
+    ];
+    const money = [...columns.entries()].filter(
+      ([name, c]) =>
+        projectionTables.includes(name.split('.')[0]) &&
+        c.data_type === 'numeric' &&
+        name !== 'customer_exposure.avg_days_late',
+    );
+    expect(money.length).toBe(20);
+    for (const [name, c] of money) {
+      expect({ name, precision: c.numeric_precision, scale: c.numeric_scale }).toEqual({
+        name,
+        precision: MONEY_SUM_PRECISION,
+        scale: MONEY_SCALE,
+      });
+    }
   });
 });
