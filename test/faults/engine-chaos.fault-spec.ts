@@ -12,7 +12,7 @@ import {
 } from '../support/fault-harness';
 import { eventually } from '../support/kafka-io';
 import { waitUntilFolded } from '../support/folding';
-import { topicOf } from '../support/scenario-feed';
+import { ALL_POISON_KINDS, topicOf } from '../support/scenario-feed';
 import { tokenFor } from '../support/running-apps';
 
 const profile = faultProfile();
@@ -175,7 +175,7 @@ describe(`engine under faults (${profile.name} profile)`, () => {
     });
     expectClean(verdict);
     const kinds = new Set(poisoned.bad.map((b) => b.kind));
-    expect(kinds.size).toBe(12);
+    expect(kinds.size).toBe(ALL_POISON_KINDS.length);
     // A collapse guard, not a speed target: poison must not slow folding by an order of magnitude.
     expect(poisonedRate).toBeGreaterThan(cleanRate / 4);
   }, 1_800_000);

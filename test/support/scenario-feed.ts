@@ -1,4 +1,4 @@
-import { keyOf, RawEnvelope, encodeInputEvent, InputStream } from '@credit/contracts';
+import { keyOf, LIMITS, RawEnvelope, encodeInputEvent, InputStream } from '@credit/contracts';
 import { TopicNames } from '@credit/config';
 import { Streams } from './reference';
 
@@ -25,6 +25,10 @@ export const POISON_REASONS = {
   NEGATIVE_AMOUNT: 'VALIDATION_FAILED',
   NOT_AN_OBJECT: 'NOT_AN_OBJECT',
   MISSING_KEY: 'MISSING_KEY',
+  /** Text Postgres cannot store (issue #12): NUL, an unpaired surrogate, one character too many. */
+  NUL_TEXT: 'VALIDATION_FAILED',
+  LONE_SURROGATE: 'VALIDATION_FAILED',
+  OVERLONG_TEXT: 'VALIDATION_FAILED',
 } as const;
 
 export type PoisonKind = keyof typeof POISON_REASONS;
@@ -148,7 +152,25 @@ function poison(
     }
     case 'NEGATIVE_AMOUNT':
       return encoded({ ...broken, data: { ...data, amount: '-25.00' } });
+    case 'NUL_TEXT':
+      return encoded(withText(broken, (text) => `${text}\u0000`));
+    case 'LONE_SURROGATE':
+      return encoded(withText(broken, (text) => `\uD800${text}`));
+    case 'OVERLONG_TEXT':
+      // Beyond the longest free text of all (a name), so beyond whichever field it lands in.
+      return encoded(withText(broken, (text) => text.padEnd(LIMITS.nameMaxLength + 1, '0')));
   }
+}
+
+/** The event with its first free text of `data` (an id, who set a limit, a name) changed; else its eventId. */
+function withText(envelope: RawEnvelope, change: (text: string) => string): RawEnvelope {
+  const data = (envelope.data ?? {}) as Record<string, unknown>;
+  const field = Object.keys(data).find(
+    (name) => typeof data[name] === 'string' && /(Id|By|name)$/.test(name),
+  );
+  return field
+    ? { ...envelope, data: { ...data, [field]: change(data[field] as string) } }
+    : { ...envelope, eventId: change(envelope.eventId) };
 }
 
 /** Produces the streams (and bad inputs, spread among them) in batches, each topic in its own order. */

@@ -20,7 +20,7 @@ import {
   RedisExposureStore,
   RedisKeys,
 } from '@credit/redis';
-import { createDataSource, ExposureProjection } from '@credit/postgres';
+import { createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
 import { HEALTH_CHECKS, HealthController } from '@credit/health';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
@@ -35,6 +35,7 @@ import {
   COMPANY_PARAMETERS,
   ENGINE_SETTINGS,
   EXPOSURE_PROJECTION,
+  PROJECTION_QUARANTINE,
   EXPOSURE_STORE,
   DOCUMENT_HOLDS,
   MESSAGE_PUBLISHER,
@@ -169,6 +170,11 @@ export class EngineModule {
           provide: EXPOSURE_PROJECTION,
           inject: [DATA_SOURCE],
           useFactory: (db: DataSource) => new ExposureProjection(db),
+        },
+        {
+          provide: PROJECTION_QUARANTINE,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new ProjectionQuarantine(db),
         },
         {
           provide: COMPANY_PARAMETERS,

@@ -1,13 +1,38 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '@credit/domain';
-import { ExposureProjection } from '@credit/postgres';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock, CustomerRecord } from '@credit/domain';
+import { ExposureProjection, ProjectionQuarantine, UnstorableValueError } from '@credit/postgres';
 import { ExposureStore } from '@credit/redis';
+import { EngineMetrics } from '@credit/observability';
 import { BackgroundLoop } from '@credit/runtime';
 import { CompanyParametersSource } from './company-parameters';
-import { CLOCK, COMPANY_PARAMETERS, EXPOSURE_PROJECTION, EXPOSURE_STORE } from './tokens';
+import {
+  CLOCK,
+  COMPANY_PARAMETERS,
+  EXPOSURE_PROJECTION,
+  EXPOSURE_STORE,
+  PROJECTION_QUARANTINE,
+} from './tokens';
 
 /** Customers (and history entries) per projection step: one Postgres transaction each. */
 const PROJECTION_BATCH = 1000;
+
+/** One customer's share of a projection step: its latest state (if due) and its history events. */
+interface CustomerWrite {
+  companyId: string;
+  customerId: string;
+  record: CustomerRecord | null;
+  events: unknown[];
+}
+
+const customerOf = (event: unknown): { companyId: string; customerId: string } => {
+  const e = event as { companyId?: unknown; customerId?: unknown } | null;
+  return { companyId: String(e?.companyId ?? ''), customerId: String(e?.customerId ?? '') };
+};
+
+const eventIdOf = (event: unknown): string | null => {
+  const id = (event as { eventId?: unknown } | null)?.eventId;
+  return typeof id === 'string' ? id : null;
+};
 
 /**
  * Copies changed customers into the Postgres projections: the exposure, the
@@ -18,16 +43,25 @@ const PROJECTION_BATCH = 1000;
  * moves forward by version and events are kept once per eventId, so running it
  * twice or late is harmless.
  * While Postgres is away the due marks pile up and the engine keeps folding.
+ *
+ * A customer whose rows Postgres refuses (an unstorable value) never holds up the
+ * others: the step's customers are written in halves, recursively, until the
+ * customer is alone in its transaction; it is then quarantined (logged, counted,
+ * listed in projection_quarantine) and skipped. Its next state version is tried
+ * again, and lifts the quarantine once written.
  */
 @Injectable()
 export class Projector {
   private readonly loop = new BackgroundLoop('projector', () => this.project(), 50);
+  private readonly logger = new Logger('projector');
 
   constructor(
     @Inject(EXPOSURE_STORE) private readonly store: ExposureStore,
     @Inject(EXPOSURE_PROJECTION) private readonly projection: ExposureProjection,
+    @Inject(PROJECTION_QUARANTINE) private readonly quarantine: ProjectionQuarantine,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
+    @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
   ) {}
 
   start(): void {
@@ -49,12 +83,69 @@ export class Projector {
     ]);
     if (due.length === 0 && history.length === 0) return false;
     const records = await this.store.records(due.map((d) => d.key));
-    await this.projection.upsert([...records.values()], this.clock.now(), {
-      events: history.flatMap((e) => e.value),
-      parameters: (companyId) => this.parameters.get(companyId),
-    });
+    await this.write(
+      this.byCustomer(
+        [...records.values()],
+        history.flatMap((e) => e.value),
+      ),
+    );
     await this.store.projected(due);
     await this.store.acknowledgeHistory(history.map((e) => e.id));
     return true;
+  }
+
+  private byCustomer(records: CustomerRecord[], events: unknown[]): CustomerWrite[] {
+    const writes = new Map<string, CustomerWrite>();
+    const of = (companyId: string, customerId: string): CustomerWrite => {
+      const key = `${companyId}:${customerId}`;
+      let write = writes.get(key);
+      if (!write) writes.set(key, (write = { companyId, customerId, record: null, events: [] }));
+      return write;
+    };
+    for (const record of records) of(record.companyId, record.customerId).record = record;
+    for (const event of events) {
+      const { companyId, customerId } = customerOf(event);
+      of(companyId, customerId).events.push(event);
+    }
+    return [...writes.values()];
+  }
+
+  /** Writes the customers in one transaction; on a refused value, each half on its own. */
+  private async write(writes: CustomerWrite[]): Promise<void> {
+    try {
+      await this.projection.upsert(
+        writes.flatMap((w) => (w.record ? [w.record] : [])),
+        this.clock.now(),
+        {
+          events: writes.flatMap((w) => w.events),
+          parameters: (companyId) => this.parameters.get(companyId),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof UnstorableValueError)) throw error;
+      if (writes.length === 1) return this.skip(writes[0], error);
+      const half = Math.ceil(writes.length / 2);
+      await this.write(writes.slice(0, half));
+      await this.write(writes.slice(half));
+    }
+  }
+
+  private async skip(write: CustomerWrite, error: UnstorableValueError): Promise<void> {
+    const skippedEventIds = write.events.map(eventIdOf).filter((id): id is string => id !== null);
+    await this.quarantine.quarantine(
+      {
+        companyId: write.companyId,
+        customerId: write.customerId,
+        stateVersion: write.record?.version ?? null,
+        reason: error.message,
+        skippedEventIds,
+      },
+      this.clock.now(),
+    );
+    this.metrics.projectionQuarantined.inc();
+    this.logger.error(
+      `customer ${write.companyId}:${write.customerId} quarantined (state version ` +
+        `${write.record?.version ?? 'none'}, ${skippedEventIds.length} history events skipped): ${error.message}`,
+    );
   }
 }

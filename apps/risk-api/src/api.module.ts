@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { ApiSettings } from '@credit/config';
 import { systemClock } from '@credit/domain';
 import { AuthModule } from '@credit/auth';
-import { ApiOutbox, createDataSource, ExposureProjection } from '@credit/postgres';
+import { ApiOutbox, createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
 import { createKafka, KafkaPublisher } from '@credit/kafka';
 import {
@@ -24,6 +24,7 @@ import { CreditChecksService } from './credit-checks/credit-checks.service';
 import { REPORT_CONTROLLERS, ReportsRepository } from './reports';
 import { ApprovalRolesController } from './approval-roles/approval-roles.controller';
 import { ApprovalRolesService } from './approval-roles/approval-roles.service';
+import { ProjectionQuarantineController } from './quarantine/projection-quarantine.controller';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { CreditLimitsController } from './limits/credit-limits.controller';
@@ -41,6 +42,7 @@ import {
   DOCUMENT_HOLDS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
+  PROJECTION_QUARANTINE,
   LIVE_RECORDS,
   MESSAGE_PUBLISHER,
   OUTBOX_WAKER,
@@ -110,6 +112,7 @@ export class ApiModule {
         CreditLimitsController,
         CompanyParametersController,
         MeController,
+        ProjectionQuarantineController,
       ],
       providers: [
         RATE_LIMIT_GUARD,
@@ -126,6 +129,11 @@ export class ApiModule {
           provide: EXPOSURE_PROJECTION,
           inject: [DATA_SOURCE],
           useFactory: (db: DataSource) => new ExposureProjection(db),
+        },
+        {
+          provide: PROJECTION_QUARANTINE,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new ProjectionQuarantine(db),
         },
         { provide: KAFKA, useFactory: () => createKafka(settings.kafka, 'api') },
         { provide: REDIS, useFactory: () => createRedis(settings.redis, 'risk-api', true) },

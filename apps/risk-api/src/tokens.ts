@@ -1,6 +1,8 @@
 export const API_SETTINGS = Symbol('API_SETTINGS');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');
+/** projection_quarantine: the customers the engine's projector skipped. */
+export const PROJECTION_QUARANTINE = Symbol('PROJECTION_QUARANTINE');
 export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
 export const API_OUTBOX = Symbol('API_OUTBOX');
 /** The engine's live state in Redis (LiveRecords): credit checks read it, not the projection. */

@@ -3,7 +3,15 @@ import { Fact } from '../../domain/src/facts';
 import { formatMoney } from '../../domain/src/money';
 import { DecodeResult, decodeInputEvent } from './decode';
 import { RawEnvelope, encodeInputEvent, inputMessage, keyOf, rawEnvelope, rawEvent } from './encode';
-import { INPUT_EVENT_TYPES, InputStream, STREAM_EVENT_TYPES } from './schemas';
+import { INPUT_EXAMPLES } from './examples';
+import {
+  INPUT_EVENT_TYPES,
+  INPUT_STREAMS,
+  inputEventSchema,
+  InputStream,
+  JsonSchema,
+  STREAM_EVENT_TYPES,
+} from './schemas';
 import { validEventArb } from './testing/arbitraries';
 
 const EVENT_ID = '0f8c2d8e-4a51-4b0e-9d3c-6b1f2a7e9c10';
@@ -843,4 +851,73 @@ describe('decodeInputEvent: property', () => {
     const seen = new Set(fc.sample(validEventArb(), 2000).map((e) => e.envelope.type));
     expect(seen).toEqual(new Set(INPUT_EVENT_TYPES));
   });
+});
+
+describe('decodeInputEvent: every free text field is storable by Postgres, or dead-lettered', () => {
+  type Json = Record<string, unknown>;
+  /** Paths of every free text of `instance`: strings with a length limit, not a pattern, enum or date. */
+  function textFields(schema: JsonSchema, instance: unknown, path: (string | number)[] = []) {
+    const found: { path: (string | number)[]; maxLength: number }[] = [];
+    if (typeof schema.maxLength === 'number' && typeof instance === 'string') {
+      found.push({ path, maxLength: schema.maxLength as number });
+    } else if (Array.isArray(instance) && schema.items) {
+      instance.forEach((item, i) =>
+        found.push(...textFields(schema.items as JsonSchema, item, [...path, i])),
+      );
+    } else if (typeof instance === 'object' && instance !== null && schema.properties) {
+      for (const [name, value] of Object.entries(instance)) {
+        const property = (schema.properties as Record<string, JsonSchema>)[name];
+        if (property) found.push(...textFields(property, value, [...path, name]));
+      }
+    }
+    return found;
+  }
+  const withValue = (envelope: RawEnvelope, path: (string | number)[], value: string): RawEnvelope => {
+    const copy = JSON.parse(JSON.stringify(envelope)) as Json;
+    const parent = path.slice(0, -1).reduce<Json>((node, key) => node[key] as Json, copy);
+    parent[path[path.length - 1]] = value;
+    return copy as unknown as RawEnvelope;
+  };
+  const fieldName = (path: (string | number)[]) =>
+    path.reduce<string>(
+      (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${key}` : key),
+      '',
+    );
+
+  const cases = INPUT_EVENT_TYPES.flatMap((type) =>
+    INPUT_EXAMPLES[type].flatMap((example) =>
+      textFields(inputEventSchema(type), example).map(({ path, maxLength }) => ({
+        type,
+        example,
+        path,
+        maxLength,
+      })),
+    ),
+  );
+
+  it('covers the free text fields of every input event type', () => {
+    expect(new Set(cases.map((c) => c.type))).toEqual(new Set(INPUT_EVENT_TYPES));
+    expect(cases.length).toBeGreaterThan(INPUT_EVENT_TYPES.length);
+  });
+
+  it.each(cases.map((c) => [`${c.type} ${fieldName(c.path)}`, c] as const))(
+    '%s: NUL and unpaired surrogates are dead-lettered; the longest storable value decodes',
+    (_name, { type, example, path, maxLength }) => {
+      const stream = INPUT_STREAMS.find((s) => STREAM_EVENT_TYPES[s].includes(type))!;
+      const field = fieldName(path);
+      for (const poison of ['a\u0000b', '\u0000', 'a\uD800b', 'a\uDC00', '\uDBFF', '\uDE00\uD83D']) {
+        const result = decode(stream, withValue(example, path, poison));
+        expect(result).toMatchObject({ ok: false, reason: 'VALIDATION_FAILED', field });
+        expect(!result.ok && result.message).toContain('no NUL character (U+0000)');
+      }
+      // Lengths count characters, as varchar(n) does: a surrogate pair is one character.
+      const atLimit = '😀'.repeat(maxLength);
+      expect(decode(stream, withValue(example, path, atLimit)).ok).toBe(true);
+      expect(decode(stream, withValue(example, path, `${atLimit}x`))).toMatchObject({
+        ok: false,
+        reason: 'VALIDATION_FAILED',
+        field,
+      });
+    },
+  );
 });

@@ -78,7 +78,26 @@ const PATTERN_RULES: ReadonlyMap<string, string> = new Map([
   [PATTERNS.digits, `be a string of decimal digits`],
 ]);
 
+/**
+ * Text Postgres can store in every text, varchar and jsonb column: no NUL (U+0000, refused by
+ * text and jsonb alike) and no unpaired UTF-16 surrogate (jsonb refuses the escape; text would
+ * silently store U+FFFD instead). Every free string of the contract has this format.
+ */
+export const STORABLE_TEXT_RULE = 'contain no NUL character (U+0000) and no unpaired UTF-16 surrogate';
+
+// NUL is exactly the character to find here.
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE_CHARACTER = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True when every text, varchar and jsonb column can store `text` unchanged (see STORABLE_TEXT_RULE). */
+export const isStorableText = (text: string): boolean => !UNSTORABLE_CHARACTER.test(text);
+
+/** `text` with each unstorable character replaced by U+FFFD: for messages that may echo bad input. */
+export const storableText = (text: string): string =>
+  text.replace(new RegExp(UNSTORABLE_CHARACTER.source, 'g'), '\uFFFD');
+
 const FORMAT_RULES: ReadonlyMap<string, string> = new Map([
+  ['storable-text', STORABLE_TEXT_RULE],
   ['business-date', 'be a real calendar date YYYY-MM-DD'],
   ['date-time', 'be an ISO-8601 instant with offset, e.g. 2026-03-01T10:15:00+01:00 or 2026-03-01T09:15:00Z'],
   ['date-or-date-time', 'be a date YYYY-MM-DD or an ISO-8601 instant with offset'],
@@ -183,6 +202,7 @@ const text = (maxLength: number, description: string): JsonSchema => ({
   type: 'string',
   minLength: 1,
   maxLength,
+  format: 'storable-text',
   description,
 });
 const id = (description: string): JsonSchema => text(LIMITS.idMaxLength, description);
@@ -658,6 +678,7 @@ export function isInstant(text: unknown): text is string {
 export function createAjv(): Ajv {
   const ajv = new Ajv({ strict: true, allErrors: false, verbose: true, allowUnionTypes: true });
   ajv.addFormat('business-date', { type: 'string', validate: isKnownBusinessDate });
+  ajv.addFormat('storable-text', { type: 'string', validate: isStorableText });
   ajv.addFormat('date-time', { type: 'string', validate: isInstant });
   ajv.addFormat('date-or-date-time', {
     type: 'string',
@@ -744,7 +765,11 @@ export function describeSchemaError(error: ErrorObject): SchemaViolation {
       const pattern = typeof parent.pattern === 'string' ? PATTERN_RULES.get(parent.pattern) : undefined;
       if (pattern?.startsWith('be a money string'))
         return at(`must ${pattern} (JSON numbers are not accepted)`);
-      const format = typeof parent.format === 'string' ? FORMAT_RULES.get(parent.format) : undefined;
+      // A wrong type of a date says what a date looks like; of a text, simply that it must be a string.
+      const format =
+        typeof parent.format === 'string' && parent.format !== 'storable-text'
+          ? FORMAT_RULES.get(parent.format)
+          : undefined;
       if (format !== undefined) return at(`must ${format}`);
       const types = String(params.type).split(',');
       return at(`must be ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`);

@@ -36,6 +36,7 @@ export class EngineMetrics extends Metrics {
   readonly eventsDuplicate: Counter<'topic'>;
   readonly deadLetters: Counter<'reason'>;
   readonly foldConflicts: Counter;
+  readonly projectionQuarantined: Counter;
   readonly foldBatchSeconds: Histogram;
   readonly foldEventLatencySeconds: Histogram;
   readonly publishSeconds: Histogram;
@@ -64,6 +65,10 @@ export class EngineMetrics extends Metrics {
     this.foldConflicts = this.counter({
       name: 'exposure_fold_conflicts_total',
       help: 'Fold commits refused because another writer moved a partition or a customer first (the batch is folded again)',
+    });
+    this.projectionQuarantined = this.counter({
+      name: 'exposure_projection_quarantined_total',
+      help: 'Customers the projector skipped because Postgres refused their rows (listed by the API, lifted by a later version)',
     });
     this.foldBatchSeconds = this.histogram({
       name: 'exposure_fold_batch_seconds',

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { MONEY_SCALE, MONEY_SUM_PRECISION } from './storage';
 
 /** The reporting projection of one customer's exposure; money columns are numeric, read as strings. */
 @Entity({ name: 'customer_exposure' })
@@ -9,31 +10,37 @@ export class CustomerExposureRow {
   @PrimaryColumn({ name: 'customer_id', type: 'varchar', length: 64 })
   customerId!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   orders!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   deliveries!: string;
 
-  @Column({ name: 'unposted_invoices', type: 'numeric', precision: 20, scale: 2 })
+  @Column({ name: 'unposted_invoices', type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   unpostedInvoices!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   receivables!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   bills!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   total!: string;
 
-  @Column({ name: 'overdue_amount', type: 'numeric', precision: 20, scale: 2 })
+  @Column({ name: 'overdue_amount', type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   overdueAmount!: string;
 
   @Column({ name: 'oldest_overdue_days', type: 'integer' })
   oldestOverdueDays!: number;
 
-  @Column({ name: 'limit_amount', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  @Column({
+    name: 'limit_amount',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
   limitAmount!: string | null;
 
   @Column({ name: 'limit_mode', type: 'varchar', length: 8, nullable: true })
@@ -48,7 +55,13 @@ export class CustomerExposureRow {
   @Column({ type: 'varchar', length: 16 })
   status!: 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
 
-  @Column({ name: 'utilization_pct', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  @Column({
+    name: 'utilization_pct',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
   utilizationPct!: string | null;
 
   @Column({ type: 'boolean' })

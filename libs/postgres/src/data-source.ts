@@ -7,6 +7,7 @@ import { Reporting1763800000001 } from './migrations/1763800000001-reporting';
 import { Holds1763800000020 } from './migrations/1763800000020-holds';
 import { HoldRow } from './hold.entity';
 import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
+import { StorableProjections1765000000100 } from './migrations/1765000000100-storable-projections';
 import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender';
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
 import {
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   LimitsParameters1763800000010,
   Holds1763800000020,
   Approvals1763800000030,
+  StorableProjections1765000000100,
   HoldSender1765000000200,
   CustomerMasterData1765000000700,
 ];

@@ -11,6 +11,7 @@ import {
   parseMoney,
   settlementHistory,
 } from '@credit/domain';
+import { storableText } from '@credit/contracts';
 import { CustomerExposureRow } from './customer-exposure.entity';
 
 const COLUMNS = [
@@ -151,6 +152,15 @@ const byKey = (a: CustomerRecord, b: CustomerRecord): number =>
           : 0;
 
 const keyOf = (companyId: string, customerId: string) => `${companyId}:${customerId}`;
+
+/** Rows built from the stored state; a state they cannot be built from is unstorable, not a crash. */
+function built<T>(what: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    throw new UnstorableValueError(`${what}: cannot be built from the stored state: ${String(error)}`, error);
+  }
+}
 
 /** The detail rows of one customer, as bind values in the column order of each table. */
 interface DetailRows {
@@ -342,6 +352,45 @@ function holdRows(events: readonly unknown[]): unknown[][] {
 }
 
 /**
+ * SQLSTATE classes of a statement Postgres refuses for the values it carries, the same way every
+ * time: 22 (data exception: NUL or a bad escape in text or jsonb, numeric overflow, a string too
+ * long) and 23 (integrity constraint violation: a check, a duplicate key within one batch).
+ */
+const REFUSED_VALUE_CLASSES = ['22', '23'];
+
+const sqlState = (error: unknown): string | undefined => {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+};
+
+const isRefusedValue = (error: unknown): boolean =>
+  REFUSED_VALUE_CLASSES.includes(sqlState(error)?.slice(0, 2) ?? '');
+
+const describeError = (error: unknown): string => {
+  const state = sqlState(error);
+  const e = error as { message?: unknown; detail?: unknown; driverError?: { detail?: unknown } };
+  const detail = e.detail ?? e.driverError?.detail;
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  return [state, message, typeof detail === 'string' ? `(${detail})` : ''].filter(Boolean).join(' ');
+};
+
+/**
+ * A customer's rows that can never be written as they are: Postgres refused one of their values,
+ * or the rows could not even be built from the stored state. Retrying cannot help; the projector
+ * quarantines the customer instead (see Projector).
+ */
+export class UnstorableValueError extends Error {
+  constructor(reason: string, cause?: unknown) {
+    super(storableText(reason).slice(0, UNSTORABLE_REASON_MAX_LENGTH), { cause });
+    this.name = 'UnstorableValueError';
+  }
+}
+
+/** The longest reason kept: enough for the SQLSTATE, Postgres's message and its detail. */
+const UNSTORABLE_REASON_MAX_LENGTH = 1000;
+
+/**
  * Multi-row INSERTs of `rows`, as few statements as the bind-parameter limit
  * allows. Returns the rows of `tail`'s RETURNING clause, if any.
  */
@@ -362,10 +411,17 @@ async function insertRows(
       params.push(...values);
       return `(${values.map((_, i) => `$${first + i + 1}`).join(', ')})`;
     });
-    const result: unknown = await db.query(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ${tail}`,
-      params,
-    );
+    let result: unknown;
+    try {
+      result = await db.query(
+        `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ${tail}`,
+        params,
+      );
+    } catch (error) {
+      throw isRefusedValue(error)
+        ? new UnstorableValueError(`${table}: ${describeError(error)}`, error)
+        : error;
+    }
     if (Array.isArray(result)) returned.push(...(result as Record<string, unknown>[]));
   }
   return returned;
@@ -417,8 +473,8 @@ export class ExposureProjection {
     }
     // Sorted, so that two writers lock the same customers in the same order.
     const assessed = [...latest.values()].sort(byKey);
-    const events = eventRows(options.events ?? []);
-    const holds = holdRows(options.events ?? []);
+    const events = built('exposure_event', () => eventRows(options.events ?? []));
+    const holds = built('hold', () => holdRows(options.events ?? []));
     if (assessed.length === 0 && events.length === 0) return { advanced: [] };
     const parametersOf = options.parameters ?? (() => DEFAULT_PARAMETERS);
     const db = await this.connected();
@@ -432,7 +488,7 @@ export class ExposureProjection {
         tx,
         'customer_exposure',
         COLUMNS,
-        assessed.map((record) => rowValues(record, asOf)),
+        built('customer_exposure', () => assessed.map((record) => rowValues(record, asOf))),
         `ON CONFLICT (company_id, customer_id) DO UPDATE SET ${updates}
          WHERE customer_exposure.state_version < EXCLUDED.state_version
          RETURNING company_id, customer_id`,
@@ -453,7 +509,9 @@ export class ExposureProjection {
           [advanced.map((r) => r.companyId), advanced.map((r) => r.customerId)],
         );
         const rows: DetailRows = { documents: [], openItems: [], settlements: [], dishonoured: [] };
-        for (const record of advanced) detailRows(record, parametersOf(record.companyId), rows);
+        built('the detail rows', () => {
+          for (const record of advanced) detailRows(record, parametersOf(record.companyId), rows);
+        });
         await insertRows(tx, 'exposure_document', DOCUMENT_COLUMNS, rows.documents);
         await insertRows(tx, 'open_item', OPEN_ITEM_COLUMNS, rows.openItems);
         await insertRows(tx, 'settlement', SETTLEMENT_COLUMNS, rows.settlements);
@@ -465,6 +523,20 @@ export class ExposureProjection {
       await insertRows(tx, 'exposure_event', EVENT_COLUMNS, events, 'ON CONFLICT (event_id) DO NOTHING');
       // Holds of asynchronous checks: once per holdId, and never a second pending hold of one document.
       await insertRows(tx, 'hold', HOLD_COLUMNS, holds, 'ON CONFLICT DO NOTHING');
+      // Whatever was quarantined of these customers is lifted by a newer state written (or found ahead).
+      if (assessed.length > 0) {
+        await tx.query(
+          `DELETE FROM projection_quarantine q
+            USING unnest($1::varchar[], $2::varchar[], $3::bigint[]) AS k(company_id, customer_id, version)
+            WHERE q.company_id = k.company_id AND q.customer_id = k.customer_id
+              AND (q.state_version IS NULL OR q.state_version < k.version)`,
+          [
+            assessed.map((r) => r.companyId),
+            assessed.map((r) => r.customerId),
+            assessed.map((r) => r.version),
+          ],
+        );
+      }
       return { advanced: advanced.map((r) => keyOf(r.companyId, r.customerId)) };
     });
   }

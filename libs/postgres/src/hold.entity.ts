@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { MONEY_SCALE, MONEY_SUM_PRECISION } from './storage';
 
 export type HoldStatus = 'pending' | 'released' | 'rejected';
 export type HoldSource = 'api' | 'event';
@@ -25,21 +26,27 @@ export class HoldRow {
   @Column({ name: 'document_id', type: 'varchar', length: 128 })
   documentId!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   amount!: string;
 
-  @Column({ name: 'exposure_before', type: 'numeric', precision: 20, scale: 2 })
+  @Column({ name: 'exposure_before', type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   exposureBefore!: string;
 
-  @Column({ name: 'exposure_after', type: 'numeric', precision: 20, scale: 2 })
+  @Column({ name: 'exposure_after', type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   exposureAfter!: string;
 
   /** The effective limit when the document was held (0 once expired); null without one. */
-  @Column({ name: 'limit_amount', type: 'numeric', precision: 20, scale: 2, nullable: true })
+  @Column({
+    name: 'limit_amount',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
   limitAmount!: string | null;
 
   /** max(0, exposure_after - limit). */
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   excess!: string;
 
   @Column({ type: 'text', array: true })

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { MONEY_SCALE, MONEY_SUM_PRECISION } from './storage';
 
 /**
  * The reporting projections behind customer_exposure (migration
@@ -21,7 +22,7 @@ export class ExposureDocumentRow {
   @PrimaryColumn({ name: 'document_id', type: 'varchar', length: 160 })
   documentId!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   amount!: string;
 
   /** Kind, dates, instrument, status... per component (money as decimal strings). */
@@ -43,16 +44,16 @@ export class OpenItemRow {
   @PrimaryColumn({ name: 'open_item_id', type: 'varchar', length: 128 })
   openItemId!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   amount!: string;
 
   @Column({ name: 'due_date', type: 'date' })
   dueDate!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   settled!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   residual!: string;
 
   @Column({ name: 'state_version', type: 'bigint' })
@@ -74,7 +75,7 @@ export class SettlementRow {
   @PrimaryColumn({ name: 'open_item_id', type: 'varchar', length: 128 })
   openItemId!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   amount!: string;
 
   @Column({ name: 'settlement_date', type: 'date' })
@@ -103,7 +104,7 @@ export class DishonouredBillRow {
   @PrimaryColumn({ name: 'bill_id', type: 'varchar', length: 128 })
   billId!: string;
 
-  @Column({ type: 'numeric', precision: 20, scale: 2 })
+  @Column({ type: 'numeric', precision: MONEY_SUM_PRECISION, scale: MONEY_SCALE })
   amount!: string;
 
   @Column({ name: 'dishonoured_on', type: 'date', nullable: true })

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { DOCUMENT_REASONS, DocumentReason, LIMITS, PATTERNS } from '@credit/contracts';
 import { CheckDecision, CheckSeverity, DocumentType, ExposureStatus } from '@credit/domain';
+import { IsStorableText } from '../http/validators';
 
 export const DOCUMENT_TYPES = ['order', 'delivery', 'invoice'] as const satisfies readonly DocumentType[];
 const DECISIONS = ['ALLOW', 'WARN', 'HOLD'] as const satisfies readonly CheckDecision[];
@@ -25,12 +26,13 @@ const MONEY_RULE = { message: '$property must be a money string >= 0 like 1234.5
 /** Present (not undefined): the validators apply, so an explicit null is rejected too. */
 const IfPresent = (): PropertyDecorator => ValidateIf((_o, value) => value !== undefined);
 
-/** A document or user id of the contract: 1..128 characters. */
+/** A document or user id of the contract: 1..128 characters Postgres can store. */
 function IsContractId(): PropertyDecorator {
   return (target: object, property: string | symbol) => {
     IsString()(target, property);
     MinLength(1, { message: '$property must not be empty' })(target, property);
     MaxLength(LIMITS.idMaxLength)(target, property);
+    IsStorableText()(target, property);
   };
 }
 

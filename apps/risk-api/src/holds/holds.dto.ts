@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'cl
 import { ApiCustomerName, CUSTOMER_ID_PATTERN, PatternParamPipe } from '../http';
 import { NON_NEGATIVE_MONEY_PATTERN, UUID_PATTERN } from './request-rules';
 import { PageMeta, PageQuery, QueryInt } from '../http/paging';
+import { IsStorableText } from '../http/validators';
 
 /** `@HoldIdParam() holdId` = the `:holdId` path param; 400 "holdId must match …" unless a UUID. */
 export const HoldIdParam = (): ParameterDecorator =>
@@ -81,6 +82,7 @@ export class DecisionBody {
   @IsString({ message: 'reason must be a string' })
   @Length(1, 1000, { message: 'reason must be 1 to 1000 characters long' })
   @Matches(/\S/, { message: 'reason must not be blank' })
+  @IsStorableText()
   reason!: string;
 }
 

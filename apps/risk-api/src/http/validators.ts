@@ -1,5 +1,5 @@
 import { ValidateBy, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
-import { LIMITS } from '@credit/contracts';
+import { isStorableText, LIMITS, STORABLE_TEXT_RULE } from '@credit/contracts';
 import { isBusinessDate } from '@credit/domain';
 
 /**
@@ -51,6 +51,7 @@ const reasonProblem = (value: unknown): string | null => {
   if (value.length === 0) return 'must not be empty';
   if (value.trim().length === 0) return 'must not be blank';
   if ([...value].length > LIMITS.textMaxLength) return `must be at most ${LIMITS.textMaxLength} characters`;
+  if (!isStorableText(value)) return `must ${STORABLE_TEXT_RULE}`;
   return null;
 };
 
@@ -63,6 +64,24 @@ export function IsReason(options?: ValidationOptions): PropertyDecorator {
         validate: (value: unknown) => reasonProblem(value) === null,
         defaultMessage: (args?: ValidationArguments) =>
           `$property ${reasonProblem(args?.value) ?? 'is invalid'}`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * Text Postgres can store unchanged in every text, varchar and jsonb column (the rule of the event
+ * contract): "$property must contain no NUL character (U+0000) and no unpaired UTF-16 surrogate".
+ * Only strings are checked; the type is another decorator's concern.
+ */
+export function IsStorableText(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isStorableText',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || isStorableText(value),
+        defaultMessage: () => `$property must ${STORABLE_TEXT_RULE}`,
       },
     },
     options,
