@@ -115,6 +115,8 @@ export class PostgresProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** Connections accepted so far (it can stand in front of any TCP server, e.g. to count a broker's). */
+  accepted = 0;
 
   /**
    * @param latencyMs how late Postgres's answers reach the app (0: at once), as over
@@ -128,6 +130,7 @@ export class PostgresProxy {
 
   async start(): Promise<void> {
     const server = createServer((client) => {
+      this.accepted += 1;
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);

@@ -7,7 +7,7 @@ import { systemClock } from '@credit/domain';
 import { AuthModule } from '@credit/auth';
 import { ApiOutbox, createDataSource, ExposureProjection } from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
-import { createKafka, KafkaPublisher } from '@credit/kafka';
+import { ClusterProbe, createKafka, KafkaPublisher } from '@credit/kafka';
 import {
   CompanyParametersStore,
   createRedis,
@@ -38,6 +38,7 @@ import {
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
   DATA_SOURCE,
+  EXPORT_DATA_SOURCE,
   EXPOSURE_PROJECTION,
   LIVE_RECORDS,
   MESSAGE_PUBLISHER,
@@ -55,6 +56,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(EXPORT_DATA_SOURCE) private readonly exportDataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(MESSAGE_PUBLISHER) private readonly publisher: KafkaPublisher,
     @Inject(API_OUTBOX) outbox: ApiOutbox,
@@ -82,7 +84,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
     await this.publisher.disconnect();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    for (const db of [this.dataSource, this.exportDataSource]) if (db.isInitialized) await db.destroy();
     this.redis.disconnect();
   }
 }
@@ -121,6 +123,15 @@ export class ApiModule {
           },
         },
         {
+          provide: EXPORT_DATA_SOURCE,
+          useFactory: async () => {
+            // One connection per export that may run: an export never waits for one, nor takes the API's.
+            const dataSource = createDataSource(settings.postgres, settings.exports.concurrency);
+            await dataSource.initialize();
+            return dataSource;
+          },
+        },
+        {
           provide: EXPOSURE_PROJECTION,
           inject: [DATA_SOURCE],
           useFactory: (db: DataSource) => new ExposureProjection(db),
@@ -148,19 +159,12 @@ export class ApiModule {
           useFactory: (redis: Redis) =>
             new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
+        { provide: ClusterProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new ClusterProbe(kafka) },
         {
           provide: HEALTH_CHECKS,
-          inject: [KAFKA, REDIS, DATA_SOURCE],
-          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
-            kafka: async () => {
-              const admin = kafka.admin();
-              await admin.connect();
-              try {
-                return await admin.describeCluster();
-              } finally {
-                await admin.disconnect();
-              }
-            },
+          inject: [ClusterProbe, REDIS, DATA_SOURCE],
+          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) => ({
+            kafka: () => kafka.check(),
             redis: () => redis.ping(),
             postgres: () => db.query('SELECT 1'),
           }),

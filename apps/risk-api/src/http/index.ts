@@ -3,3 +3,4 @@ export * from './validation';
 export * from './params';
 export * from './setup';
 export * from './rate-limit';
+export * from './slots';
