@@ -394,7 +394,7 @@ async function waitForHealth(api: ChildProcess, port: number, timeoutMs: number)
   for (;;) {
     if (api.exitCode !== null) throw new Error(`risk-api exited with code ${api.exitCode}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
       if (response.status === 200) return;
     } catch {
       // not listening yet

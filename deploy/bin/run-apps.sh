@@ -47,10 +47,10 @@ PIDS+=($!)
 node dist/apps/risk-api/src/main.js &
 PIDS+=($!)
 
-# Ready when both health endpoints answer 200.
+# Ready when both readiness endpoints answer 200.
 for _ in $(seq 1 120); do
   if node -e '
-    const get = (p) => new Promise((ok) => require("http").get({ host: "127.0.0.1", port: p, path: "/health" }, (r) => { r.resume(); ok(r.statusCode === 200); }).on("error", () => ok(false)));
+    const get = (p) => new Promise((ok) => require("http").get({ host: "127.0.0.1", port: p, path: "/health/ready" }, (r) => { r.resume(); ok(r.statusCode === 200); }).on("error", () => ok(false)));
     Promise.all([get(process.env.API_PORT), get(process.env.ENGINE_HEALTH_PORT || 3001), get(process.env.PROJECTOR_HEALTH_PORT || 3002)]).then((a) => process.exit(a.every(Boolean) ? 0 : 1));'; then
     break
   fi

@@ -115,21 +115,36 @@ export class PostgresProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   port = 0;
+  /** Connections accepted so far (it can stand in front of any TCP server, e.g. to count a broker's). */
+  accepted = 0;
 
+  /**
+   * @param latencyMs how late Postgres's answers reach the app (0: at once), as over
+   *   a slow link: the server does its work at once, the app learns of it later.
+   */
   constructor(
     private readonly targetPort = 5432,
     private readonly targetHost = '127.0.0.1',
+    private readonly latencyMs = 0,
   ) {}
 
   async start(): Promise<void> {
     const server = createServer((client) => {
+      this.accepted += 1;
       const upstream = connect(this.targetPort, this.targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => undefined);
       }
-      client.pipe(upstream).pipe(client);
+      client.pipe(upstream);
+      if (this.latencyMs === 0) upstream.pipe(client);
+      else {
+        // Timers due in order fire in order, so the answers keep theirs.
+        upstream.on('data', (chunk: Buffer) => {
+          setTimeout(() => client.destroyed || client.write(chunk), this.latencyMs);
+        });
+      }
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });

@@ -11,7 +11,14 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
-import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
+import {
+  BatchConsumer,
+  ClusterProbe,
+  createKafka,
+  ensureTopics,
+  KafkaPublisher,
+  topicSpecs,
+} from '@credit/kafka';
 import {
   CompanyParametersStore,
   createRedis,
@@ -185,6 +192,7 @@ export class EngineModule {
               settings.defaultTimeZone,
             ),
         },
+        { provide: ClusterProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new ClusterProbe(kafka) },
         {
           provide: DOCUMENT_HOLDS,
           inject: [REDIS],
@@ -192,9 +200,9 @@ export class EngineModule {
         },
         {
           provide: HEALTH_CHECKS,
-          inject: [KAFKA, REDIS, DATA_SOURCE],
-          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
-            kafka: () => describeCluster(kafka),
+          inject: [ClusterProbe, REDIS, DATA_SOURCE],
+          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) => ({
+            kafka: () => kafka.check(),
             redis: () => redis.ping(),
             postgres: async () => (db.isInitialized ? db.query('SELECT 1') : db.initialize()),
           }),
@@ -212,15 +220,5 @@ export class EngineModule {
         EngineLifecycle,
       ],
     };
-  }
-}
-
-async function describeCluster(kafka: Kafka): Promise<unknown> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await admin.describeCluster();
-  } finally {
-    await admin.disconnect();
   }
 }

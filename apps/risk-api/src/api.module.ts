@@ -7,7 +7,7 @@ import { systemClock } from '@credit/domain';
 import { AuthModule } from '@credit/auth';
 import { ApiOutbox, createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
-import { createKafka, KafkaPublisher } from '@credit/kafka';
+import { ClusterProbe, createKafka, KafkaPublisher } from '@credit/kafka';
 import {
   CompanyParametersStore,
   createRedis,
@@ -41,6 +41,7 @@ import {
   COMPANY_PARAMETERS_STORE,
   DOCUMENT_HOLDS,
   DATA_SOURCE,
+  EXPORT_DATA_SOURCE,
   EXPOSURE_PROJECTION,
   PROJECTION_QUARANTINE,
   LIVE_RECORDS,
@@ -59,6 +60,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(EXPORT_DATA_SOURCE) private readonly exportDataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(MESSAGE_PUBLISHER) private readonly publisher: KafkaPublisher,
     @Inject(API_OUTBOX) outbox: ApiOutbox,
@@ -86,7 +88,7 @@ class ApiLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.relay.stop();
     await this.publisher.disconnect();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    for (const db of [this.dataSource, this.exportDataSource]) if (db.isInitialized) await db.destroy();
     this.redis.disconnect();
   }
 }
@@ -126,6 +128,15 @@ export class ApiModule {
           },
         },
         {
+          provide: EXPORT_DATA_SOURCE,
+          useFactory: async () => {
+            // One connection per export that may run: an export never waits for one, nor takes the API's.
+            const dataSource = createDataSource(settings.postgres, settings.exports.concurrency);
+            await dataSource.initialize();
+            return dataSource;
+          },
+        },
+        {
           provide: EXPOSURE_PROJECTION,
           inject: [DATA_SOURCE],
           useFactory: (db: DataSource) => new ExposureProjection(db),
@@ -158,6 +169,7 @@ export class ApiModule {
           useFactory: (redis: Redis) =>
             new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
         },
+        { provide: ClusterProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new ClusterProbe(kafka) },
         {
           provide: DOCUMENT_HOLDS,
           inject: [REDIS],
@@ -165,17 +177,9 @@ export class ApiModule {
         },
         {
           provide: HEALTH_CHECKS,
-          inject: [KAFKA, REDIS, DATA_SOURCE],
-          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
-            kafka: async () => {
-              const admin = kafka.admin();
-              await admin.connect();
-              try {
-                return await admin.describeCluster();
-              } finally {
-                await admin.disconnect();
-              }
-            },
+          inject: [ClusterProbe, REDIS, DATA_SOURCE],
+          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) => ({
+            kafka: () => kafka.check(),
             redis: () => redis.ping(),
             postgres: () => db.query('SELECT 1'),
           }),

@@ -79,6 +79,20 @@ describe('settings', () => {
     expect(() => tokenPolicySettings({ AUTH_JWT_AUDIENCE: 'a\u0001' })).toThrow(/AUTH_JWT_AUDIENCE/);
   });
 
+  it('bounds exports and live streams by default, and validates the bounds', () => {
+    const s = apiSettings({ AUTH_JWT_SECRET: SECRET });
+    expect(s.exports).toEqual({ concurrency: 2, timeoutMs: 120_000 });
+    expect(s.live).toEqual({ streamsPerUser: 5, maxBufferedBytes: 1_048_576 });
+    for (const [name, value] of [
+      ['API_EXPORT_CONCURRENCY', '0'],
+      ['API_EXPORT_TIMEOUT_MS', '10'],
+      ['API_LIVE_STREAMS_PER_USER', 'many'],
+      ['API_LIVE_MAX_BUFFER_BYTES', '100'],
+    ]) {
+      expect(() => apiSettings({ AUTH_JWT_SECRET: SECRET, [name]: value })).toThrow(new RegExp(name));
+    }
+  });
+
   it('rejects a short JWT secret', () => {
     expect(() => apiSettings({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET must be at least 32/);
   });

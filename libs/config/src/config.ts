@@ -87,6 +87,22 @@ export interface TokenPolicySettings {
   maxTtlSeconds: number;
 }
 
+/** CSV exports: each holds a connection of their own small pool while it streams. */
+export interface ExportSettings {
+  /** Exports streaming at once per API instance (the size of their pool); more are answered 503. */
+  concurrency: number;
+  /** An export still streaming after this long is ended (the client sees a cut transfer). */
+  timeoutMs: number;
+}
+
+/** The desk's live streams (server-sent events). */
+export interface LiveStreamSettings {
+  /** Open streams one user (token subject) may hold per API instance; more are answered 429. */
+  streamsPerUser: number;
+  /** A stream whose client has left this many bytes unread is closed (it reconnects and reloads). */
+  maxBufferedBytes: number;
+}
+
 export interface ApiSettings extends CommonSettings {
   port: number;
   jwtSecret: string;
@@ -97,6 +113,8 @@ export interface ApiSettings extends CommonSettings {
   rateLimit: RateLimitSettings;
   /** Decoded customer records kept for credit checks, each used only while it is the stored version. */
   stateCacheSize: number;
+  exports: ExportSettings;
+  live: LiveStreamSettings;
 }
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
@@ -207,6 +225,14 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
       windowMs: env.int('API_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
     },
     stateCacheSize: env.int('API_STATE_CACHE_SIZE', 10_000, 0, 1_000_000),
+    exports: {
+      concurrency: env.int('API_EXPORT_CONCURRENCY', 2, 1, 50),
+      timeoutMs: env.int('API_EXPORT_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+    },
+    live: {
+      streamsPerUser: env.int('API_LIVE_STREAMS_PER_USER', 5, 1, 1000),
+      maxBufferedBytes: env.int('API_LIVE_MAX_BUFFER_BYTES', 1_048_576, 16_384, 67_108_864),
+    },
   };
   env.done();
   return settings;

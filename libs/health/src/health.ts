@@ -1,14 +1,22 @@
 export type DependencyCheck = () => Promise<unknown>;
 
+/**
+ * What the readiness routes answer. A down dependency is named, never
+ * explained: its error goes to the log (`onDown`), not to whoever asks.
+ */
 export interface HealthReport {
   status: 'ok' | 'unavailable';
-  checks: Record<string, { status: 'up' | 'down'; latencyMs: number; error?: string }>;
+  checks: Record<string, { status: 'up' | 'down'; latencyMs: number }>;
 }
+
+/** Called with each dependency found down and the error that said so. */
+export type DownListener = (dependency: string, error: string) => void;
 
 /** Runs every check in parallel, each bounded by a timeout; ready only when all are up. */
 export async function checkHealth(
   checks: Record<string, DependencyCheck>,
   timeoutMs = 2000,
+  onDown: DownListener = () => undefined,
 ): Promise<HealthReport> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
@@ -23,8 +31,8 @@ export async function checkHealth(
         ]);
         return [name, { status: 'up' as const, latencyMs: Date.now() - started }] as const;
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        return [name, { status: 'down' as const, latencyMs: Date.now() - started, error: message }] as const;
+        onDown(name, error instanceof Error ? error.message : String(error));
+        return [name, { status: 'down' as const, latencyMs: Date.now() - started }] as const;
       } finally {
         clearTimeout(timer);
       }
@@ -32,4 +40,23 @@ export async function checkHealth(
   );
   const report = Object.fromEntries(entries);
   return { status: entries.every(([, r]) => r.status === 'up') ? 'ok' : 'unavailable', checks: report };
+}
+
+/**
+ * `work` run at most once per `ttlMs`: callers within that time, and callers
+ * while a run is still going, share its result (or its failure). Probes that
+ * arrive in a storm cost one run.
+ */
+export function cachedFor<T>(ttlMs: number, work: () => Promise<T>): () => Promise<T> {
+  let last: { result: Promise<T>; settledAt?: number } | undefined;
+  return () => {
+    if (last && (last.settledAt === undefined || Date.now() - last.settledAt < ttlMs)) return last.result;
+    const run: { result: Promise<T>; settledAt?: number } = { result: work() };
+    const settle = () => {
+      run.settledAt = Date.now();
+    };
+    run.result.then(settle, settle);
+    last = run;
+    return run.result;
+  };
 }

@@ -4,3 +4,4 @@ export * from './topics';
 export * from './publisher';
 export * from './consumer';
 export * from './co-partitioned-assigner';
+export * from './cluster-probe';

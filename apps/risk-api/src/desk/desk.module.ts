@@ -4,7 +4,7 @@ import { ApiSettings } from '@credit/config';
 import { createKafka } from '@credit/kafka';
 import { deskDirectory, deskStatic } from './desk-static';
 import { LiveFeed } from './live-feed';
-import { LIVE_FEED, LiveController } from './live.controller';
+import { LIVE_FEED, LIVE_STREAM_SETTINGS, LiveController } from './live.controller';
 
 /** Mounts the desk's files and stops the live feed; the feed itself starts with the first stream. */
 class DeskLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -30,6 +30,7 @@ export class DeskModule {
       module: DeskModule,
       controllers: [LiveController],
       providers: [
+        { provide: LIVE_STREAM_SETTINGS, useValue: settings.live },
         {
           provide: LIVE_FEED,
           useFactory: () =>

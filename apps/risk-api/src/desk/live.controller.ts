@@ -2,7 +2,10 @@ import {
   Controller,
   Get,
   Headers,
+  HttpException,
+  HttpStatus,
   Inject,
+  Logger,
   NotAcceptableException,
   OnModuleDestroy,
   Res,
@@ -15,13 +18,16 @@ import {
   ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { RequireRole } from '@credit/auth';
-import { CompanyIdParam } from '../http';
+import { CurrentPrincipal, Principal, RequireRole } from '@credit/auth';
+import { LiveStreamSettings } from '@credit/config';
+import { CompanyIdParam, Slots } from '../http';
 import { LiveEvent, LiveFeed } from './live-feed';
 
 export const LIVE_FEED = Symbol('LIVE_FEED');
+export const LIVE_STREAM_SETTINGS = Symbol('LIVE_STREAM_SETTINGS');
 
 /** A comment line keeps proxies and the browser from treating a quiet stream as dead. */
 const HEARTBEAT_MS = 15_000;
@@ -46,10 +52,18 @@ export function secondsLeft(authorization: string | undefined, now: Date): numbe
 @ApiTags('desk')
 @Controller('v1/companies/:companyId/live')
 export class LiveController implements OnModuleDestroy {
+  private readonly logger = new Logger('LiveStreams');
   /** Each open stream and what stops its timers and subscription. */
   private readonly open = new Map<Response, () => void>();
+  /** Open streams per user (token subject). */
+  private readonly streams: Slots;
 
-  constructor(@Inject(LIVE_FEED) private readonly feed: LiveFeed) {}
+  constructor(
+    @Inject(LIVE_FEED) private readonly feed: LiveFeed,
+    @Inject(LIVE_STREAM_SETTINGS) private readonly settings: LiveStreamSettings,
+  ) {
+    this.streams = new Slots(settings.streamsPerUser);
+  }
 
   @Get()
   @RequireRole('viewer')
@@ -62,14 +76,18 @@ export class LiveController implements OnModuleDestroy {
       'customerId, occurredAt, data}`, and a comment line every 15 s. The request must accept ' +
       '`text/event-stream` (406 otherwise). The stream ends when the bearer token expires; clients ' +
       'reconnect with a valid token. The risk desk reads it with fetch(), so the token travels in the ' +
-      'Authorization header, never in the URL.',
+      'Authorization header, never in the URL. A user may hold API_LIVE_STREAMS_PER_USER streams at once ' +
+      'per API instance (429 beyond); a stream whose client leaves more than API_LIVE_MAX_BUFFER_BYTES ' +
+      'unread is closed (the client reconnects and reloads the state).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'The event stream.' })
   @ApiNotAcceptableResponse({ description: 'The request does not accept text/event-stream.' })
   @ApiServiceUnavailableResponse({ description: 'The live feed cannot reach Kafka.' })
+  @ApiTooManyRequestsResponse({ description: 'The user already holds as many streams as allowed.' })
   async live(
     @CompanyIdParam() companyId: string,
+    @CurrentPrincipal() principal: Principal,
     @Headers('accept') accept: string | undefined,
     @Headers('authorization') authorization: string | undefined,
     @Res() res: Response,
@@ -77,9 +95,17 @@ export class LiveController implements OnModuleDestroy {
     if (!/(^|,)\s*(text\/event-stream|text\/\*|\*\/\*)\s*(;|,|$)/i.test(accept ?? '')) {
       throw new NotAcceptableException('this route only produces text/event-stream');
     }
+    const giveBack = this.streams.tryTake(principal.subject);
+    if (giveBack === null) {
+      throw new HttpException(
+        `at most ${this.streams.limit} live streams per user at once; close one first`,
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     try {
       await this.feed.ready();
     } catch {
+      giveBack();
       throw new ServiceUnavailableException('live updates are unavailable: Kafka cannot be reached');
     }
     res.status(200);
@@ -87,17 +113,33 @@ export class LiveController implements OnModuleDestroy {
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
+    // A client that stops reading must not make the server hold every event for it: once more
+    // than the bound waits unread, it is dropped (its browser reconnects and reloads the state
+    // over HTTP). So a stream holds at most the bound plus one event.
+    const send = (chunk: string) => {
+      if (res.destroyed) return;
+      if (res.writableLength > this.settings.maxBufferedBytes) {
+        this.logger.warn(
+          `closed a live stream of ${principal.subject} (${companyId}): more than ` +
+            `${this.settings.maxBufferedBytes} bytes unread (API_LIVE_MAX_BUFFER_BYTES)`,
+        );
+        res.destroy();
+        return;
+      }
+      res.write(chunk);
+    };
     const unsubscribe = this.feed.subscribe(companyId, (event: LiveEvent) =>
-      res.write(sseFrame('change', event, event.eventId)),
+      send(sseFrame('change', event, event.eventId)),
     );
     // Unref'd: an open stream's socket keeps the process alive, its timers alone must not.
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
+    const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS).unref();
     const left = secondsLeft(authorization, new Date());
     const expiry =
       left === undefined
         ? undefined
         : setTimeout(() => res.end(), Math.max(0, Math.min(left, 86_400)) * 1000).unref();
     const stop = () => {
+      giveBack();
       unsubscribe();
       clearInterval(heartbeat);
       if (expiry) clearTimeout(expiry);
@@ -105,7 +147,7 @@ export class LiveController implements OnModuleDestroy {
     };
     this.open.set(res, stop);
     res.on('close', stop);
-    res.write(sseFrame('ready', { companyId }));
+    send(sseFrame('ready', { companyId }));
   }
 
   /**

@@ -4,3 +4,4 @@ export * from './params';
 export * from './setup';
 export * from './rate-limit';
 export * from './customer-master-data';
+export * from './slots';

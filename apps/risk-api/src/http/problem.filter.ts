@@ -25,7 +25,8 @@ import { STATUS_CODES } from 'node:http';
  * - body-parser errors: invalid JSON → 400 "request body is not valid JSON",
  *   too large → 413, unsupported charset/encoding → 415.
  * - Postgres unreachable → 503 with `Retry-After`, naming what is unavailable
- *   (the exposure read keeps answering from the live state meanwhile).
+ *   (the exposure read keeps answering from the live state meanwhile). A 503
+ *   is logged as a warning without a stack: capacity or an outage, not a bug.
  */
 export interface ProblemBody {
   statusCode: number;
@@ -146,6 +147,9 @@ export class ProblemFilter implements ExceptionFilter {
       if (databaseAway) {
         // An outage, not a bug: no stack trace, one line to correlate with the database's state.
         this.logger.warn(`${route} → 503: Postgres unavailable (${String((exception as Error).message)})`);
+      } else if (body.statusCode === 503) {
+        // Refused for capacity or a dependency away (e.g. every export slot taken): no bug, no stack.
+        this.logger.warn(`${route} → 503: ${body.message}`);
       } else if (body.statusCode >= 500) {
         body.reference = randomUUID();
         this.logger.error(`${route} → ${body.statusCode}; reference ${body.reference}`, httpException.stack);

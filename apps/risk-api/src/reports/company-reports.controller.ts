@@ -1,15 +1,18 @@
-import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Query, Res, ServiceUnavailableException } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequireRole } from '@credit/auth';
-import { CompanyIdParam } from '../http';
+import { ApiSettings, ExportSettings } from '@credit/config';
+import { CompanyIdParam, Slots } from '../http';
+import { API_SETTINGS } from '../tokens';
 import { ExposureView } from '../exposure/exposure.view';
 import { bool, csvHeader, csvRecord, CsvCell, numeric, text } from './csv';
 import {
@@ -25,6 +28,8 @@ import { ReportsRepository } from './reports.repository';
 /** The CSV export stops after this many rows (headers X-Total-Count and X-Truncated say so). */
 export const CSV_MAX_ROWS = 100_000;
 const CSV_BATCH_ROWS = 1_000;
+/** What a refused export is told to wait: about the time a typical export takes. */
+const EXPORT_RETRY_AFTER_SECONDS = 10;
 
 const CSV_COLUMNS: readonly [string, (e: ExposureView) => CsvCell][] = [
   ['companyId', (e) => text(e.companyId)],
@@ -84,8 +89,17 @@ const EXAMPLE_CSV =
 @Controller('v1/companies/:companyId')
 export class CompanyReportsController {
   private readonly logger = new Logger(CompanyReportsController.name);
+  private readonly exportSettings: ExportSettings;
+  /** One per connection of the exports' pool: an export never waits for a connection. */
+  private readonly exportSlots: Slots;
 
-  constructor(private readonly reports: ReportsRepository) {}
+  constructor(
+    private readonly reports: ReportsRepository,
+    @Inject(API_SETTINGS) settings: ApiSettings,
+  ) {
+    this.exportSettings = settings.exports;
+    this.exportSlots = new Slots(settings.exports.concurrency);
+  }
 
   @Get('exposures')
   @RequireRole('viewer')
@@ -131,7 +145,10 @@ export class CompanyReportsController {
   @RequireRole('viewer')
   @ApiOperation({
     summary: 'The exposure list as CSV (same filters and sort, no pagination)',
-    description: `RFC 4180, UTF-8, CRLF, a header row; money as decimal strings with two decimals. Streamed, at most ${CSV_MAX_ROWS} rows: X-Total-Count carries how many rows match, X-Truncated: true when the export stopped at the cap. Text cells starting with = + - @ tab or CR get a leading single quote (formula injection); numbers are written as they are.`,
+    description: `RFC 4180, UTF-8, CRLF, a header row; money as decimal strings with two decimals. Streamed, at most ${CSV_MAX_ROWS} rows: X-Total-Count carries how many rows match, X-Truncated: true when the export stopped at the cap. Text cells starting with = + - @ tab or CR get a leading single quote (formula injection); numbers are written as they are. Exports have their own small connection pool: at most API_EXPORT_CONCURRENCY run at once per API instance (503 with Retry-After beyond), and one still streaming after API_EXPORT_TIMEOUT_MS is cut off (the transfer ends without its last chunk, so a client never takes half a file for a whole one).`,
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'As many exports as allowed are streaming; retry after Retry-After seconds.',
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({
@@ -144,8 +161,25 @@ export class CompanyReportsController {
     @Query() query: ExposureFilterQuery,
     @Res() res: Response,
   ): Promise<void> {
+    const giveBack = this.exportSlots.tryTake();
+    if (giveBack === null) {
+      res.setHeader('Retry-After', String(EXPORT_RETRY_AFTER_SECONDS));
+      throw new ServiceUnavailableException(
+        `at most ${this.exportSlots.limit} CSV exports run at once; retry later (see Retry-After)`,
+      );
+    }
+    const { timeoutMs } = this.exportSettings;
+    // A client that stops reading would hold the slot, the connection and the snapshot forever.
+    // Also after the last rows are handed over: until the client has them, they sit in memory.
+    const timeBound = setTimeout(() => {
+      this.logger.warn(`CSV export of ${companyId} cut off after ${timeoutMs} ms (API_EXPORT_TIMEOUT_MS)`);
+      res.destroy();
+    }, timeoutMs);
+    const finished = () => clearTimeout(timeBound);
+    res.once('finish', finished).once('close', finished);
+    const limits = { maxRows: CSV_MAX_ROWS, batchSize: CSV_BATCH_ROWS, timeoutMs };
     try {
-      await this.reports.exportExposures(companyId, query, CSV_MAX_ROWS, CSV_BATCH_ROWS, {
+      await this.reports.exportExposures(companyId, query, limits, {
         start: (matching) => {
           res.status(200);
           res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -171,6 +205,8 @@ export class CompanyReportsController {
         (error as Error).stack,
       );
       res.destroy();
+    } finally {
+      giveBack();
     }
   }
 

@@ -3,7 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { addDays, ageingBucketOf, BEHAVIOUR_WINDOW_DAYS } from '@credit/domain';
 import { CustomerExposureRow } from '@credit/postgres';
 import { ExposureView, exposureView } from '../exposure/exposure.view';
-import { DATA_SOURCE } from '../tokens';
+import { DATA_SOURCE, EXPORT_DATA_SOURCE } from '../tokens';
 import {
   AgeingSortKey,
   ComponentKey,
@@ -183,7 +183,10 @@ export class ReportsRepository {
   /** Once seen, the hold tables stay (they come with a migration); until then look again each time. */
   private holdTablesPresent = false;
 
-  constructor(@Inject(DATA_SOURCE) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly db: DataSource,
+    @Inject(EXPORT_DATA_SOURCE) private readonly exportDb: DataSource,
+  ) {}
 
   private snapshot<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     return this.db.transaction('REPEATABLE READ', async (manager) => {
@@ -274,20 +277,25 @@ export class ReportsRepository {
 
   /**
    * Streams the exposure list through a server-side cursor, `batchSize` rows at
-   * a time, at most `maxRows`, from one snapshot.
+   * a time, at most `maxRows`, from one snapshot, on the exports' own pool.
+   * Postgres ends a statement, or a transaction left idle, after `timeoutMs`:
+   * even a stuck API process cannot hold the snapshot longer.
    */
   async exportExposures(
     companyId: string,
     filter: ExposureFilterQuery,
-    maxRows: number,
-    batchSize: number,
+    limits: { maxRows: number; batchSize: number; timeoutMs: number },
     sink: ExposureSink,
   ): Promise<void> {
-    const runner: QueryRunner = this.db.createQueryRunner();
+    const { maxRows, batchSize } = limits;
+    const timeoutMs = Math.trunc(limits.timeoutMs);
+    const runner: QueryRunner = this.exportDb.createQueryRunner();
     await runner.connect();
     try {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
+      await runner.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
+      await runner.query(`SET LOCAL idle_in_transaction_session_timeout = ${timeoutMs}`);
       const params = new Params();
       const where = exposureWhere(companyId, filter, params);
       const [count] = (await runner.query(
