@@ -7,6 +7,7 @@ import { Reporting1763800000001 } from './migrations/1763800000001-reporting';
 import { Holds1763800000020 } from './migrations/1763800000020-holds';
 import { HoldRow } from './hold.entity';
 import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
+import { Alerts1765000000600 } from './migrations/1765000000600-alerts';
 import {
   ApprovalRoleMemberRow,
   ApprovalRoleRow,
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   LimitsParameters1763800000010,
   Holds1763800000020,
   Approvals1763800000030,
+  Alerts1765000000600,
 ];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */

@@ -7,3 +7,5 @@ export * from './limits-parameters.entities';
 export * from './hold.entity';
 export * from './approvals.entities';
 export * from './availability';
+export * from './alerts.repository';
+export * from './notifications.repository';
