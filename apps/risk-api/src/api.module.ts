@@ -31,6 +31,7 @@ import { CompanyParametersController } from './parameters/company-parameters.con
 import { CompanyParametersService } from './parameters/company-parameters.service';
 import { MeController } from './me/me.controller';
 import { DeskModule } from './desk/desk.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { RATE_LIMIT_GUARD, rateLimitModule } from './http';
 import {
   API_CLOCK,
@@ -96,6 +97,7 @@ export class ApiModule {
         AuthModule.forRoot({ jwtSecret: settings.jwtSecret }),
         rateLimitModule(settings.rateLimit),
         DeskModule.forRoot(settings),
+        AlertsModule,
       ],
       controllers: [
         HealthController,
@@ -189,7 +191,9 @@ export class ApiModule {
         CreditLimitsService,
         CompanyParametersService,
       ],
-      exports: [ApiLifecycle],
+      // Global, so that feature modules (AlertsModule) inject the shared connections.
+      global: true,
+      exports: [ApiLifecycle, DATA_SOURCE],
     };
   }
 }
