@@ -444,8 +444,46 @@ describe('alerts: notifier e-mails, webhooks and inbox (spec section 10)', () =>
     expect(new Set(got.map((c) => c.headers['x-credit-event-id'])).size).toBe(ids.size);
   });
 
-  it('gathers a day of events of a daily subscription into one digest message, sent once the day is over', async () => {
+  it('a replay of the output topics from the start (a new consumer group) delivers nothing again', async () => {
+    const mailsBefore = mail.received.length;
+    const hooksBefore = hooks.calls.length;
+    const deliveriesBefore = (await deliveries()).length;
     await notifier.kill();
+    const groupId = `replay-${stack.id}`;
+    notifier = new NotifierProcess(stack, { NOTIFIER_GROUP_ID: groupId });
+    notifier.start();
+    const admin = stack.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [stack.engine.kafka.topics.breaches, stack.engine.kafka.topics.blocks];
+      const ends = new Map<string, string>();
+      for (const topic of topics)
+        for (const p of await admin.fetchTopicOffsets(topic)) ends.set(`${topic}/${p.partition}`, p.high);
+      // Wait until the new group has read every partition to its end.
+      await eventually(
+        async () => admin.fetchOffsets({ groupId, topics }),
+        (offsets) =>
+          offsets.every(({ topic, partitions }) =>
+            partitions.every((p) => {
+              const end = ends.get(`${topic}/${p.partition}`);
+              return p.offset === end || (end === '0' && p.offset === '-1'); // an empty partition has no offset
+            }),
+          ),
+        60_000,
+        200,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await deliveries()).length).toBe(deliveriesBefore);
+      expect(mail.received.length).toBe(mailsBefore);
+      expect(hooks.calls.length).toBe(hooksBefore);
+    } finally {
+      await notifier.kill();
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+      await admin.disconnect();
+    }
+  });
+
+  it('gathers a day of events of a daily subscription into one digest message, sent once the day is over', async () => {
     const notifierClock = new TestClock(new Date('2026-03-02T09:00:00Z'));
     const inProcess = await NestFactory.create(
       NotifierModule.forRoot({ settings: stack.notifier, clock: notifierClock }),
