@@ -14,7 +14,7 @@ import { EngineSettings } from '@credit/config';
 import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
 import { CompanyParametersStore, createRedis, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { createDataSource, ExposureProjection } from '@credit/postgres';
-import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
 import { BackgroundLoop } from '@credit/runtime';
@@ -174,11 +174,7 @@ export class EngineModule {
         {
           provide: HEALTH_CHECKS,
           inject: [KAFKA, REDIS, DATA_SOURCE],
-          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
-            kafka: () => describeCluster(kafka),
-            redis: () => redis.ping(),
-            postgres: async () => (db.isInitialized ? db.query('SELECT 1') : db.initialize()),
-          }),
+          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => serviceChecks({ kafka, redis, db }),
         },
         {
           provide: EngineMetrics,
@@ -193,15 +189,5 @@ export class EngineModule {
         EngineLifecycle,
       ],
     };
-  }
-}
-
-async function describeCluster(kafka: Kafka): Promise<unknown> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await admin.describeCluster();
-  } finally {
-    await admin.disconnect();
   }
 }

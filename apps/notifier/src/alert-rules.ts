@@ -1,15 +1,9 @@
+import { outputEnvelopeOf, OutputEnvelope } from '@credit/contracts';
 import { Cents, parseMoney, MONEY_PATTERN } from '@credit/domain';
 import type { SalesAgentRow, SubscriptionRow } from '@credit/postgres';
 
-/** The envelope fields the notifier relies on; everything else of the event is passed through untouched. */
-export interface NotifiedEvent {
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  companyId: string;
-  customerId: string;
-  data: Record<string, unknown>;
-}
+/** An output event as the notifier reads it: the envelope and the data, passed through untouched. */
+export type NotifiedEvent = OutputEnvelope;
 
 /** What the engine's live state says about the customer when the event is read. */
 export interface CustomerContext {
@@ -22,21 +16,7 @@ export interface CustomerContext {
 }
 
 /** The JSON of an output event, or null when it lacks the envelope every output event has. */
-export function parseNotifiedEvent(value: Buffer | null): NotifiedEvent | null {
-  if (value === null) return null;
-  let body: unknown;
-  try {
-    body = JSON.parse(value.toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (typeof body !== 'object' || body === null) return null;
-  const e = body as Record<string, unknown>;
-  const strings = ['eventId', 'type', 'occurredAt', 'companyId', 'customerId'] as const;
-  if (strings.some((k) => typeof e[k] !== 'string' || (e[k] as string).length === 0)) return null;
-  if (typeof e.data !== 'object' || e.data === null) return null;
-  return e as unknown as NotifiedEvent;
-}
+export const parseNotifiedEvent = outputEnvelopeOf;
 
 const money = (value: unknown): Cents | null =>
   typeof value === 'string' && MONEY_PATTERN.test(value) ? parseMoney(value) : null;

@@ -1,15 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, notifierSettings, NotifierSettings } from '@credit/config';
+import { ConfigError, notifierSettings, NotifierSettings, loggedLevels } from '@credit/config';
 import { NotifierModule } from './notifier.module';
-
-const LOG_LEVELS = {
-  error: ['error'],
-  warn: ['error', 'warn'],
-  log: ['error', 'warn', 'log'],
-  debug: ['error', 'warn', 'log', 'debug'],
-} as const;
 
 async function bootstrap(): Promise<void> {
   let settings: NotifierSettings;
@@ -23,7 +16,7 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const app = await NestFactory.create(NotifierModule.forRoot({ settings }), {
-    logger: [...LOG_LEVELS[settings.logLevel]],
+    logger: loggedLevels(settings.logLevel),
   });
   app.enableShutdownHooks();
   await app.listen(settings.healthPort, '127.0.0.1');

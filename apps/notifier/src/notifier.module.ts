@@ -15,7 +15,7 @@ import { BatchConsumer, createKafka, ensureTopics, KafkaPublisher, topicSpecs } 
 import { AlertsRepository, ApiOutbox, createDataSource, NotificationsRepository } from '@credit/postgres';
 import { createRedis, LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
-import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
 import { Mailer } from './channels';
 import { Dispatcher } from './dispatcher';
 import { Intake } from './intake';
@@ -146,19 +146,7 @@ export class NotifierModule {
         {
           provide: HEALTH_CHECKS,
           inject: [KAFKA, REDIS, DATA_SOURCE],
-          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
-            kafka: async () => {
-              const admin = kafka.admin();
-              await admin.connect();
-              try {
-                return await admin.describeCluster();
-              } finally {
-                await admin.disconnect();
-              }
-            },
-            redis: () => redis.ping(),
-            postgres: () => db.query('SELECT 1'),
-          }),
+          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => serviceChecks({ kafka, redis, db }),
         },
         NotifierLifecycle,
       ],

@@ -15,7 +15,7 @@ import {
   RedisExposureStore,
   RedisKeys,
 } from '@credit/redis';
-import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
 import { ApiMetrics, Metrics, MetricsController } from '@credit/observability';
 import { ExposureController } from './exposure/exposure.controller';
 import { CreditChecksController } from './credit-checks/credit-checks.controller';
@@ -153,19 +153,7 @@ export class ApiModule {
         {
           provide: HEALTH_CHECKS,
           inject: [KAFKA, REDIS, DATA_SOURCE],
-          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => ({
-            kafka: async () => {
-              const admin = kafka.admin();
-              await admin.connect();
-              try {
-                return await admin.describeCluster();
-              } finally {
-                await admin.disconnect();
-              }
-            },
-            redis: () => redis.ping(),
-            postgres: () => db.query('SELECT 1'),
-          }),
+          useFactory: (kafka: Kafka, redis: Redis, db: DataSource) => serviceChecks({ kafka, redis, db }),
         },
         ApiLifecycle,
         {

@@ -31,12 +31,24 @@ export interface PostgresSettings {
   url: string;
 }
 
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug';
+
+const LOG_LEVELS: Record<LogLevel, LogLevel[]> = {
+  error: ['error'],
+  warn: ['error', 'warn'],
+  log: ['error', 'warn', 'log'],
+  debug: ['error', 'warn', 'log', 'debug'],
+};
+
+/** The levels a Nest logger prints for LOG_LEVEL (each level includes the more severe ones). */
+export const loggedLevels = (level: LogLevel): LogLevel[] => [...LOG_LEVELS[level]];
+
 export interface CommonSettings {
   kafka: KafkaSettings;
   redis: RedisSettings;
   postgres: PostgresSettings;
   defaultTimeZone: string;
-  logLevel: 'error' | 'warn' | 'log' | 'debug';
+  logLevel: LogLevel;
 }
 
 /**

@@ -1,3 +1,7 @@
+import type Redis from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+
 export type DependencyCheck = () => Promise<unknown>;
 
 export interface HealthReport {
@@ -32,4 +36,29 @@ export async function checkHealth(
   );
   const report = Object.fromEntries(entries);
   return { status: entries.every(([, r]) => r.status === 'up') ? 'ok' : 'unavailable', checks: report };
+}
+
+/**
+ * The checks of an app that uses Kafka, Redis and Postgres: the cluster
+ * answers, Redis answers PING, Postgres answers a query (a data source not
+ * connected yet is connected by the check).
+ */
+export function serviceChecks(deps: {
+  kafka: Kafka;
+  redis: Redis;
+  db: DataSource;
+}): Record<'kafka' | 'redis' | 'postgres', DependencyCheck> {
+  return {
+    kafka: async () => {
+      const admin = deps.kafka.admin();
+      await admin.connect();
+      try {
+        return await admin.describeCluster();
+      } finally {
+        await admin.disconnect();
+      }
+    },
+    redis: () => deps.redis.ping(),
+    postgres: async () => (deps.db.isInitialized ? deps.db.query('SELECT 1') : deps.db.initialize()),
+  };
 }
