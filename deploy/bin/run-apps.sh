@@ -78,7 +78,7 @@ if [ "$SIMULATE" = 1 ]; then
   # and the inbox of user "demo" (sign in to the desk with a token for --sub demo).
   node -e '
     const { mintToken } = require("./dist/libs/auth/src/mint-token");
-    const token = mintToken({ sub: "demo-setup", roles: ["admin"], companies: ["*"], ttlSeconds: 300, secret: process.env.AUTH_JWT_SECRET });
+    const token = mintToken({ sub: "demo-setup", roles: ["admin"], companies: "*", ttlSeconds: 300, secret: process.env.AUTH_JWT_SECRET });
     const base = `http://127.0.0.1:${process.env.API_PORT}/v1/companies/IT01`;
     const put = (path, body) => fetch(base + path, { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) })
       .then((r) => { if (!r.ok) throw new Error(`PUT ${path}: HTTP ${r.status}`); });
