@@ -259,10 +259,32 @@ describe('alerts: notifier e-mails, webhooks and inbox (spec section 10)', () =>
     ).body;
     expect(hook).toMatchObject({ channel: 'webhook', hasSecret: true });
     expect(JSON.stringify(hook)).not.toContain(SECRET);
-    const changes = await http()
+    const list = await http()
       .get(`/v1/companies/${COMPANY}/subscriptions?limit=50`)
       .set('Authorization', `Bearer ${manager}`);
-    expect(JSON.stringify(changes.body)).not.toContain(SECRET);
+    expect(JSON.stringify(list.body)).not.toContain(SECRET);
+    // Every change is audited, the secret never.
+    const audit = (
+      await http()
+        .get(`/v1/companies/${COMPANY}/alert-changes?limit=500`)
+        .set('Authorization', `Bearer ${manager}`)
+        .expect(200)
+    ).body.items as {
+      action: string;
+      subjectId: string;
+      changedBy: string;
+      after: Record<string, unknown>;
+    }[];
+    expect(audit.find((c) => c.subjectId === 'erp-hook')).toMatchObject({
+      action: 'subscription.created',
+      changedBy: 'cm-carla',
+      after: { channel: 'webhook', hasSecret: true, secretChanged: true },
+    });
+    expect(audit.find((c) => c.subjectId === 'AG-07')).toMatchObject({
+      action: 'sales-agent.created',
+      changedBy: 'admin-anna',
+    });
+    expect(JSON.stringify(audit)).not.toContain(SECRET);
   });
 
   it('a limit breach gives one e-mail per matching subscription (the agent too), one signed webhook, one inbox entry', async () => {
@@ -369,6 +391,11 @@ describe('alerts: notifier e-mails, webhooks and inbox (spec section 10)', () =>
       .set('Authorization', `Bearer ${manager}`)
       .expect(202);
     expect(retried.body.status).toBe('pending');
+    const audit = await http()
+      .get(`/v1/companies/${COMPANY}/alert-changes`)
+      .set('Authorization', `Bearer ${manager}`)
+      .expect(200);
+    expect(audit.body.items[0]).toMatchObject({ action: 'notification.retried', subjectId: row.deliveryId });
     await eventually(
       () => deliveries('&subscriptionId=erp-hook'),
       (rows) => rows.some((r) => r.deliveryId === row.deliveryId && r.status === 'delivered'),

@@ -118,14 +118,7 @@ export class AlertsRepository {
     companyId: string,
     page: { limit: number; offset: number },
   ): Promise<{ rows: SalesAgentRow[]; total: number }> {
-    const [{ total }] = await this.db.query(
-      `SELECT count(*)::int AS total FROM sales_agent WHERE company_id = $1`,
-      [companyId],
-    );
-    const rows: RawAgent[] = await this.db.query(
-      `SELECT * FROM sales_agent WHERE company_id = $1 ORDER BY agent_id LIMIT $2 OFFSET $3`,
-      [companyId, page.limit, page.offset],
-    );
+    const { rows, total } = await this.companyPage<RawAgent>('sales_agent', 'agent_id', companyId, page);
     return { rows: rows.map(agentRow), total };
   }
 
@@ -204,13 +197,11 @@ export class AlertsRepository {
     companyId: string,
     page: { limit: number; offset: number },
   ): Promise<{ rows: SubscriptionRow[]; total: number }> {
-    const [{ total }] = await this.db.query(
-      `SELECT count(*)::int AS total FROM alert_subscription WHERE company_id = $1`,
-      [companyId],
-    );
-    const rows: RawSubscription[] = await this.db.query(
-      `SELECT * FROM alert_subscription WHERE company_id = $1 ORDER BY subscription_id LIMIT $2 OFFSET $3`,
-      [companyId, page.limit, page.offset],
+    const { rows, total } = await this.companyPage<RawSubscription>(
+      'alert_subscription',
+      'subscription_id',
+      companyId,
+      page,
     );
     return { rows: rows.map(subscriptionRow), total };
   }
@@ -313,11 +304,7 @@ export class AlertsRepository {
     companyId: string,
     page: { limit: number; offset: number },
   ): Promise<{ rows: AlertChangeRow[]; total: number }> {
-    const [{ total }] = await this.db.query(
-      `SELECT count(*)::int AS total FROM alert_change WHERE company_id = $1`,
-      [companyId],
-    );
-    const rows: {
+    const { rows, total } = await this.companyPage<{
       change_id: string;
       company_id: string;
       changed_by: string;
@@ -326,10 +313,7 @@ export class AlertsRepository {
       subject_id: string;
       before: unknown;
       after: unknown;
-    }[] = await this.db.query(
-      `SELECT * FROM alert_change WHERE company_id = $1 ORDER BY change_id DESC LIMIT $2 OFFSET $3`,
-      [companyId, page.limit, page.offset],
-    );
+    }>('alert_change', 'change_id DESC', companyId, page);
     return {
       rows: rows.map((r) => ({
         changeId: String(r.change_id),
@@ -343,6 +327,24 @@ export class AlertsRepository {
       })),
       total,
     };
+  }
+
+  /** One page of a company's rows of a table, in `order`, and how many there are in all. */
+  private async companyPage<Raw>(
+    table: 'sales_agent' | 'alert_subscription' | 'alert_change',
+    order: string,
+    companyId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ rows: Raw[]; total: number }> {
+    const [{ total }]: { total: number }[] = await this.db.query(
+      `SELECT count(*)::int AS total FROM ${table} WHERE company_id = $1`,
+      [companyId],
+    );
+    const rows: Raw[] = await this.db.query(
+      `SELECT * FROM ${table} WHERE company_id = $1 ORDER BY ${order} LIMIT $2 OFFSET $3`,
+      [companyId, page.limit, page.offset],
+    );
+    return { rows, total };
   }
 
   private audit(

@@ -16,6 +16,7 @@ import { pageOf, PageQuery } from '../http/paging';
 import { problemResponse as problem } from '../limits/openapi';
 import {
   AgentIdParam,
+  AlertChangePageDto,
   ALERT_ID_PATTERN,
   DELIVERY_ID_PATTERN,
   DeliveryIdParam,
@@ -341,6 +342,53 @@ export class NotificationsController {
 }
 
 @ApiTags('alerts')
+@ApiParam({ name: 'companyId', example: 'IT01' })
+@Controller('v1/companies/:companyId/alert-changes')
+export class AlertChangesController {
+  constructor(@Inject(AlertsService) private readonly alerts: AlertsService) {}
+
+  @Get()
+  @RequireRole('credit-manager')
+  @ApiOperation({
+    summary:
+      'Audit trail of the alerts: changes to sales agents and subscriptions, and retries, newest first',
+    description: 'A subscription change says whether the webhook secret changed, never the secret.',
+  })
+  @ApiOkResponse({
+    type: AlertChangePageDto,
+    example: {
+      items: [
+        {
+          changeId: '17',
+          companyId: 'IT01',
+          changedBy: 'cm-carla',
+          changedAt: '2026-03-01T10:15:02.120Z',
+          action: 'subscription.created',
+          subjectId: 'sales-over-limit',
+          before: null,
+          after: {
+            channel: 'email',
+            target: 'sales-agent',
+            eventTypes: ['exposure.statusChanged', 'customer.blocked'],
+            filter: { minExcess: '1000.00' },
+            digest: 'immediate',
+            enabled: true,
+            hasSecret: false,
+            secretChanged: false,
+          },
+        },
+      ],
+      total: 1,
+      limit: 50,
+      offset: 0,
+    },
+  })
+  list(@CompanyIdParam() companyId: string, @Query() query: PageQuery) {
+    return this.alerts.changes(companyId, pageOf(query));
+  }
+}
+
+@ApiTags('alerts')
 @Controller('v1/me/inbox')
 export class InboxController {
   constructor(@Inject(AlertsService) private readonly alerts: AlertsService) {}
@@ -377,5 +425,6 @@ export const ALERT_CONTROLLERS = [
   SalesAgentsController,
   SubscriptionsController,
   NotificationsController,
+  AlertChangesController,
   InboxController,
 ];

@@ -429,3 +429,49 @@ export class InboxPageDto extends PageMeta {
   @ApiProperty({ type: [InboxEntryDto] })
   items!: InboxEntryDto[];
 }
+
+export class AlertChangeDto {
+  @ApiProperty({ example: '17', description: 'Increasing id of the change.' })
+  changeId!: string;
+
+  @ApiProperty({ example: 'IT01' })
+  companyId!: string;
+
+  @ApiProperty({ example: 'cm-carla' })
+  changedBy!: string;
+
+  @ApiProperty({ example: '2026-03-01T10:15:02.120Z' })
+  changedAt!: string;
+
+  @ApiProperty({
+    enum: [
+      'sales-agent.created',
+      'sales-agent.updated',
+      'sales-agent.deleted',
+      'subscription.created',
+      'subscription.updated',
+      'subscription.deleted',
+      'notification.retried',
+    ],
+  })
+  action!: string;
+
+  @ApiProperty({ example: 'sales-over-limit', description: 'The agent, subscription or delivery changed.' })
+  subjectId!: string;
+
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, example: null })
+  before!: unknown;
+
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    additionalProperties: true,
+    example: { channel: 'email', target: 'sales-agent', enabled: true, hasSecret: false },
+  })
+  after!: unknown;
+}
+
+export class AlertChangePageDto extends PageMeta {
+  @ApiProperty({ type: [AlertChangeDto] })
+  items!: AlertChangeDto[];
+}

@@ -17,6 +17,7 @@ import {
 } from '@credit/postgres';
 import { Page } from '../http/paging';
 import {
+  AlertChangeDto,
   InboxEntryDto,
   NotificationDto,
   NotificationsQuery,
@@ -191,6 +192,15 @@ export class AlertsService {
   async deleteSubscription(companyId: string, subscriptionId: string, actor: string): Promise<void> {
     if (!(await this.alerts.deleteSubscription(companyId, subscriptionId, actor)))
       throw new NotFoundException(`subscription ${subscriptionId} does not exist in company ${companyId}`);
+  }
+
+  async changes(companyId: string, page: PageRequest): Promise<Page<AlertChangeDto>> {
+    const { rows, total } = await this.alerts.changes(companyId, page);
+    return {
+      items: rows.map((row) => ({ ...row, changedAt: row.changedAt.toISOString() })),
+      total,
+      ...page,
+    };
   }
 
   async deliveries(
