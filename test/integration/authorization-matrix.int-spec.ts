@@ -54,6 +54,9 @@ const SAMPLE_PARAMS: Record<string, string> = {
   holdId: '00000000-0000-4000-8000-000000000000',
   name: 'desk',
   userSubject: 'someone',
+  agentId: 'AG-01',
+  subscriptionId: 'sales-over-limit',
+  deliveryId: '1',
 };
 
 const concrete = (path: string, params: Record<string, string> = {}) =>

@@ -4,6 +4,7 @@ import { IsolatedStack } from './isolated-stack';
 
 const ENGINE_MAIN = join(__dirname, '../../dist/apps/exposure-engine/src/main.js');
 const API_MAIN = join(__dirname, '../../dist/apps/risk-api/src/main.js');
+const NOTIFIER_MAIN = join(__dirname, '../../dist/apps/notifier/src/main.js');
 
 /** An app as a real process (built by `npm run build`), so a test can SIGKILL or SIGTERM it. */
 export class AppProcess {
@@ -75,5 +76,12 @@ export class EngineProcess extends AppProcess {
 export class ApiProcess extends AppProcess {
   constructor(stack: IsolatedStack, extraEnv: Record<string, string> = {}) {
     super(API_MAIN, stack, extraEnv);
+  }
+}
+
+/** The notifier as a process (health on NOTIFIER_HEALTH_PORT, 0 in a sandbox). */
+export class NotifierProcess extends AppProcess {
+  constructor(stack: IsolatedStack, extraEnv: Record<string, string> = {}) {
+    super(NOTIFIER_MAIN, stack, extraEnv);
   }
 }

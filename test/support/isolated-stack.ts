@@ -7,5 +7,6 @@ export const isolatedStack = (overrides: Record<string, string> = {}): Promise<I
   createSandbox('test', {
     ENGINE_REVIEW_INTERVAL_MS: '200',
     ENGINE_SESSION_TIMEOUT_MS: '6000',
+    NOTIFIER_SESSION_TIMEOUT_MS: '6000',
     ...overrides,
   });

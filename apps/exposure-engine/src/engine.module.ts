@@ -28,7 +28,7 @@ import {
   RedisKeys,
 } from '@credit/redis';
 import { createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
-import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
 import { BackgroundLoop } from '@credit/runtime';
@@ -201,11 +201,8 @@ export class EngineModule {
         {
           provide: HEALTH_CHECKS,
           inject: [ClusterProbe, REDIS, DATA_SOURCE],
-          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) => ({
-            kafka: () => kafka.check(),
-            redis: () => redis.ping(),
-            postgres: async () => (db.isInitialized ? db.query('SELECT 1') : db.initialize()),
-          }),
+          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) =>
+            serviceChecks({ kafka, redis, db }),
         },
         {
           provide: EngineMetrics,

@@ -2,15 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { setPriority } from 'node:os';
-import { ConfigError, engineSettings, EngineSettings } from '@credit/config';
+import { ConfigError, engineSettings, EngineSettings, loggedLevels } from '@credit/config';
 import { EngineModule } from './engine.module';
-
-const LOG_LEVELS = {
-  error: ['error'],
-  warn: ['error', 'warn'],
-  log: ['error', 'warn', 'log'],
-  debug: ['error', 'warn', 'log', 'debug'],
-} as const;
 
 async function bootstrap(): Promise<void> {
   let settings: EngineSettings;
@@ -32,7 +25,7 @@ async function bootstrap(): Promise<void> {
     }
   }
   const app = await NestFactory.create(EngineModule.forRoot({ settings }), {
-    logger: [...LOG_LEVELS[settings.logLevel]],
+    logger: loggedLevels(settings.logLevel),
   });
   app.enableShutdownHooks();
   await app.listen(settings.healthPort, '127.0.0.1');

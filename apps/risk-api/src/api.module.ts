@@ -16,7 +16,7 @@ import {
   RedisExposureStore,
   RedisKeys,
 } from '@credit/redis';
-import { HEALTH_CHECKS, HealthController } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
 import { ApiMetrics, Metrics, MetricsController } from '@credit/observability';
 import { ExposureController } from './exposure/exposure.controller';
 import { CreditChecksController } from './credit-checks/credit-checks.controller';
@@ -33,6 +33,7 @@ import { CompanyParametersController } from './parameters/company-parameters.con
 import { CompanyParametersService } from './parameters/company-parameters.service';
 import { MeController } from './me/me.controller';
 import { DeskModule } from './desk/desk.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { RATE_LIMIT_GUARD, rateLimitModule } from './http';
 import {
   API_CLOCK,
@@ -102,6 +103,7 @@ export class ApiModule {
         AuthModule.forRoot({ jwtSecret: settings.jwtSecret, ...settings.tokenPolicy }),
         rateLimitModule(settings.rateLimit),
         DeskModule.forRoot(settings),
+        AlertsModule,
       ],
       controllers: [
         HealthController,
@@ -178,11 +180,8 @@ export class ApiModule {
         {
           provide: HEALTH_CHECKS,
           inject: [ClusterProbe, REDIS, DATA_SOURCE],
-          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) => ({
-            kafka: () => kafka.check(),
-            redis: () => redis.ping(),
-            postgres: () => db.query('SELECT 1'),
-          }),
+          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) =>
+            serviceChecks({ kafka, redis, db }),
         },
         ApiLifecycle,
         {
@@ -208,7 +207,9 @@ export class ApiModule {
         CreditLimitsService,
         CompanyParametersService,
       ],
-      exports: [ApiLifecycle],
+      // Global, so that feature modules (AlertsModule) inject the shared connections.
+      global: true,
+      exports: [ApiLifecycle, DATA_SOURCE],
     };
   }
 }

@@ -1,14 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { apiSettings, ApiSettings, ConfigError } from '@credit/config';
+import { apiSettings, ApiSettings, ConfigError, loggedLevels } from '@credit/config';
 import { createApiApp } from './app';
-
-const LOG_LEVELS = {
-  error: ['error'],
-  warn: ['error', 'warn'],
-  log: ['error', 'warn', 'log'],
-  debug: ['error', 'warn', 'log', 'debug'],
-} as const;
 
 async function bootstrap(): Promise<void> {
   let settings: ApiSettings;
@@ -21,7 +14,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApiApp(settings, [...LOG_LEVELS[settings.logLevel]]);
+  const app = await createApiApp(settings, loggedLevels(settings.logLevel));
   await app.listen(settings.port);
   new Logger('RiskApi').log(`Listening on http://127.0.0.1:${settings.port} (OpenAPI at /docs)`);
 }

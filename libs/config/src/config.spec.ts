@@ -1,4 +1,4 @@
-import { apiSettings, engineSettings, tokenPolicySettings } from './config';
+import { apiSettings, engineSettings, notifierSettings, tokenPolicySettings } from './config';
 import { ConfigError } from './env';
 
 const SECRET = 'x'.repeat(32);
@@ -95,5 +95,42 @@ describe('settings', () => {
 
   it('rejects a short JWT secret', () => {
     expect(() => apiSettings({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET must be at least 32/);
+  });
+
+  it("reads the notifier's settings: sources from the output topics, languages per company", () => {
+    const s = notifierSettings({
+      TOPIC_BREACHES: 'x.breaches',
+      NOTIFIER_COMPANY_LANGUAGES: 'IT01=it,DE01=en',
+    });
+    expect(s.sourceTopics).toEqual(['x.breaches', 'risk.blocks']);
+    expect(s.kafka.topics.notifications).toBe('risk.notifications');
+    expect(s.companyLanguages).toEqual({ IT01: 'it', DE01: 'en' });
+    expect(s.language).toBe('it');
+    expect(s.retryPeriodMs).toBe(86_400_000);
+    expect(
+      notifierSettings({ NOTIFIER_SOURCE_TOPICS: 'risk.breaches,risk.collections' }).sourceTopics,
+    ).toEqual(['risk.breaches', 'risk.collections']);
+  });
+
+  it('names every wrong notifier setting at once', () => {
+    let message = '';
+    try {
+      notifierSettings({
+        NOTIFIER_SMTP_URL: 'http://mail',
+        NOTIFIER_FROM: 'nobody',
+        NOTIFIER_LANGUAGE: 'fr',
+        NOTIFIER_COMPANY_LANGUAGES: 'IT01=de',
+      });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as ConfigError).message;
+    }
+    for (const name of [
+      'NOTIFIER_SMTP_URL',
+      'NOTIFIER_FROM',
+      'NOTIFIER_LANGUAGE',
+      'NOTIFIER_COMPANY_LANGUAGES',
+    ])
+      expect(message).toContain(name);
   });
 });

@@ -10,6 +10,8 @@ export interface TopicNames {
   breaches: string;
   blocks: string;
   deadLetter: string;
+  /** Outcomes of the notifier's deliveries (notification.delivered, notification.failed). */
+  notifications: string;
 }
 
 export interface KafkaSettings {
@@ -29,12 +31,24 @@ export interface PostgresSettings {
   url: string;
 }
 
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug';
+
+const LOG_LEVELS: Record<LogLevel, LogLevel[]> = {
+  error: ['error'],
+  warn: ['error', 'warn'],
+  log: ['error', 'warn', 'log'],
+  debug: ['error', 'warn', 'log', 'debug'],
+};
+
+/** The levels a Nest logger prints for LOG_LEVEL (each level includes the more severe ones). */
+export const loggedLevels = (level: LogLevel): LogLevel[] => [...LOG_LEVELS[level]];
+
 export interface CommonSettings {
   kafka: KafkaSettings;
   redis: RedisSettings;
   postgres: PostgresSettings;
   defaultTimeZone: string;
-  logLevel: 'error' | 'warn' | 'log' | 'debug';
+  logLevel: LogLevel;
 }
 
 /**
@@ -117,6 +131,37 @@ export interface ApiSettings extends CommonSettings {
   live: LiveStreamSettings;
 }
 
+export type AlertLanguage = 'it' | 'en';
+
+export interface NotifierSettings extends CommonSettings {
+  groupId: string;
+  /** How long the group waits for a silent notifier before giving its partitions to another. */
+  sessionTimeoutMs: number;
+  /** The output topics whose events subscriptions may ask for (later sections add topics here, by configuration). */
+  sourceTopics: string[];
+  healthPort: number;
+  smtpUrl: string;
+  from: string;
+  /** Base URL of the risk desk, for the link to the customer's page in every message. */
+  deskBaseUrl: string;
+  /** Language of e-mails when the company has none in `companyLanguages`. */
+  language: AlertLanguage;
+  companyLanguages: Record<string, AlertLanguage>;
+  /** First retry after this long; each later one waits twice as long, up to `retryMaxDelayMs`. */
+  retryInitialDelayMs: number;
+  retryMaxDelayMs: number;
+  /** How long a delivery is retried before it is marked failed (default 24 h). */
+  retryPeriodMs: number;
+  /** How long one webhook call or SMTP session may take. */
+  sendTimeoutMs: number;
+  /** How often due deliveries and digests are looked for when nothing wakes the dispatcher. */
+  pollIntervalMs: number;
+  /** Deliveries sent at once. */
+  concurrency: number;
+  /** Business dates are computed from now + this many days (as the engine's CLOCK_OFFSET_DAYS). */
+  clockOffsetDays: number;
+}
+
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const TOPIC_RULE = 'must be a Kafka topic name (letters, digits, . _ -)';
 
@@ -145,6 +190,7 @@ function readCommon(env: EnvReader): CommonSettings {
         breaches: topic('TOPIC_BREACHES', 'risk.breaches'),
         blocks: topic('TOPIC_BLOCKS', 'risk.blocks'),
         deadLetter: topic('TOPIC_DEAD_LETTER', 'risk.dead-letter'),
+        notifications: topic('TOPIC_NOTIFICATIONS', 'risk.notifications'),
       },
     },
     redis: {
@@ -233,6 +279,61 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
       streamsPerUser: env.int('API_LIVE_STREAMS_PER_USER', 5, 1, 1000),
       maxBufferedBytes: env.int('API_LIVE_MAX_BUFFER_BYTES', 1_048_576, 16_384, 67_108_864),
     },
+  };
+  env.done();
+  return settings;
+}
+
+const LANGUAGES = ['it', 'en'] as const;
+
+export function notifierSettings(source = loadEnvironment()): NotifierSettings {
+  const env = new EnvReader(source);
+  const common = readCommon(env);
+  const companyLanguages = Object.fromEntries(
+    env
+      .string(
+        'NOTIFIER_COMPANY_LANGUAGES',
+        '',
+        /^$|^[A-Za-z0-9_-]{1,32}=(it|en)(,[A-Za-z0-9_-]{1,32}=(it|en))*$/,
+        'must list <companyId>=it or <companyId>=en, comma-separated',
+      )
+      .split(',')
+      .filter((entry) => /^[A-Za-z0-9_-]{1,32}=(it|en)$/.test(entry))
+      .map((entry) => entry.split('=') as [string, AlertLanguage]),
+  );
+  const settings: NotifierSettings = {
+    ...common,
+    groupId: env.string(
+      'NOTIFIER_GROUP_ID',
+      'notifier',
+      /^[A-Za-z0-9._-]{1,128}$/,
+      'must be a consumer group id',
+    ),
+    sessionTimeoutMs: env.int('NOTIFIER_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    sourceTopics: env.list(
+      'NOTIFIER_SOURCE_TOPICS',
+      `${common.kafka.topics.breaches},${common.kafka.topics.blocks}`,
+      TOPIC,
+      TOPIC_RULE,
+    ),
+    healthPort: env.int('NOTIFIER_HEALTH_PORT', 3003, 0, 65535),
+    smtpUrl: env.url('NOTIFIER_SMTP_URL', 'smtp://127.0.0.1:2525', ['smtp:', 'smtps:']),
+    from: env.string(
+      'NOTIFIER_FROM',
+      'credit-desk@localhost',
+      /^[^\s@<>]+@[^\s@<>]+$/,
+      'must be an e-mail address',
+    ),
+    deskBaseUrl: env.url('NOTIFIER_DESK_BASE_URL', 'http://127.0.0.1:3000/desk/', ['http:', 'https:']),
+    language: env.oneOf('NOTIFIER_LANGUAGE', 'it', LANGUAGES),
+    companyLanguages,
+    retryInitialDelayMs: env.int('NOTIFIER_RETRY_INITIAL_DELAY_MS', 30_000, 10, 86_400_000),
+    retryMaxDelayMs: env.int('NOTIFIER_RETRY_MAX_DELAY_MS', 3_600_000, 10, 86_400_000),
+    retryPeriodMs: env.int('NOTIFIER_RETRY_PERIOD_MS', 86_400_000, 100, 30 * 86_400_000),
+    sendTimeoutMs: env.int('NOTIFIER_SEND_TIMEOUT_MS', 10_000, 100, 300_000),
+    pollIntervalMs: env.int('NOTIFIER_POLL_INTERVAL_MS', 1_000, 10, 600_000),
+    concurrency: env.int('NOTIFIER_CONCURRENCY', 8, 1, 256),
+    clockOffsetDays: env.int('CLOCK_OFFSET_DAYS', 0, -36500, 36500),
   };
   env.done();
   return settings;

@@ -10,9 +10,12 @@ import {
   INPUT_STREAMS,
   InputStream,
   JsonSchema,
+  NOTIFICATION_EVENT_TYPES,
+  NotificationEventType,
   OUTPUT_EVENT_TYPES,
   STREAM_EVENT_TYPES,
   createAjv,
+  notificationValidator,
 } from './schemas';
 
 const FILE = resolve(__dirname, '../../..', ASYNCAPI_PATH);
@@ -75,7 +78,7 @@ describe('docs/asyncapi.json', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(buildAsyncApiDocument())));
   });
 
-  it('is an AsyncAPI 3.0 document with the 8 default topics, a message per event type and a described key', () => {
+  it('is an AsyncAPI 3.0 document with the 9 default topics, a message per event type and a described key', () => {
     expect(doc.asyncapi).toBe('3.0.0');
     expect(
       Object.values(doc.channels)
@@ -83,7 +86,7 @@ describe('docs/asyncapi.json', () => {
         .sort(),
     ).toEqual(Object.values(DEFAULT_TOPICS).sort());
     expect(Object.keys(doc.components.messages).sort()).toEqual(
-      [...INPUT_EVENT_TYPES, ...OUTPUT_EVENT_TYPES, 'input.rejected'].sort(),
+      [...INPUT_EVENT_TYPES, ...OUTPUT_EVENT_TYPES, ...NOTIFICATION_EVENT_TYPES, 'input.rejected'].sort(),
     );
     for (const [name, message] of messages) {
       expect((message as unknown as Json).bindings).toMatchObject({ kafka: { key: { type: 'string' } } });
@@ -119,6 +122,8 @@ describe('docs/asyncapi.json', () => {
         return decodeInputEvent(stream, key, Buffer.from(JSON.stringify(payload))).ok;
       }
       if ((OUTPUT_EVENT_TYPES as readonly string[]).includes(name)) return validateOutputEvent(payload).ok;
+      if ((NOTIFICATION_EVENT_TYPES as readonly string[]).includes(name))
+        return notificationValidator(name as NotificationEventType)(payload);
       return true;
     };
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DEAD_LETTER_EXAMPLES, INPUT_EXAMPLES, OUTPUT_EXAMPLES } from './examples';
+import { DEAD_LETTER_EXAMPLES, INPUT_EXAMPLES, NOTIFICATION_EXAMPLES, OUTPUT_EXAMPLES } from './examples';
 import {
   DEAD_LETTER_HEADERS_SCHEMA,
   DEAD_LETTER_RECORD_SCHEMA,
@@ -10,6 +10,9 @@ import {
   InputStream,
   JsonSchema,
   LIMITS,
+  NOTIFICATION_EVENT_TYPES,
+  NotificationEventType,
+  notificationEventSchema,
   OUTPUT_STREAM_EVENT_TYPES,
   OutputEventType,
   PATTERNS,
@@ -68,6 +71,12 @@ const OUTPUT_SUMMARIES: Record<OutputEventType, string> = {
   'document.held': 'A checked document is held (blocked) and waits for a decision.',
   'document.released': 'A held document was released by exception (evasione in deroga).',
   'document.rejected': 'A held document was rejected.',
+};
+
+const NOTIFICATION_SUMMARIES: Record<NotificationEventType, string> = {
+  'notification.delivered':
+    'The notifier delivered an output event to a subscription (e-mail, webhook, inbox).',
+  'notification.failed': 'The notifier gave up delivering an output event after its retry period.',
 };
 
 const STREAM_TITLES: Record<InputStream, string> = {
@@ -151,6 +160,35 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         })),
       };
     }
+  }
+
+  channels.notifications = {
+    address: DEFAULT_TOPICS.notifications,
+    title: 'Alert delivery outcomes',
+    description:
+      `Output topic (default name ${DEFAULT_TOPICS.notifications}, configurable). Key: <companyId>:<customerId> ` +
+      'of the notified event. One event per delivery outcome; causationId is the notified eventId.',
+    messages: messageRefs(NOTIFICATION_EVENT_TYPES),
+  };
+  operations.sendNotifications = {
+    action: 'send',
+    channel: ref('#/channels/notifications'),
+    summary: `The notifier publishes ${DEFAULT_TOPICS.notifications}.`,
+    messages: operationMessages('notifications', NOTIFICATION_EVENT_TYPES),
+  };
+  for (const type of NOTIFICATION_EVENT_TYPES) {
+    messages[type] = {
+      name: type,
+      title: type,
+      summary: NOTIFICATION_SUMMARIES[type],
+      contentType: 'application/json',
+      payload: notificationEventSchema(type),
+      bindings: kafkaKey(KEY_SCHEMA),
+      examples: NOTIFICATION_EXAMPLES[type].map((payload, i) => ({
+        name: `${type}#${i + 1}`,
+        payload: clone(payload),
+      })),
+    };
   }
 
   channels.deadLetter = {

@@ -1,6 +1,7 @@
 import { RawDataByType, RawEnvelope, rawEvent } from './encode';
 import { deadLetterMessage, outputEvent, AnyOutputEvent, DeadLetterMessage } from './outputs';
-import { DEFAULT_TOPICS, InputEventType, OutputEventType } from './schemas';
+import { NotificationEvent, notificationEvent } from './notification-events';
+import { DEFAULT_TOPICS, InputEventType, NotificationEventType, OutputEventType } from './schemas';
 
 /**
  * Examples published in docs/asyncapi.json. A unit test decodes every one of them, so the
@@ -242,6 +243,46 @@ export const OUTPUT_EXAMPLES: Readonly<Record<OutputEventType, readonly AnyOutpu
       type: 'document.rejected',
       sequence: 48,
       data: { ...document, holdId: 'HOLD-000042', decidedBy: 'l.bianchi', reason: 'customer in litigation' },
+    }),
+  ],
+};
+
+const notified = OUTPUT_EXAMPLES['exposure.statusChanged'][0];
+const notificationHead = {
+  occurredAt: '2026-03-01T10:15:03.410+01:00',
+  companyId: notified.companyId,
+  customerId: notified.customerId,
+};
+
+export const NOTIFICATION_EXAMPLES: Readonly<Record<NotificationEventType, readonly NotificationEvent[]>> = {
+  'notification.delivered': [
+    notificationEvent({
+      ...notificationHead,
+      type: 'notification.delivered',
+      data: {
+        deliveryId: '1842',
+        subscriptionId: 'sales-over-limit',
+        channel: 'email',
+        sourceEventId: notified.eventId,
+        sourceEventType: notified.type,
+        attempts: 1,
+      },
+    }),
+  ],
+  'notification.failed': [
+    notificationEvent({
+      ...notificationHead,
+      occurredAt: '2026-03-02T10:15:04.002+01:00',
+      type: 'notification.failed',
+      data: {
+        deliveryId: '1843',
+        subscriptionId: 'erp-webhook',
+        channel: 'webhook',
+        sourceEventId: notified.eventId,
+        sourceEventType: notified.type,
+        attempts: 17,
+        error: 'HTTP 503 Service Unavailable',
+      },
     }),
   ],
 };

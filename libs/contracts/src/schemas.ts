@@ -183,7 +183,7 @@ export const CREDIT_LIMIT_DEFAULTS = {
 } as const;
 
 /** Default topic names (configurable by deployment). */
-export const DEFAULT_TOPICS: Readonly<Record<InputStream | OutputStream, string>> = {
+export const DEFAULT_TOPICS: Readonly<Record<InputStream | OutputStream | 'notifications', string>> = {
   documents: 'erp.documents',
   journalEntries: 'erp.journal-entries',
   billPortfolio: 'erp.bill-portfolio',
@@ -192,6 +192,7 @@ export const DEFAULT_TOPICS: Readonly<Record<InputStream | OutputStream, string>
   breaches: 'risk.breaches',
   blocks: 'risk.blocks',
   deadLetter: 'risk.dead-letter',
+  notifications: 'risk.notifications',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -576,6 +577,48 @@ export function outputEventSchema(type: OutputEventType): JsonSchema {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Notification outcomes (risk.notifications, published by the notifier)
+// ---------------------------------------------------------------------------------------------
+
+export const NOTIFICATION_EVENT_TYPES = ['notification.delivered', 'notification.failed'] as const;
+export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
+export const NOTIFICATION_CHANNELS = ['email', 'webhook', 'inbox'] as const;
+
+const NOTIFICATION_DATA_SCHEMA: JsonSchema = object(
+  ['deliveryId', 'subscriptionId', 'channel', 'sourceEventId', 'sourceEventType', 'attempts'],
+  {
+    deliveryId: id('The delivery (GET …/notifications lists it with its attempts).'),
+    subscriptionId: id('The subscription it was delivered for.'),
+    channel: enumOf(NOTIFICATION_CHANNELS, 'How it was delivered.'),
+    sourceEventId: text(LIMITS.eventIdMaxLength, 'The eventId of the output event notified.'),
+    sourceEventType: id('The type of the output event notified.'),
+    attempts: { type: 'integer', minimum: 0, description: 'Send attempts made so far.' },
+    digestDeliveryId: id('Set when the event was delivered inside a daily digest: that delivery.'),
+    error: freeText('Why the last attempt failed (notification.failed).'),
+  },
+);
+
+/**
+ * The complete schema of a notification outcome. Same envelope as the other output
+ * events, with causationId = the notified event's eventId; no per-customer sequence
+ * (the outcomes describe deliveries, not the customer's state).
+ */
+export function notificationEventSchema(type: NotificationEventType): JsonSchema {
+  return object(
+    [...INPUT_ENVELOPE_REQUIRED.slice(0, -1), 'causationId', 'data'],
+    {
+      ...envelopeProperties(
+        type,
+        NOTIFICATION_DATA_SCHEMA,
+        'Deterministic for the delivery and its outcome (a UUID-shaped string).',
+      ),
+      causationId: text(LIMITS.eventIdMaxLength, 'The eventId of the output event that was notified.'),
+    },
+    { description: `Notification outcome ${type}. Consumers must ignore unknown extra fields.` },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Dead letter
 // ---------------------------------------------------------------------------------------------
 
@@ -707,6 +750,10 @@ export const inputValidator = (type: InputEventType): ValidateFunction =>
 /** The compiled validator of an output event type (compiled once, then cached). */
 export const outputValidator = (type: OutputEventType): ValidateFunction =>
   compiled(`out:${type}`, () => outputEventSchema(type));
+
+/** The compiled validator of a notification outcome type. */
+export const notificationValidator = (type: NotificationEventType): ValidateFunction =>
+  compiled(`notification:${type}`, () => notificationEventSchema(type));
 
 export const deadLetterHeadersValidator = (): ValidateFunction =>
   compiled('dlq:headers', () => DEAD_LETTER_HEADERS_SCHEMA);

@@ -1,3 +1,6 @@
+import type Redis from 'ioredis';
+import type { DataSource } from 'typeorm';
+
 export type DependencyCheck = () => Promise<unknown>;
 
 /**
@@ -58,5 +61,22 @@ export function cachedFor<T>(ttlMs: number, work: () => Promise<T>): () => Promi
     run.result.then(settle, settle);
     last = run;
     return run.result;
+  };
+}
+
+/**
+ * The checks of an app that uses Kafka, Redis and Postgres: the cluster
+ * answers over the app's one long-lived probe connection (libs/kafka ClusterProbe), Redis answers PING, Postgres answers a query (a data source not
+ * connected yet is connected by the check).
+ */
+export function serviceChecks(deps: {
+  kafka: { check(): Promise<unknown> };
+  redis: Redis;
+  db: DataSource;
+}): Record<'kafka' | 'redis' | 'postgres', DependencyCheck> {
+  return {
+    kafka: () => deps.kafka.check(),
+    redis: () => deps.redis.ping(),
+    postgres: async () => (deps.db.isInitialized ? deps.db.query('SELECT 1') : deps.db.initialize()),
   };
 }

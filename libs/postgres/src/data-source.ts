@@ -8,6 +8,7 @@ import { Holds1763800000020 } from './migrations/1763800000020-holds';
 import { HoldRow } from './hold.entity';
 import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
 import { StorableProjections1765000000100 } from './migrations/1765000000100-storable-projections';
+import { Alerts1765000000600 } from './migrations/1765000000600-alerts';
 import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender';
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
 import {
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   Approvals1763800000030,
   StorableProjections1765000000100,
   HoldSender1765000000200,
+  Alerts1765000000600,
   CustomerMasterData1765000000700,
 ];
 

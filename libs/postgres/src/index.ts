@@ -9,3 +9,5 @@ export * from './approvals.entities';
 export * from './availability';
 export * from './projection-quarantine';
 export * from './storage';
+export * from './alerts.repository';
+export * from './notifications.repository';

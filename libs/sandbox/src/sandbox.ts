@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { apiSettings, ApiSettings, engineSettings, EngineSettings } from '@credit/config';
+import {
+  apiSettings,
+  ApiSettings,
+  engineSettings,
+  EngineSettings,
+  notifierSettings,
+  NotifierSettings,
+} from '@credit/config';
 import { createKafka, ensureTopics, topicSpecs } from '@credit/kafka';
 
 /**
@@ -16,6 +23,7 @@ export interface Sandbox {
   env: Record<string, string>;
   engine: EngineSettings;
   api: ApiSettings;
+  notifier: NotifierSettings;
   kafka: Kafka;
   cleanup(): Promise<void>;
 }
@@ -38,7 +46,10 @@ export async function createSandbox(
     TOPIC_BREACHES: topic('risk.breaches'),
     TOPIC_BLOCKS: topic('risk.blocks'),
     TOPIC_DEAD_LETTER: topic('risk.dead-letter'),
+    TOPIC_NOTIFICATIONS: topic('risk.notifications'),
     ENGINE_GROUP_ID: `${purpose}-engine-${id}`,
+    NOTIFIER_GROUP_ID: `${purpose}-notifier-${id}`,
+    NOTIFIER_HEALTH_PORT: '0',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_KEY_PREFIX: `ce${purpose}:${id}:`,
     POSTGRES_URL: `postgres://postgres@127.0.0.1:5432/ce_${purpose}_${id}`,
@@ -52,16 +63,25 @@ export async function createSandbox(
   };
   const engine = engineSettings(env);
   const api = apiSettings(env);
+  const notifier = notifierSettings(env);
   const kafka = createKafka(engine.kafka, `${purpose}-${id}`);
   await ensureTopics(kafka, topicSpecs(engine.kafka));
-  return { id, env, engine, api, kafka, cleanup: () => removeSandbox(engine, kafka) };
+  return {
+    id,
+    env,
+    engine,
+    api,
+    notifier,
+    kafka,
+    cleanup: () => removeSandbox(engine, kafka, [engine.groupId, notifier.groupId]),
+  };
 }
 
-async function removeSandbox(engine: EngineSettings, kafka: Kafka): Promise<void> {
+async function removeSandbox(engine: EngineSettings, kafka: Kafka, groupIds: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: Object.values(engine.kafka.topics) }).catch(() => undefined);
-  await admin.deleteGroups([engine.groupId]).catch(() => undefined);
+  await admin.deleteGroups(groupIds).catch(() => undefined);
   await admin.disconnect();
   const redis = new Redis(engine.redis.url);
   let cursor = '0';

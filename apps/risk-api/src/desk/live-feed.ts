@@ -1,35 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Consumer, Kafka } from 'kafkajs';
-import type { LiveEvent } from '@credit/contracts';
+import { outputEnvelopeOf, type LiveEvent } from '@credit/contracts';
 
 export type { LiveEvent };
 
 export type LiveListener = (event: LiveEvent) => void;
 
 /** Decodes one message of risk.breaches / risk.blocks; anything that is not a well-formed event is skipped. */
-export function liveEventOf(value: Buffer | null): LiveEvent | null {
-  if (value === null) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value.toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const e = parsed as Record<string, unknown>;
-  const strings = ['eventId', 'type', 'companyId', 'customerId', 'occurredAt'] as const;
-  if (!strings.every((name) => typeof e[name] === 'string')) return null;
-  const data = typeof e.data === 'object' && e.data !== null ? (e.data as Record<string, unknown>) : {};
-  return {
-    eventId: e.eventId as string,
-    type: e.type as string,
-    companyId: e.companyId as string,
-    customerId: e.customerId as string,
-    occurredAt: e.occurredAt as string,
-    data,
-  };
-}
+export const liveEventOf = outputEnvelopeOf;
 
 /**
  * Reads the engine's and the API's output topics for the desk's live updates.
