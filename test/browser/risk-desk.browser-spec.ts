@@ -5,7 +5,7 @@ import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Role } from '@credit/auth';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer } from '../support/kafka-io';
-import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
+import { startApi, startEngine, startNotifier, TestClock, tokenFor } from '../support/running-apps';
 import {
   accessibilityProblems,
   contrastRatios,
@@ -239,6 +239,11 @@ describe('risk desk in the browser', () => {
       },
     );
     expect(check.body.decision).toBe('HOLD');
+  });
+
+  // Closing a test's pages ends their live streams: the API keeps only a few open per user.
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -601,77 +606,71 @@ describe('risk desk in the browser', () => {
     expect(await accessibilityProblems(page)).toEqual([]);
   });
   /**
-   * MERGER: GET /v1/me/inbox, POST /v1/me/inbox/{id}/read and
-   * PUT/GET/DELETE /v1/companies/{c}/subscriptions[/{id}] are built by the
-   * notifier branch, not on this one, so this block answers them in the browser
-   * with page.route, in the shapes of spec section 10. Once the routes exist,
-   * replace `fakeInbox` by real data: PUT /v1/companies/IT01/subscriptions/inbox-vera
-   * {channel: 'inbox', target: 'vera', eventTypes: ['exposure.statusChanged']},
-   * push a customer over its limit, and wait for the notifier to fill the inbox;
-   * drop the page.route of the subscriptions test and check the stored
-   * subscription with GET instead of `calls`. The assertions on the page stay the same.
+   * The alert routes for real: a credit manager's inbox subscription for vera,
+   * the notifier running in this process, and a customer pushed over its
+   * limit, so that the engine's events reach vera's inbox through Kafka and
+   * Postgres exactly as in production.
    */
-  describe('inbox and subscriptions (their API answered in the browser until the notifier branch is merged)', () => {
-    interface FakeNotification {
-      id: string;
-      companyId: string;
-      customerId: string;
+  describe('inbox filled by the notifier, and alert subscriptions kept through the page', () => {
+    let notifier: INestApplication;
+    const vera = () => token('vera', ['viewer']);
+    const manager = () => token('carlo', ['credit-manager']);
+    const subscription = (id: string) => call('GET', `/v1/companies/${CO}/subscriptions/${id}`, manager());
+    interface Entry {
+      deliveryId: string;
       eventType: string;
-      subject: string;
-      body: string;
-      createdAt: string;
       readAt: string | null;
     }
+    const inboxOf = async (bearer: string, query = '') => {
+      const response = await call('GET', `/v1/me/inbox${query}`, bearer);
+      expect(response.status).toBe(200);
+      return response.body as { items: Entry[]; total: number; unread: number };
+    };
 
-    async function fakeInbox(page: Page, notifications: FakeNotification[]): Promise<string[]> {
-      const reads: string[] = [];
-      await page.route('**/v1/me/inbox**', async (route) => {
-        const request = route.request();
-        const path = new URL(request.url()).pathname;
-        const read = /^\/v1\/me\/inbox\/([^/]+)\/read$/.exec(path);
-        if (request.method() === 'POST' && read) {
-          const id = decodeURIComponent(read[1]);
-          reads.push(id);
-          const item = notifications.find((n) => n.id === id);
-          if (item && item.readAt === null) item.readAt = new Date().toISOString();
-          return route.fulfill({ status: item ? 200 : 404, json: item ?? { message: 'not found' } });
-        }
-        const unread = new URL(request.url()).searchParams.get('unread') === 'true';
-        const items = notifications.filter((n) => !unread || n.readAt === null);
-        return route.fulfill({ json: { items, total: items.length, limit: 100, offset: 0 } });
+    beforeAll(async () => {
+      notifier = await startNotifier(stack);
+      // Only the excesses of C-INBOX: its first evaluation (under the limit) is not one.
+      const put = await call('PUT', `/v1/companies/${CO}/subscriptions/inbox-vera`, manager(), {
+        channel: 'inbox',
+        target: 'vera',
+        eventTypes: ['exposure.statusChanged', 'customer.blocked'],
+        filter: { customerIds: ['C-INBOX'], minExcess: '0.01' },
+        digest: 'immediate',
+        enabled: true,
       });
-      return reads;
-    }
+      expect(put.status).toBe(201);
+
+      const topics = stack.engine.kafka.topics;
+      await producer.events(topics.customers, [
+        event('C-INBOX', 'cu', 'customer.updated', { name: 'Neri Avvisi S.r.l.', salesAgentId: 'AG-02' }),
+      ]);
+      await producer.events(topics.creditLimits, [limitEvent('C-INBOX', '1000.00', 'block')]);
+      await eventually(
+        () => exposure('C-INBOX'),
+        (r) => r.status === 200 && r.body.limit !== null && r.body.customerName === 'Neri Avvisi S.r.l.',
+      );
+      // 1300.00 over a limit of 1000.00: EXCEEDED, and blocked (block mode).
+      await producer.events(topics.documents, [order('C-INBOX', 'SO-I1', '1300.00')]);
+      await eventually(
+        () => inboxOf(vera()),
+        (inbox) => inbox.total === 2,
+      );
+    });
+
+    afterAll(async () => {
+      await notifier?.close();
+    });
 
     it('shows the unread count in the navigation, lists the notifications and marks one read', async () => {
-      const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1360, height: 900 } });
-      contexts.push(context);
-      const page = await context.newPage();
-      const reads = await fakeInbox(page, [
-        {
-          id: 'n-2',
-          companyId: CO,
-          customerId: 'C-LIVE',
-          eventType: 'exposure.statusChanged',
-          subject: 'C-LIVE Verdi Live Snc: limit exceeded',
-          body: 'Exposure 1,300.00 over a limit of 1,000.00.',
-          createdAt: new Date().toISOString(),
-          readAt: null,
-        },
-        {
-          id: 'n-1',
-          companyId: CO,
-          customerId: 'C-DOCS',
-          eventType: 'overdue.changed',
-          subject: 'C-DOCS Rossi Documenti S.r.l.: items overdue',
-          body: 'Overdue 500.00.',
-          createdAt: new Date(Date.now() - 3_600_000).toISOString(),
-          readAt: null,
-        },
+      const delivered = (await inboxOf(vera())).items;
+      expect(delivered.map((e) => e.eventType).sort()).toEqual([
+        'customer.blocked',
+        'exposure.statusChanged',
       ]);
-      await page.goto(`${url}/desk/`);
-      await page.getByLabel('Access token').fill(token('vera', ['viewer']));
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      const breach = delivered.find((e) => e.eventType === 'exposure.statusChanged')!;
+      const block = delivered.find((e) => e.eventType === 'customer.blocked')!;
+
+      const page = await signedIn(vera());
       const inboxLink = page.getByRole('link', { name: /^Inbox/ });
       await page.locator('nav a[data-unread="2"]').waitFor();
       expect(await inboxLink.textContent()).toBe('Inbox2, 2 unread');
@@ -680,59 +679,55 @@ describe('risk desk in the browser', () => {
       await page.getByRole('heading', { name: 'Your notifications' }).waitFor();
       const listed = page.locator('li[data-notification]');
       await listed.first().waitFor();
+      // Newest first, as the API lists them.
       expect(
         await listed.evaluateAll((items) => items.map((i) => i.getAttribute('data-notification'))),
-      ).toEqual(['n-2', 'n-1']);
-      const first = page.locator('li[data-notification="n-2"]');
-      expect(await first.textContent()).toContain('Exposure 1,300.00 over a limit of 1,000.00.');
-      expect(await first.getByRole('link', { name: 'C-LIVE' }).getAttribute('href')).toBe(
-        '#/customers/C-LIVE',
+      ).toEqual(delivered.map((e) => e.deliveryId));
+      const first = page.locator(`li[data-notification="${breach.deliveryId}"]`);
+      expect(await first.locator('h3').textContent()).toBe(
+        'Unread C-INBOX Neri Avvisi S.r.l.: Status change',
+      );
+      expect(await first.textContent()).toContain(
+        'Now Exceeded (was OK): exposure 1,300.00 against a limit of 1,000.00.',
+      );
+      expect(
+        await first.getByRole('link', { name: 'C-INBOX – Neri Avvisi S.r.l.' }).getAttribute('href'),
+      ).toBe('#/customers/C-INBOX');
+      expect(await page.locator(`li[data-notification="${block.deliveryId}"]`).textContent()).toContain(
+        'Reasons: Limit exceeded.',
       );
 
       await first
-        .getByRole('button', { name: 'Mark "C-LIVE Verdi Live Snc: limit exceeded" as read' })
+        .getByRole('button', { name: 'Mark "C-INBOX Neri Avvisi S.r.l.: Status change" as read' })
         .click();
       await first.getByText(/^Read /).waitFor();
-      expect(reads).toEqual(['n-2']);
       await page.locator('nav a[data-unread="1"]').waitFor();
       expect(await first.getByRole('button').count()).toBe(0);
+      // Stored: the API has it read, the other one still unread.
+      const after = await inboxOf(vera());
+      expect(after.unread).toBe(1);
+      expect(after.items.find((e) => e.deliveryId === breach.deliveryId)?.readAt).not.toBeNull();
+      expect(after.items.find((e) => e.deliveryId === block.deliveryId)?.readAt).toBeNull();
       expect(await accessibilityProblems(page)).toEqual([]);
 
       await page.getByLabel('Only unread').check();
       await page.waitForFunction(() => document.querySelectorAll('li[data-notification]').length === 1);
-      expect(await listed.getAttribute('data-notification')).toBe('n-1');
+      expect(await listed.getAttribute('data-notification')).toBe(block.deliveryId);
+
+      // Someone else's inbox stays empty: the entries are vera's only.
+      expect((await inboxOf(token('luca', ['viewer']))).total).toBe(0);
     });
 
     it('lets a credit manager create, edit and delete an alert subscription; a viewer has no such page', async () => {
-      const stored = new Map<string, Record<string, unknown>>();
-      const calls: { method: string; id: string; body: Record<string, unknown> | null }[] = [];
-      const page = await signedIn(token('carlo', ['credit-manager']));
-      await page.route(`**/v1/companies/${CO}/subscriptions**`, async (route) => {
-        const request = route.request();
-        const id = /\/subscriptions\/([^/?]+)/.exec(new URL(request.url()).pathname)?.[1];
-        if (request.method() === 'GET' && id === undefined) {
-          const items = [...stored.values()];
-          return route.fulfill({ json: { items, total: items.length, limit: 200, offset: 0 } });
-        }
-        const subscriptionId = decodeURIComponent(id ?? '');
-        const body = request.postDataJSON() as Record<string, unknown> | null;
-        calls.push({ method: request.method(), id: subscriptionId, body });
-        if (request.method() === 'PUT') {
-          const { secret: _secret, ...visible } = body ?? {};
-          stored.set(subscriptionId, { subscriptionId, ...visible });
-          return route.fulfill({ json: stored.get(subscriptionId) });
-        }
-        stored.delete(subscriptionId);
-        return route.fulfill({ status: 204, body: '' });
-      });
+      const page = await signedIn(manager());
       await page.getByRole('link', { name: 'Alert subscriptions' }).click();
-      await page.getByText('No subscriptions.').waitFor();
+      await page.locator('tr[data-subscription="inbox-vera"]').waitFor();
 
       const form = page.getByRole('form', { name: 'New subscription' });
       await form.getByLabel('Identifier').fill('sales-alerts');
       await form.getByRole('button', { name: 'Save' }).click();
       expect(await form.locator('#sub-target-error').textContent()).toBe('A recipient is required');
-      expect(calls).toEqual([]);
+      expect((await subscription('sales-alerts')).status).toBe(404);
       await form.getByLabel('Recipient').fill('sales-agent');
       await form.getByLabel('Document held').check();
       await form.getByLabel('Only customers of these agents').fill('AG-01, AG-02');
@@ -740,22 +735,22 @@ describe('risk desk in the browser', () => {
       await form.getByRole('button', { name: 'Save' }).click();
       const row = page.locator('tr[data-subscription="sales-alerts"]');
       await row.waitFor();
-      expect(calls[0]).toEqual({
-        method: 'PUT',
-        id: 'sales-alerts',
-        body: {
-          channel: 'email',
-          target: 'sales-agent',
-          eventTypes: ['exposure.statusChanged', 'customer.blocked', 'document.held'],
-          filter: { salesAgentIds: ['AG-01', 'AG-02'], minExcess: '500' },
-          digest: 'immediate',
-          enabled: true,
-        },
+      expect((await subscription('sales-alerts')).body).toMatchObject({
+        companyId: CO,
+        subscriptionId: 'sales-alerts',
+        channel: 'email',
+        target: 'sales-agent',
+        eventTypes: ['exposure.statusChanged', 'customer.blocked', 'document.held'],
+        filter: { salesAgentIds: ['AG-01', 'AG-02'], minExcess: '500' },
+        digest: 'immediate',
+        hasSecret: false,
+        enabled: true,
+        updatedBy: 'carlo',
       });
       expect(await row.textContent()).toContain('Document held');
       expect(await accessibilityProblems(page)).toEqual([]);
 
-      // Edit: a webhook with its secret (sent, never listed).
+      // Edit: a webhook with its secret (stored, never returned nor listed).
       await row.getByRole('button', { name: 'Edit sales-alerts' }).click();
       const edit = page.getByRole('form', { name: 'Edit sales-alerts' });
       await edit.getByLabel('Channel').selectOption('webhook');
@@ -763,20 +758,28 @@ describe('risk desk in the browser', () => {
       await edit.getByLabel('Signing secret').fill('s3cret-of-20-chars!!');
       await edit.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('form', { name: 'New subscription' }).waitFor();
-      expect(calls[1].body).toMatchObject({
+      await row.getByText('https://erp.example/hooks/credit').waitFor();
+      const stored = await subscription('sales-alerts');
+      expect(stored.body).toMatchObject({
         channel: 'webhook',
         target: 'https://erp.example/hooks/credit',
-        secret: 's3cret-of-20-chars!!',
+        hasSecret: true,
         filter: { salesAgentIds: ['AG-01', 'AG-02'], minExcess: '500' },
       });
+      expect(stored.body).not.toHaveProperty('secret');
+      const listedBody = JSON.stringify(
+        (await call('GET', `/v1/companies/${CO}/subscriptions`, manager())).body,
+      );
+      expect(listedBody).toContain('sales-alerts');
+      expect(listedBody).not.toContain('s3cret');
       expect(await row.textContent()).not.toContain('s3cret');
 
       await row.getByRole('button', { name: 'Delete sales-alerts' }).click();
       await page.getByText('Subscription sales-alerts deleted.').waitFor();
       await row.waitFor({ state: 'detached' });
-      expect(calls[2]).toMatchObject({ method: 'DELETE', id: 'sales-alerts' });
+      expect((await subscription('sales-alerts')).status).toBe(404);
 
-      const viewer = await signedIn(token('vera', ['viewer']));
+      const viewer = await signedIn(vera());
       expect(await viewer.getByRole('link', { name: 'Alert subscriptions' }).count()).toBe(0);
     });
   });

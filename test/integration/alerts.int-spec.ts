@@ -3,13 +3,11 @@ import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { startMailCatcher, MailCatcher } from '../../apps/notifier/src/mail-catcher';
-import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { NotifierProcess } from '../support/engine-process';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, TestProducer, TopicRecorder } from '../support/kafka-io';
-import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
+import { startApi, startEngine, startNotifier, TestClock, tokenFor } from '../support/running-apps';
 
 const COMPANY = 'IT01';
 const AGENT_EMAIL = 'giulia.verdi@example.com';
@@ -512,13 +510,7 @@ describe('alerts: notifier e-mails, webhooks and inbox (spec section 10)', () =>
 
   it('gathers a day of events of a daily subscription into one digest message, sent once the day is over', async () => {
     const notifierClock = new TestClock(new Date('2026-03-02T09:00:00Z'));
-    const inProcess = await NestFactory.create(
-      NotifierModule.forRoot({ settings: stack.notifier, clock: notifierClock }),
-      {
-        logger: ['error'],
-      },
-    );
-    await inProcess.init();
+    const inProcess = await startNotifier(stack, notifierClock);
     try {
       await put('/subscriptions/daily', {
         channel: 'email',

@@ -4,6 +4,7 @@ import { EngineSettings } from '@credit/config';
 import { Clock } from '@credit/domain';
 import { mintToken, Role } from '@credit/auth';
 import { EngineModule } from '../../apps/exposure-engine/src/engine.module';
+import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { createApiApp } from '../../apps/risk-api/src/app';
 import { IsolatedStack } from './isolated-stack';
 
@@ -32,6 +33,15 @@ export async function startEngine(
 
 export async function startApi(stack: IsolatedStack): Promise<INestApplication> {
   const app = await createApiApp(stack.api, ['error']);
+  await app.init();
+  return app;
+}
+
+/** The notifier in this process: intake of the output topics, dispatcher, outcome relay. */
+export async function startNotifier(stack: IsolatedStack, clock?: Clock): Promise<INestApplication> {
+  const app = await NestFactory.create(NotifierModule.forRoot({ settings: stack.notifier, clock }), {
+    logger: ['error', 'warn'],
+  });
   await app.init();
   return app;
 }

@@ -164,45 +164,56 @@ export interface ExposureSummary {
   holdsWaitingAmount: string;
 }
 
-/**
- * One notification of GET /v1/me/inbox (spec section 10). The notifier names
- * its text subject/body; title/summary are read too, whichever is present.
- */
-export interface InboxItem {
-  id: string;
+/** An output event of risk.breaches or risk.blocks (docs/events.md), as an inbox entry carries it. */
+export interface AlertEvent {
+  eventId: string;
+  type: string;
+  occurredAt: string;
   companyId: string;
   customerId: string;
-  customerName?: string | null;
+  data: Record<string, unknown>;
+}
+
+/** One entry of GET /v1/me/inbox (InboxEntryDto); `event` is null for a daily digest entry. */
+export interface InboxItem {
+  deliveryId: string;
+  companyId: string;
+  customerId: string | null;
+  customerName: string | null;
   eventType: string;
-  subject?: string;
-  title?: string;
-  body?: string;
-  summary?: string;
+  eventId: string;
+  event: AlertEvent | null;
   createdAt: string;
   readAt: string | null;
+}
+
+/** GET /v1/me/inbox: a page of entries and the unread ones in all (whatever the filter). */
+export interface InboxPage extends Page<InboxItem> {
+  unread: number;
 }
 
 export const NOTIFICATION_CHANNELS = ['email', 'webhook', 'inbox'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
-/** A subscription of PUT/GET …/subscriptions/{subscriptionId} (spec section 10); the secret is never returned. */
+/** A subscription of GET …/subscriptions[/{subscriptionId}] (SubscriptionDto): the secret never, only `hasSecret`. */
 export interface Subscription {
+  companyId: string;
   subscriptionId: string;
   channel: NotificationChannel;
   target: string;
   eventTypes: string[];
-  filter?: {
+  filter: {
     salesAgentIds?: string[];
     customerIds?: string[];
     minExcess?: string;
     riskClasses?: string[];
-  } | null;
-  digest?: 'immediate' | 'daily';
+  };
+  digest: 'immediate' | 'daily';
+  hasSecret: boolean;
   enabled: boolean;
+  updatedBy: string;
+  updatedAt: string;
 }
-
-/** A list route answers a page or, for small lists, an array: the desk takes either. */
-export const itemsOf = <T>(body: Page<T> | T[]): T[] => (Array.isArray(body) ? body : body.items);
 
 export const companyPath = (companyId: string, rest = '') =>
   `/v1/companies/${encodeURIComponent(companyId)}${rest}`;

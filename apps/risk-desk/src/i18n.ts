@@ -229,6 +229,11 @@ const en = {
   unread: 'Unread',
   noNotifications: 'No notifications.',
   receivedAt: 'Received',
+  inboxStatusChanged: 'Now {to} (was {from}): exposure {total} against a limit of {limit}.',
+  inboxReasons: 'Reasons: {reasons}.',
+  inboxDocument: '{documentId}: {amount}, exposure after it {after} against a limit of {limit}.',
+  inboxOverdue: 'Overdue {amount}, oldest {days} days.',
+  inboxDigest: 'Daily digest.',
   navSubscriptions: 'Alert subscriptions',
   subscriptionsHelp:
     'Who receives which alerts: by e-mail (an address, or the word sales-agent for the customer’s agent), webhook or the desk inbox (a user).',
@@ -499,6 +504,11 @@ const it: Record<LabelKey, string> = {
   unread: 'Da leggere',
   noNotifications: 'Nessuna notifica.',
   receivedAt: 'Ricevuta',
+  inboxStatusChanged: 'Ora {to} (prima {from}): esposizione {total} su un fido di {limit}.',
+  inboxReasons: 'Motivi: {reasons}.',
+  inboxDocument: '{documentId}: {amount}, esposizione dopo {after} su un fido di {limit}.',
+  inboxOverdue: 'Scaduto {amount}, il più vecchio da {days} giorni.',
+  inboxDigest: 'Riepilogo giornaliero.',
   navSubscriptions: 'Iscrizioni agli avvisi',
   subscriptionsHelp:
     'Chi riceve quali avvisi: per e-mail (un indirizzo, o la parola sales-agent per l’agente del cliente), webhook o notifiche del desk (un utente).',

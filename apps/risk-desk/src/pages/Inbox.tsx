@@ -1,17 +1,58 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Api, ApiError, InboxItem, itemsOf, Page } from '../api';
-import { formatInstant } from '../format';
-import { LabelKey, LABELS, useI18n } from '../i18n';
+import { Api, ApiError, InboxItem, InboxPage } from '../api';
+import { formatAmount, formatInstant, Locale } from '../format';
+import { LabelKey, LABELS, Translate, useI18n } from '../i18n';
 import { useSession } from '../session';
 import { ErrorNote } from '../ui';
 
 /** How often the unread count is read again (the inbox has no live stream of its own). */
 const UNREAD_POLL_MS = 20_000;
 
-const textOf = (item: InboxItem) => ({
-  subject: item.subject ?? item.title ?? item.eventType,
-  body: item.body ?? item.summary ?? '',
-});
+const label = (t: Translate, key: unknown) =>
+  typeof key === 'string' && key in LABELS.en ? t(key as LabelKey) : String(key ?? '—');
+
+/**
+ * An entry in words: the customer and the kind of event as its subject, the
+ * figures of the event it carries (docs/events.md) as its body.
+ */
+export function inboxText(item: InboxItem, t: Translate, locale: Locale): { subject: string; body: string } {
+  const who = [item.customerId, item.customerName].filter(Boolean).join(' ') || item.companyId;
+  const subject = `${who}: ${label(t, item.eventType)}`;
+  const event = item.event;
+  if (event === null) return { subject, body: t('inboxDigest') };
+  const d = event.data;
+  const money = (value: unknown) => formatAmount(typeof value === 'string' ? value : null, locale);
+  const reasons = Array.isArray(d.reasons ?? d.previousReasons)
+    ? t('inboxReasons', {
+        reasons: ((d.reasons ?? d.previousReasons) as unknown[]).map((r) => label(t, r)).join(', '),
+      })
+    : '';
+  if (event.type === 'exposure.statusChanged') {
+    const body = t('inboxStatusChanged', {
+      to: label(t, d.to),
+      from: label(t, d.from),
+      total: money(d.total),
+      limit: money(d.limit),
+    });
+    return { subject, body };
+  }
+  if (event.type === 'overdue.changed') {
+    return {
+      subject,
+      body: t('inboxOverdue', { amount: money(d.overdueAmount), days: String(d.oldestOverdueDays ?? '—') }),
+    };
+  }
+  if (event.type.startsWith('document.')) {
+    const body = t('inboxDocument', {
+      documentId: String(d.documentId ?? '—'),
+      amount: money(d.amount),
+      after: money(d.exposureAfter),
+      limit: money(d.limit),
+    });
+    return { subject, body: [body, reasons].filter(Boolean).join(' ') };
+  }
+  return { subject, body: reasons };
+}
 
 /**
  * The signed-in user's unread notifications (GET /v1/me/inbox?unread=true),
@@ -23,8 +64,7 @@ export function useUnreadCount(api: Api): { unread: number | null; refresh: () =
   const [unread, setUnread] = useState<number | null>(null);
   const load = useCallback(async () => {
     try {
-      const page = await api.get<Page<InboxItem> | InboxItem[]>('/v1/me/inbox?unread=true&limit=1');
-      setUnread(Array.isArray(page) ? page.length : page.total);
+      setUnread((await api.get<InboxPage>('/v1/me/inbox?unread=true&limit=1')).unread);
     } catch {
       setUnread(null);
     }
@@ -50,11 +90,9 @@ export function Inbox({ onChanged }: { onChanged: () => void }) {
   const load = useCallback(async () => {
     const mine = ++request.current;
     try {
-      const body = await api.get<Page<InboxItem> | InboxItem[]>(
-        `/v1/me/inbox?limit=100${onlyUnread ? '&unread=true' : ''}`,
-      );
+      const page = await api.get<InboxPage>(`/v1/me/inbox?limit=100${onlyUnread ? '&unread=true' : ''}`);
       if (mine !== request.current) return;
-      setItems(itemsOf(body));
+      setItems(page.items);
       setError(null);
     } catch (e) {
       if (mine === request.current) setError(e);
@@ -67,7 +105,7 @@ export function Inbox({ onChanged }: { onChanged: () => void }) {
 
   const markRead = async (item: InboxItem) => {
     try {
-      await api.request('POST', `/v1/me/inbox/${encodeURIComponent(item.id)}/read`);
+      await api.request('POST', `/v1/me/inbox/${encodeURIComponent(item.deliveryId)}/read`);
       onChanged();
       await load();
     } catch (e) {
@@ -97,11 +135,11 @@ export function Inbox({ onChanged }: { onChanged: () => void }) {
       ) : (
         <ul className="inbox">
           {items.map((item) => {
-            const { subject, body } = textOf(item);
+            const { subject, body } = inboxText(item, t, locale);
             return (
               <li
-                key={item.id}
-                data-notification={item.id}
+                key={item.deliveryId}
+                data-notification={item.deliveryId}
                 className={item.readAt === null ? 'unread' : 'read'}
               >
                 <h3>
@@ -110,12 +148,16 @@ export function Inbox({ onChanged }: { onChanged: () => void }) {
                 </h3>
                 {body && <p>{body}</p>}
                 <p className="meta">
-                  <a href={`#/customers/${encodeURIComponent(item.customerId)}`} title={item.companyId}>
-                    {item.customerId}
-                    {item.customerName ? ` – ${item.customerName}` : ''}
-                  </a>
-                  {' · '}
-                  {item.eventType in LABELS.en ? t(item.eventType as LabelKey) : item.eventType}
+                  {item.customerId !== null && (
+                    <>
+                      <a href={`#/customers/${encodeURIComponent(item.customerId)}`} title={item.companyId}>
+                        {item.customerId}
+                        {item.customerName ? ` – ${item.customerName}` : ''}
+                      </a>
+                      {' · '}
+                    </>
+                  )}
+                  {label(t, item.eventType)}
                   {' · '}
                   {t('receivedAt')} {formatInstant(item.createdAt, locale)}
                 </p>

@@ -2,7 +2,6 @@ import { FormEvent, useCallback, useEffect, useState } from 'react';
 import {
   ApiError,
   companyPath,
-  itemsOf,
   NOTIFICATION_CHANNELS,
   NotificationChannel,
   Page,
@@ -65,11 +64,11 @@ const draftOf = (s: Subscription): Draft => ({
   channel: s.channel,
   target: s.target,
   eventTypes: s.eventTypes,
-  salesAgentIds: (s.filter?.salesAgentIds ?? []).join(', '),
-  customerIds: (s.filter?.customerIds ?? []).join(', '),
-  minExcess: s.filter?.minExcess ?? '',
-  riskClasses: s.filter?.riskClasses ?? [],
-  digest: s.digest ?? 'immediate',
+  salesAgentIds: (s.filter.salesAgentIds ?? []).join(', '),
+  customerIds: (s.filter.customerIds ?? []).join(', '),
+  minExcess: s.filter.minExcess ?? '',
+  riskClasses: s.filter.riskClasses ?? [],
+  digest: s.digest,
   secret: '',
   enabled: s.enabled,
 });
@@ -117,7 +116,7 @@ export function Subscriptions() {
 
   const load = useCallback(async () => {
     try {
-      setItems(itemsOf(await api.get<Page<Subscription> | Subscription[]>(`${base}?limit=200`)));
+      setItems((await api.get<Page<Subscription>>(`${base}?limit=200`)).items);
       setError(null);
     } catch (e) {
       setError(e);
