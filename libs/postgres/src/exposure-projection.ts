@@ -43,7 +43,19 @@ const COLUMNS = [
   'vat_number',
   'sales_agent_id',
   'customer_email',
+  'limit_temporary_amount',
+  'limit_temporary_until',
+  'limit_effective_amount',
+  'credit_class',
+  'max_payment_terms_days',
+  'max_document_amount',
+  'manual_block_reason',
+  'manual_block_until',
+  'review_due_on',
 ] as const;
+
+const moneyOrNull = (cents: bigint | null | undefined): string | null =>
+  cents == null ? null : formatMoney(cents);
 
 function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
   const a = record.assessment!;
@@ -76,6 +88,15 @@ function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
     record.documents.profile?.vatNumber ?? null,
     record.documents.profile?.salesAgentId ?? null,
     record.documents.profile?.email ?? null,
+    moneyOrNull(a.limit?.temporaryAmount),
+    a.limit?.temporaryUntil ?? null,
+    moneyOrNull(a.limitAmount),
+    a.creditClass?.code ?? null,
+    a.creditClass?.maxPaymentTermsDays ?? null,
+    moneyOrNull(a.creditClass?.maxDocumentAmount),
+    a.manualBlock?.reason ?? null,
+    a.manualBlock?.until ?? null,
+    a.reviewDueOn ?? null,
   ];
 }
 
