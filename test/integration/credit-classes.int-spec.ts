@@ -106,10 +106,20 @@ describe('credit classes, manual blocks, temporary limits and reviews', () => {
       check('TERMS', 'SO-60', { amount: '100.00', paymentTermsDays: 60 }),
       check('TERMS', 'SO-BIG', { amount: '5000.01', paymentTermsDays: 30 }),
     ]);
-    expect(await outcome('SO-90')).toMatchObject({
+    const held = await outcome('SO-90');
+    expect(held).toMatchObject({
       type: 'document.held',
       data: { reasons: ['PAYMENT_TERMS_EXCEEDED'], holdId: expect.any(String) },
     });
+    // The projector stores the hold with its reason, waiting for a decision.
+    const hold = await eventually(
+      () =>
+        request(api.getHttpServer())
+          .get(`/v1/companies/${COMPANY}/holds/${(held.data as { holdId: string }).holdId}`)
+          .set('Authorization', `Bearer ${token}`),
+      (r) => r.status === 200,
+    );
+    expect(hold.body).toMatchObject({ status: 'pending', reasons: ['PAYMENT_TERMS_EXCEEDED'] });
     expect((await outcome('SO-60')).type).toBe('document.allowed');
     expect(await outcome('SO-BIG')).toMatchObject({
       type: 'document.held',

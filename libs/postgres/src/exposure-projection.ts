@@ -13,6 +13,7 @@ import {
 } from '@credit/domain';
 import { storableText } from '@credit/contracts';
 import { CustomerExposureRow } from './customer-exposure.entity';
+import { HOLD_REASONS } from './hold.entity';
 
 const COLUMNS = [
   'company_id',
@@ -312,7 +313,7 @@ const HOLD_COLUMNS = [
   'created_at',
 ] as const;
 
-const HOLD_REASONS: ReadonlySet<string> = new Set(['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE']);
+const HOLD_REASON_SET: ReadonlySet<string> = new Set(HOLD_REASONS);
 
 interface HeldData {
   holdId: string;
@@ -362,7 +363,7 @@ function holdRows(events: readonly unknown[]): unknown[][] {
       d.exposureAfter,
       d.limit,
       formatMoney(excess > 0n ? excess : 0n),
-      (d.reasons ?? []).filter((r) => HOLD_REASONS.has(r)),
+      (d.reasons ?? []).filter((r) => HOLD_REASON_SET.has(r)),
       d.requestedBy ?? null,
       'event',
       event.causationId,
