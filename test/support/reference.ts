@@ -16,7 +16,15 @@ export interface ExpectedExposure {
   total: string;
   overdueAmount: string;
   oldestOverdueDays: number;
-  limit: { amount: string; mode: string; attentionThresholdPct: number; validUntil: string | null } | null;
+  limit: {
+    amount: string;
+    mode: string;
+    attentionThresholdPct: number;
+    validUntil: string | null;
+    temporaryAmount: string | null;
+    temporaryUntil: string | null;
+    effectiveAmount: string;
+  } | null;
   status: string;
   blocked: boolean;
   riskClass: string;
@@ -61,6 +69,9 @@ export function referenceExposures(
               mode: a.limit.mode,
               attentionThresholdPct: a.limit.attentionThresholdPct,
               validUntil: a.limit.validUntil,
+              temporaryAmount: a.limit.temporaryAmount === null ? null : formatMoney(a.limit.temporaryAmount),
+              temporaryUntil: a.limit.temporaryUntil,
+              effectiveAmount: formatMoney(a.limitAmount!),
             },
       status: a.status,
       blocked: a.blocked,

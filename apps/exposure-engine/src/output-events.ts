@@ -36,15 +36,30 @@ function dataOf(n: Notification): Record<string, unknown> {
       return { reasons: n.reasons };
     case 'customer.unblocked':
       return { previousReasons: n.previousReasons };
+    case 'creditReview.due':
+      return {
+        dueOn: n.dueOn,
+        creditClass: n.creditClass,
+        lastChangedOn: n.lastChangedOn,
+        reviewEveryDays: n.reviewEveryDays,
+      };
   }
 }
 
 const topicOf = (n: Notification, topics: TopicNames) =>
-  n.type === 'exposure.statusChanged' || n.type === 'overdue.changed' ? topics.breaches : topics.blocks;
+  n.type === 'customer.blocked' || n.type === 'customer.unblocked' ? topics.blocks : topics.breaches;
+
+/**
+ * What the eventId derives from besides the customer and the type: the cause,
+ * except for a credit review, which is due once per date whatever reassessment
+ * first sees it (a fold, or the scheduler on any tick).
+ */
+const idCause = (n: Notification, causationId: string): string =>
+  n.type === 'creditReview.due' ? `creditReview:${n.dueOn}` : causationId;
 
 /**
  * The output events for what one cause changed. Their ids derive from the
- * cause, so a replay after a crash republishes the same ids.
+ * cause (see idCause), so a replay after a crash republishes the same ids.
  */
 export function outputMessages(
   notifications: Notification[],
@@ -59,7 +74,7 @@ export function outputMessages(
     topic: topicOf(n, topics),
     key,
     value: JSON.stringify({
-      eventId: deterministicEventId(key, causationId, n.type),
+      eventId: deterministicEventId(key, idCause(n, causationId), n.type),
       type: n.type,
       schemaVersion: 1,
       occurredAt: occurredAt.toISOString(),

@@ -58,13 +58,21 @@ const INPUT_SUMMARIES: Record<InputEventType, string> = {
   'bill.cancelled': 'Void.',
   'creditLimit.set': 'The credit limit (fido) of the customer and how it is enforced.',
   'creditLimit.removed': 'The customer no longer has a credit limit.',
+  'creditClass.assigned':
+    "The customer's credit class and its terms (republished to every holder when the class changes).",
+  'creditClass.removed': 'The customer no longer has a credit class: no terms or amount checks.',
+  'manualBlock.set': 'The customer is blocked by hand (reason MANUAL) until removed or through `until`.',
+  'manualBlock.removed': 'The manual block of the customer is lifted.',
   'customer.updated': 'Customer master data (compacted topic: the latest event per key is the record).',
 };
 
 const OUTPUT_SUMMARIES: Record<OutputEventType, string> = {
   'exposure.statusChanged': 'The limit status of the customer changed (NO_LIMIT, OK, WARNING, EXCEEDED).',
   'overdue.changed': 'The overdue breach, overdue amount or oldest overdue days changed.',
-  'customer.blocked': 'The customer became blocked (mode block and limit exceeded, expired or overdue).',
+  'customer.blocked':
+    'The customer became blocked, or its reasons changed (mode block and limit exceeded, expired or overdue; or a manual block).',
+  'creditReview.due':
+    "The customer's credit review fell due: its class's reviewEveryDays after the last class or limit change.",
   'customer.unblocked': 'The customer is no longer blocked.',
   'document.allowed': 'A checked document may be created.',
   'document.warned': 'A checked document may be created, with a warning.',
@@ -83,7 +91,7 @@ const STREAM_TITLES: Record<InputStream, string> = {
   documents: 'Sales documents: orders, delivery notes, invoices, credit checks',
   journalEntries: "Journal entries on the customer's receivable account",
   billPortfolio: 'Bill portfolio: RiBa, bills of exchange, direct debits',
-  creditLimits: 'Credit limits',
+  creditLimits: 'Credit limits, credit classes and manual blocks',
   customers: 'Customer master data (compacted)',
 };
 

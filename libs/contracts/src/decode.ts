@@ -221,6 +221,7 @@ const MAPPERS: { [T in InputEventType]: Mapper<T> } = {
       amount: parseMoney(d.amount),
     };
     if (d.orderDate !== undefined) f.orderDate = d.orderDate;
+    if (d.paymentTermsDays !== undefined) f.paymentTermsDays = d.paymentTermsDays;
     return f;
   },
   'order.closed': (e, d) => ({
@@ -292,6 +293,7 @@ const MAPPERS: { [T in InputEventType]: Mapper<T> } = {
       deliveryRefs: deliveryRefs(d.deliveryRefs),
     };
     if (d.requestedBy !== undefined) f.requestedBy = d.requestedBy;
+    if (d.paymentTermsDays !== undefined) f.paymentTermsDays = d.paymentTermsDays;
     return f;
   },
   'journal.posted': (e, d) => ({
@@ -381,12 +383,68 @@ const MAPPERS: { [T in InputEventType]: Mapper<T> } = {
       setBy: d.setBy,
     };
     if (d.validUntil !== undefined) f.validUntil = d.validUntil;
+    // The schema guarantees both or neither.
+    if (d.temporaryAmount !== undefined) {
+      f.temporaryAmount = parseMoney(d.temporaryAmount);
+      f.temporaryUntil = d.temporaryUntil;
+    }
     if (d.reason !== undefined) f.reason = d.reason;
     return f;
   },
   'creditLimit.removed': (e, d) => {
     const f: FactOf<'creditLimit.removed'> = {
       type: 'creditLimit.removed',
+      eventId: e.eventId,
+      occurredAt: e.occurredAt,
+      companyId: e.companyId,
+      customerId: e.customerId,
+      removedBy: d.removedBy,
+    };
+    if (d.reason !== undefined) f.reason = d.reason;
+    return f;
+  },
+  'creditClass.assigned': (e, d) => {
+    const f: FactOf<'creditClass.assigned'> = {
+      type: 'creditClass.assigned',
+      eventId: e.eventId,
+      occurredAt: e.occurredAt,
+      companyId: e.companyId,
+      customerId: e.customerId,
+      code: d.code,
+      maxPaymentTermsDays: d.maxPaymentTermsDays,
+      maxDocumentAmount: d.maxDocumentAmount == null ? null : parseMoney(d.maxDocumentAmount),
+      reviewEveryDays: d.reviewEveryDays ?? null,
+      assignedBy: d.assignedBy,
+    };
+    if (d.description !== undefined) f.description = d.description;
+    if (d.reason !== undefined) f.reason = d.reason;
+    return f;
+  },
+  'creditClass.removed': (e, d) => {
+    const f: FactOf<'creditClass.removed'> = {
+      type: 'creditClass.removed',
+      eventId: e.eventId,
+      occurredAt: e.occurredAt,
+      companyId: e.companyId,
+      customerId: e.customerId,
+      removedBy: d.removedBy,
+    };
+    if (d.reason !== undefined) f.reason = d.reason;
+    return f;
+  },
+  'manualBlock.set': (e, d) => ({
+    type: 'manualBlock.set',
+    eventId: e.eventId,
+    occurredAt: e.occurredAt,
+    companyId: e.companyId,
+    customerId: e.customerId,
+    reason: d.reason,
+    until: d.until ?? null,
+    setBy: d.setBy,
+  }),
+  'manualBlock.removed': (e, d) => {
+    const f: FactOf<'manualBlock.removed'> = {
+      type: 'manualBlock.removed',
       eventId: e.eventId,
       occurredAt: e.occurredAt,
       companyId: e.companyId,

@@ -39,7 +39,7 @@ export interface RawJournalLine {
 }
 
 export interface RawDataByType {
-  'order.confirmed': { orderId: string; amount: string; orderDate?: string };
+  'order.confirmed': { orderId: string; amount: string; orderDate?: string; paymentTermsDays?: number };
   'order.closed': { orderId: string; reason: OrderCloseReason };
   'delivery.issued': { deliveryId: string; amount: string; deliveryDate?: string; orderRefs?: RawOrderRef[] };
   'delivery.cancelled': { deliveryId: string };
@@ -59,6 +59,7 @@ export interface RawDataByType {
     orderRefs?: RawOrderRef[];
     deliveryRefs?: RawDeliveryRef[];
     requestedBy?: string;
+    paymentTermsDays?: number;
   };
   'journal.posted': { entryId: string; postingDate: string; lines: RawJournalLine[] };
   'journal.reversed': { entryId: string };
@@ -72,12 +73,26 @@ export interface RawDataByType {
     mode: LimitMode;
     attentionThresholdPct?: number;
     validUntil?: string;
+    temporaryAmount?: string;
+    temporaryUntil?: string;
     blockOnOverdue?: boolean;
     overdueToleranceDays?: number;
     setBy: string;
     reason?: string;
   };
   'creditLimit.removed': { removedBy: string; reason?: string };
+  'creditClass.assigned': {
+    code: string;
+    description?: string;
+    maxPaymentTermsDays: number;
+    maxDocumentAmount?: string | null;
+    reviewEveryDays?: number | null;
+    assignedBy: string;
+    reason?: string;
+  };
+  'creditClass.removed': { removedBy: string; reason?: string };
+  'manualBlock.set': { reason: string; until?: string | null; setBy: string };
+  'manualBlock.removed': { removedBy: string; reason?: string };
   'customer.updated': {
     name: string;
     vatNumber?: string;

@@ -15,7 +15,12 @@ const input = <T extends InputEventType>(type: T, n: number, data: RawDataByType
 
 export const INPUT_EXAMPLES: Readonly<Record<InputEventType, readonly RawEnvelope[]>> = {
   'order.confirmed': [
-    input('order.confirmed', 1, { orderId: 'OV-2026-000123', amount: '1200.00', orderDate: '2026-03-01' }),
+    input('order.confirmed', 1, {
+      orderId: 'OV-2026-000123',
+      amount: '1200.00',
+      orderDate: '2026-03-01',
+      paymentTermsDays: 60,
+    }),
   ],
   'order.closed': [input('order.closed', 2, { orderId: 'OV-2026-000123', reason: 'short-closed' })],
   'delivery.issued': [
@@ -117,6 +122,30 @@ export const INPUT_EXAMPLES: Readonly<Record<InputEventType, readonly RawEnvelop
   'creditLimit.removed': [
     input('creditLimit.removed', 17, { removedBy: 'credit.manager', reason: 'customer closed' }),
   ],
+  'creditClass.assigned': [
+    input('creditClass.assigned', 19, {
+      code: 'B2',
+      description: 'Sound customers, standard terms',
+      maxPaymentTermsDays: 60,
+      maxDocumentAmount: '20000.00',
+      reviewEveryDays: 365,
+      assignedBy: 'credit.manager',
+      reason: 'first assessment',
+    }),
+  ],
+  'creditClass.removed': [
+    input('creditClass.removed', 20, { removedBy: 'credit.manager', reason: 'class withdrawn' }),
+  ],
+  'manualBlock.set': [
+    input('manualBlock.set', 21, {
+      reason: 'Insolvency proceedings announced',
+      until: '2026-04-30',
+      setBy: 'credit.manager',
+    }),
+  ],
+  'manualBlock.removed': [
+    input('manualBlock.removed', 22, { removedBy: 'credit.manager', reason: 'guarantee received' }),
+  ],
   'customer.updated': [
     input('customer.updated', 18, {
       name: 'Rossi Ferramenta S.r.l.',
@@ -185,6 +214,15 @@ export const OUTPUT_EXAMPLES: Readonly<Record<OutputEventType, readonly AnyOutpu
   ],
   'customer.blocked': [
     outputEvent({ ...head, type: 'customer.blocked', sequence: 43, data: { reasons: ['OVERDUE'] } }),
+  ],
+  'creditReview.due': [
+    outputEvent({
+      ...head,
+      type: 'creditReview.due',
+      sequence: 47,
+      idParts: ['2027-03-01'],
+      data: { dueOn: '2027-03-01', creditClass: 'B2', lastChangedOn: '2026-03-01', reviewEveryDays: 365 },
+    }),
   ],
   'customer.unblocked': [
     outputEvent({

@@ -55,6 +55,16 @@ export interface CustomerUnblockedData {
   previousReasons: BlockReason[];
 }
 
+export interface CreditReviewDueData {
+  /** lastChangedOn + reviewEveryDays. */
+  dueOn: string;
+  /** The customer's credit class code. */
+  creditClass: string;
+  /** Business date of the latest creditClass.assigned or creditLimit.set/removed. */
+  lastChangedOn: string;
+  reviewEveryDays: number;
+}
+
 export interface DocumentOutcomeData {
   documentType: DocumentType;
   documentId: string;
@@ -84,6 +94,7 @@ export interface OutputDataByType {
   'overdue.changed': OverdueChangedData;
   'customer.blocked': CustomerBlockedData;
   'customer.unblocked': CustomerUnblockedData;
+  'creditReview.due': CreditReviewDueData;
   'document.allowed': DocumentOutcomeData;
   'document.warned': DocumentOutcomeData;
   'document.held': DocumentHeldData;

@@ -24,11 +24,28 @@ export interface ExposureView {
   overdueAmount: string;
   oldestOverdueDays: number;
   limit: {
+    /** The amount as set (the base amount when a temporary one applies). */
     amount: string;
     mode: 'warn' | 'block';
     attentionThresholdPct: number;
     validUntil: string | null;
+    /** Both or neither: the amount that applies instead of `amount` through temporaryUntil. */
+    temporaryAmount: string | null;
+    temporaryUntil: string | null;
+    /** The amount compared with the total on businessDate: 0 once expired, the temporary one through its date. */
+    effectiveAmount: string;
   } | null;
+  /** The credit class and its terms (spec section 11); null without one. */
+  creditClass: {
+    code: string;
+    maxPaymentTermsDays: number;
+    /** null: no maximum. */
+    maxDocumentAmount: string | null;
+  } | null;
+  /** The manual block while active (blockReasons then holds MANUAL); null otherwise. */
+  manualBlock: { reason: string; until: string | null } | null;
+  /** When the customer is due for a credit review; null without a class with reviewEveryDays. */
+  reviewDueOn: string | null;
   status: 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
   blocked: boolean;
   blockReasons: string[];

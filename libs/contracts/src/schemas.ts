@@ -40,6 +40,10 @@ export const LIMITS = {
   maxArrayItems: 1000,
   /** paymentTermsDays and overdueToleranceDays: ten years. */
   maxDays: 3660,
+  /** The payment terms of a document or a credit class, and a class's review period (issue #17). */
+  maxTermsDays: 3650,
+  /** The reason of a manual block. */
+  manualBlockReasonMaxLength: 500,
   /** causationId of an output event (an input eventId or an API request id). */
   causationIdMaxLength: 256,
 } as const;
@@ -48,6 +52,7 @@ const MONEY_TAIL = '[0-9]{1,13}(\\.[0-9]{1,2})?$';
 
 export const PATTERNS = {
   companyId: '^[A-Za-z0-9_-]{1,32}$',
+  creditClassCode: '^[A-Za-z0-9_-]{1,32}$',
   customerId: '^[A-Za-z0-9._/-]{1,64}$',
   /** The general money pattern of section 2 (any sign). */
   money: MONEY_PATTERN.source,
@@ -66,6 +71,7 @@ export const PATTERNS = {
 /** Human wording of each pattern, used in validation messages ("<field> must <rule>"). */
 const PATTERN_RULES: ReadonlyMap<string, string> = new Map([
   [PATTERNS.companyId, `match ${PATTERNS.companyId}`],
+  [PATTERNS.creditClassCode, `match ${PATTERNS.creditClassCode}`],
   [PATTERNS.customerId, `match ${PATTERNS.customerId}`],
   [PATTERNS.money, `be a money string matching ${PATTERNS.money}`],
   [PATTERNS.moneyNonNegative, `be a money string matching ${PATTERNS.moneyNonNegative}`],
@@ -134,7 +140,14 @@ export const STREAM_EVENT_TYPES: Readonly<Record<InputStream, readonly InputEven
   ],
   journalEntries: ['journal.posted', 'journal.reversed'],
   billPortfolio: ['bill.issued', 'bill.presented', 'bill.collected', 'bill.dishonoured', 'bill.cancelled'],
-  creditLimits: ['creditLimit.set', 'creditLimit.removed'],
+  creditLimits: [
+    'creditLimit.set',
+    'creditLimit.removed',
+    'creditClass.assigned',
+    'creditClass.removed',
+    'manualBlock.set',
+    'manualBlock.removed',
+  ],
   customers: ['customer.updated'],
 };
 
@@ -147,6 +160,7 @@ export type OutputEventType =
   | 'overdue.changed'
   | 'customer.blocked'
   | 'customer.unblocked'
+  | 'creditReview.due'
   | 'document.allowed'
   | 'document.warned'
   | 'document.held'
@@ -158,7 +172,7 @@ export type OutputStream = 'breaches' | 'blocks' | 'deadLetter';
 export const OUTPUT_STREAM_EVENT_TYPES: Readonly<
   Record<Exclude<OutputStream, 'deadLetter'>, readonly OutputEventType[]>
 > = {
-  breaches: ['exposure.statusChanged', 'overdue.changed'],
+  breaches: ['exposure.statusChanged', 'overdue.changed', 'creditReview.due'],
   blocks: [
     'customer.blocked',
     'customer.unblocked',
@@ -228,6 +242,13 @@ const dateOrInstant = (description: string): JsonSchema => ({
   format: 'date-or-date-time',
   description: `${description} A date YYYY-MM-DD or an ISO-8601 instant with offset.`,
 });
+const termsDays = (description: string): JsonSchema => ({
+  type: 'integer',
+  minimum: 0,
+  maximum: LIMITS.maxTermsDays,
+  description: `${description} Integer 0..${LIMITS.maxTermsDays}.`,
+});
+const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type, 'null'] });
 const enumOf = (values: readonly string[], description: string): JsonSchema => ({
   type: 'string',
   enum: [...values],
@@ -302,6 +323,9 @@ export const INPUT_DATA_SCHEMAS: Readonly<Record<InputEventType, JsonSchema>> = 
     orderId: id('The order (upsert key).'),
     amount: moneyNonNegative('Gross value of the order, VAT included.'),
     orderDate: businessDate('Order date.'),
+    paymentTermsDays: termsDays(
+      'The payment terms the order grants; checked against the credit class maximum (spec section 11).',
+    ),
   }),
   'order.closed': object(['orderId', 'reason'], {
     orderId: id('The order.'),
@@ -330,6 +354,9 @@ export const INPUT_DATA_SCHEMAS: Readonly<Record<InputEventType, JsonSchema>> = 
     orderRefs,
     deliveryRefs,
     requestedBy: id('The user or process asking.'),
+    paymentTermsDays: termsDays(
+      'The payment terms the document grants; above the credit class maximum it gives PAYMENT_TERMS_EXCEEDED.',
+    ),
   }),
   'journal.posted': object(['entryId', 'postingDate', 'lines'], {
     entryId: id('The journal entry.'),
@@ -358,34 +385,77 @@ export const INPUT_DATA_SCHEMAS: Readonly<Record<InputEventType, JsonSchema>> = 
     reason: freeText('Why.'),
   }),
   'bill.cancelled': object(['billId'], { billId: id('The bill.') }),
-  'creditLimit.set': object(['amount', 'mode', 'setBy'], {
-    amount: moneyNonNegative('The credit limit (fido).'),
-    mode: enumOf(['warn', 'block'], 'warn: breaches only warn; block: breaches block.'),
-    attentionThresholdPct: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 100,
-      default: CREDIT_LIMIT_DEFAULTS.attentionThresholdPct,
-      description: 'WARNING from this percentage of the limit. Integer 1..100, default 80.',
+  'creditLimit.set': object(
+    ['amount', 'mode', 'setBy'],
+    {
+      amount: moneyNonNegative('The credit limit (fido).'),
+      mode: enumOf(['warn', 'block'], 'warn: breaches only warn; block: breaches block.'),
+      attentionThresholdPct: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 100,
+        default: CREDIT_LIMIT_DEFAULTS.attentionThresholdPct,
+        description: 'WARNING from this percentage of the limit. Integer 1..100, default 80.',
+      },
+      validUntil: businessDate('Last day the limit is valid; afterwards it counts as 0.'),
+      temporaryAmount: moneyNonNegative(
+        'With temporaryUntil: the amount that applies instead of `amount` through temporaryUntil.',
+      ),
+      temporaryUntil: businessDate(
+        'With temporaryAmount: the last day of the temporary amount; from the next day `amount` applies again.',
+      ),
+      blockOnOverdue: {
+        type: 'boolean',
+        default: CREDIT_LIMIT_DEFAULTS.blockOnOverdue,
+        description: 'Block on overdue items. Default true.',
+      },
+      overdueToleranceDays: {
+        type: 'integer',
+        minimum: 0,
+        maximum: LIMITS.maxDays,
+        default: CREDIT_LIMIT_DEFAULTS.overdueToleranceDays,
+        description: 'Days an item may be overdue before it is a breach. Integer >= 0, default 0.',
+      },
+      setBy: id('Who set it.'),
+      reason: freeText('Why.'),
     },
-    validUntil: businessDate('Last day the limit is valid; afterwards it counts as 0.'),
-    blockOnOverdue: {
-      type: 'boolean',
-      default: CREDIT_LIMIT_DEFAULTS.blockOnOverdue,
-      description: 'Block on overdue items. Default true.',
-    },
-    overdueToleranceDays: {
-      type: 'integer',
-      minimum: 0,
-      maximum: LIMITS.maxDays,
-      default: CREDIT_LIMIT_DEFAULTS.overdueToleranceDays,
-      description: 'Days an item may be overdue before it is a breach. Integer >= 0, default 0.',
-    },
-    setBy: id('Who set it.'),
-    reason: freeText('Why.'),
-  }),
+    { dependencies: { temporaryAmount: ['temporaryUntil'], temporaryUntil: ['temporaryAmount'] } },
+  ),
   'creditLimit.removed': object(['removedBy'], {
     removedBy: id('Who removed it.'),
+    reason: freeText('Why.'),
+  }),
+  'creditClass.assigned': object(['code', 'maxPaymentTermsDays', 'assignedBy'], {
+    code: {
+      type: 'string',
+      pattern: PATTERNS.creditClassCode,
+      description: 'The credit class, unique within the company.',
+    },
+    description: freeText('What the class stands for.'),
+    maxPaymentTermsDays: termsDays('The longest payment terms a document of the customer may grant.'),
+    maxDocumentAmount: nullable(
+      moneyNonNegative('The largest gross value of one document; null or absent: no maximum.'),
+    ),
+    reviewEveryDays: nullable({
+      ...termsDays(
+        'Days after the last class or limit change the customer is due for review; null or absent: never.',
+      ),
+      minimum: 1,
+    }),
+    assignedBy: id('Who assigned the class (or edited it: then the event is republished).'),
+    reason: freeText('Why.'),
+  }),
+  'creditClass.removed': object(['removedBy'], {
+    removedBy: id('Who removed the class.'),
+    reason: freeText('Why.'),
+  }),
+  'manualBlock.set': object(['reason', 'setBy'], {
+    reason: text(LIMITS.manualBlockReasonMaxLength, 'Why the customer is blocked.'),
+    until: nullable(businessDate('Last day of the block; null or absent: until removed.')),
+    setBy: id('Who blocked the customer.'),
+  }),
+  'manualBlock.removed': object(['removedBy'], {
+    removedBy: id('Who removed the block.'),
     reason: freeText('Why.'),
   }),
   'customer.updated': object(['name'], {
@@ -453,15 +523,17 @@ const outMoneyNonNegative = (description: string): JsonSchema => ({
   pattern: PATTERNS.outputMoneyNonNegative,
   description: `${description} Money string >= 0 with exactly two decimals.`,
 });
-const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type, 'null'] });
 
 export const EXPOSURE_STATUSES = ['NO_LIMIT', 'OK', 'WARNING', 'EXCEEDED'] as const;
-export const BLOCK_REASONS = ['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE'] as const;
+export const BLOCK_REASONS = ['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE', 'MANUAL'] as const;
 export const DOCUMENT_REASONS = [
   'ATTENTION_THRESHOLD',
   'LIMIT_EXCEEDED',
   'LIMIT_EXPIRED',
   'OVERDUE',
+  'MANUAL',
+  'PAYMENT_TERMS_EXCEEDED',
+  'DOCUMENT_AMOUNT_EXCEEDED',
 ] as const;
 
 const documentOutcome = (required: string[], extra: Record<string, JsonSchema> = {}): JsonSchema =>
@@ -548,6 +620,16 @@ export const OUTPUT_DATA_SCHEMAS: Readonly<Record<OutputEventType, JsonSchema>> 
       items: enumOf(BLOCK_REASONS, 'A reason.'),
       description: 'The reasons of the block that ended.',
     },
+  }),
+  'creditReview.due': object(['dueOn', 'creditClass', 'lastChangedOn', 'reviewEveryDays'], {
+    dueOn: businessDate('The business date the review fell due: lastChangedOn + reviewEveryDays.'),
+    creditClass: {
+      type: 'string',
+      pattern: PATTERNS.creditClassCode,
+      description: "The customer's credit class.",
+    },
+    lastChangedOn: businessDate("Business date of the customer's latest class assignment or limit change."),
+    reviewEveryDays: { type: 'integer', minimum: 1, description: "The class's review period in days." },
   }),
   'document.allowed': documentOutcome([]),
   'document.warned': documentOutcome([]),

@@ -8,8 +8,16 @@ import {
   total,
   unpostedInvoiceComponent,
 } from './components';
+import { lastCreditChangeOn, reviewDueOn } from './credit-class';
 import { CreditLimit, CustomerDocuments } from './documents';
-import { blockReasons, BlockReason, effectiveLimit, ExposureStatus, limitStatus } from './limit';
+import {
+  blockReasons,
+  BlockReason,
+  effectiveLimit,
+  ExposureStatus,
+  limitStatus,
+  manualBlockActive,
+} from './limit';
 import { Cents, percentage } from './money';
 import { OpenItem, openItems, overdueSummary, OverdueSummary, settlements } from './open-items';
 import { CompanyParameters } from './parameters';
@@ -40,6 +48,21 @@ export interface Assessment {
   avgDaysLate: string;
   dishonouredBills12m: number;
   riskClass: RiskClass;
+  /** The customer's credit class and its terms; null without one. */
+  creditClass: AssessedCreditClass | null;
+  /** The manual block while it is active; null when there is none or its date has passed. */
+  manualBlock: { reason: string; until: BusinessDate | null } | null;
+  /** Business date of the latest class assignment or limit change; null when none. */
+  lastCreditChangeOn: BusinessDate | null;
+  /** When the customer is due for a credit review; null without a class with reviewEveryDays. */
+  reviewDueOn: BusinessDate | null;
+}
+
+export interface AssessedCreditClass {
+  code: string;
+  maxPaymentTermsDays: number;
+  maxDocumentAmount: Cents | null;
+  reviewEveryDays: number | null;
 }
 
 /**
@@ -85,7 +108,8 @@ export function assess(
  * | overdue                 | journal, limit's tolerance    | yes  |              |
  * | payment behaviour       | journal, bills                | yes  |              |
  *
- * The limit, status, blocks and risk class are cheap and always computed.
+ * The limit, status, blocks, risk class, credit class and review date are
+ * cheap and always computed.
  */
 export function assessFrom(
   previous: Assessed | null,
@@ -119,7 +143,10 @@ export function assessFrom(
       ? previous.overdue
       : overdueSummary(items.values(), businessDate, overdueToleranceDays);
   const status = limitStatus(exposure, limit);
-  const reasons = blockReasons(status, limit, overdue.breach);
+  const manualBlock = docs.manualBlock ?? null;
+  const manuallyBlocked = manualBlockActive(manualBlock, businessDate);
+  const reasons = blockReasons(status, limit, overdue.breach, manuallyBlocked);
+  const creditClass = docs.creditClass ?? null;
   const behaviour =
     previous && same('journal', 'bills') && sameDate
       ? previous.behaviour
@@ -140,6 +167,18 @@ export function assessFrom(
     avgDaysLate: averageDaysLate(behaviour),
     dishonouredBills12m: behaviour.dishonouredBills12m,
     riskClass: riskClass(behaviour, params),
+    creditClass:
+      creditClass === null
+        ? null
+        : {
+            code: creditClass.code,
+            maxPaymentTermsDays: creditClass.maxPaymentTermsDays,
+            maxDocumentAmount: creditClass.maxDocumentAmount,
+            reviewEveryDays: creditClass.reviewEveryDays,
+          },
+    manualBlock: manuallyBlocked ? { reason: manualBlock!.reason, until: manualBlock!.until } : null,
+    lastCreditChangeOn: lastCreditChangeOn(docs, params.timeZone),
+    reviewDueOn: reviewDueOn(docs, params.timeZone),
   };
   return {
     documents: docs,

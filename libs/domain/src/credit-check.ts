@@ -2,7 +2,14 @@ import { components, deliveryResiduals, orderResiduals, total } from './componen
 import { BusinessDate } from './dates';
 import { CustomerDocuments } from './documents';
 import { DeliveryRef, DocumentType, OrderRef } from './facts';
-import { BlockReason, effectiveLimit, EffectiveLimit, ExposureStatus, limitStatus } from './limit';
+import {
+  BlockReason,
+  effectiveLimit,
+  EffectiveLimit,
+  ExposureStatus,
+  limitStatus,
+  manualBlockActive,
+} from './limit';
 import { Cents, max, min, ZERO } from './money';
 import { openItems, overdueSummary } from './open-items';
 import { CheckSeverity, CompanyParameters, ComponentName } from './parameters';
@@ -11,7 +18,8 @@ import { CheckSeverity, CompanyParameters, ComponentName } from './parameters';
 export type CheckDecision = 'ALLOW' | 'WARN' | 'HOLD';
 
 /** Why a document is warned or held (the contract's DOCUMENT_REASONS). */
-export type CheckReason = 'ATTENTION_THRESHOLD' | BlockReason;
+export type CheckReason =
+  'ATTENTION_THRESHOLD' | BlockReason | 'PAYMENT_TERMS_EXCEEDED' | 'DOCUMENT_AMOUNT_EXCEEDED';
 
 /** A document about to be created. */
 export interface CheckRequest {
@@ -23,11 +31,16 @@ export interface CheckRequest {
   orderRefs: readonly OrderRef[];
   /** Delivery notes the document invoices, and by how much. */
   deliveryRefs: readonly DeliveryRef[];
+  /** The payment terms the document grants; unchecked when absent. */
+  paymentTermsDays?: number;
 }
 
 export interface CreditCheckResult {
   decision: CheckDecision;
-  /** The milder of the company's check for this document type and the customer's limit mode; off without a limit. */
+  /**
+   * The strongest severity any condition was judged with (see checkDocument):
+   * off for a customer with no limit, no credit class and no manual block.
+   */
   severity: CheckSeverity;
   exposureBefore: Cents;
   exposureAfter: Cents;
@@ -37,7 +50,7 @@ export interface CreditCheckResult {
   limit: Cents | null;
   /** max(0, exposureAfter - limit); 0 without a limit. */
   excess: Cents;
-  /** Empty for ALLOW; for HOLD only the blocking reasons (LIMIT_EXCEEDED, LIMIT_EXPIRED, OVERDUE). */
+  /** Empty for ALLOW; for HOLD only the reasons judged with severity block (never ATTENTION_THRESHOLD). */
   reasons: CheckReason[];
   statusBefore: ExposureStatus;
   statusAfter: ExposureStatus;
@@ -53,6 +66,8 @@ const OWN_COMPONENT: Readonly<Record<DocumentType, ComponentName>> = {
 const SEVERITY_RANK: Readonly<Record<CheckSeverity, number>> = { off: 0, warn: 1, block: 2 };
 const milder = (a: CheckSeverity, b: CheckSeverity): CheckSeverity =>
   SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b;
+const stronger = (a: CheckSeverity, b: CheckSeverity): CheckSeverity =>
+  SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 
 /**
  * How much of the referenced documents' current residuals the new document
@@ -103,8 +118,14 @@ export function incrementalExposure(
   return incremental;
 }
 
-/** Every condition the exposure after the document meets, in the contract's order. */
-function conditions(
+/** A condition the document meets, with the severity it is judged with. */
+interface Condition {
+  reason: CheckReason;
+  severity: CheckSeverity;
+}
+
+/** The limit's conditions on the exposure after the document, in the contract's order. */
+function limitConditions(
   statusAfter: ExposureStatus,
   limit: EffectiveLimit,
   overdueBreach: boolean,
@@ -117,17 +138,40 @@ function conditions(
   return reasons;
 }
 
+/** The credit class's conditions on the document itself (spec section 11). */
+function classConditions(docs: CustomerDocuments, request: CheckRequest): CheckReason[] {
+  const creditClass = docs.creditClass ?? null;
+  if (creditClass === null) return [];
+  const reasons: CheckReason[] = [];
+  if (request.paymentTermsDays !== undefined && request.paymentTermsDays > creditClass.maxPaymentTermsDays) {
+    reasons.push('PAYMENT_TERMS_EXCEEDED');
+  }
+  if (creditClass.maxDocumentAmount !== null && request.amount > creditClass.maxDocumentAmount) {
+    reasons.push('DOCUMENT_AMOUNT_EXCEEDED');
+  }
+  return reasons;
+}
+
 /**
- * The credit check of a document about to be created (spec section 6), on the
- * customer's current documents and a business date. Pure: the same inputs give
- * the same answer on the API (synchronous) and in the engine (asynchronous).
+ * The credit check of a document about to be created (spec sections 6 and
+ * 11), on the customer's current documents and a business date. Pure: the same
+ * inputs give the same answer on the API (synchronous) and in the engine
+ * (asynchronous).
  *
- * - severity off, or no limit (missing-limit policy `no-limit`): ALLOW;
- * - severity block: HOLD when the exposure after the document exceeds the
- *   limit, the limit has expired, or the customer is blocked for overdue items
- *   (blockOnOverdue and an overdue breach); else WARN when it reaches the
- *   attention threshold; else ALLOW;
- * - severity warn: WARN when any of those conditions holds; else ALLOW.
+ * Each condition is judged with a severity:
+ * - the limit's (attention threshold, limit exceeded, limit expired, overdue
+ *   block) and the credit class's (payment terms above the class maximum,
+ *   amount above its maximum document amount) with the effective severity:
+ *   the milder of the company's check for the document type and the
+ *   customer's limit mode; with no limit (missing-limit policy `no-limit`)
+ *   the limit has no conditions and the class's are judged with the company's
+ *   check alone;
+ * - a manual block (MANUAL) with the company's check alone: the customer's
+ *   limit mode does not soften a block set by hand.
+ *
+ * HOLD when a condition other than the attention threshold is judged with
+ * severity block (the reasons are those); else WARN when any condition is
+ * judged with warn or block (all of them are the reasons); else ALLOW.
  */
 export function checkDocument(
   docs: CustomerDocuments,
@@ -141,21 +185,38 @@ export function checkDocument(
   const limit = effectiveLimit(docs.limit, businessDate, params);
   const statusBefore = limitStatus(exposureBefore, limit);
   const statusAfter = limitStatus(exposureAfter, limit);
-  const figures = { exposureBefore, exposureAfter, incremental, statusBefore, statusAfter };
-  if (limit === null) {
-    return { ...figures, decision: 'ALLOW', severity: 'off', limit: null, excess: ZERO, reasons: [] };
+  const companyCheck = params.documentChecks[request.documentType];
+  const limitSeverity = limit === null ? companyCheck : milder(companyCheck, limit.mode);
+  const conditions: Condition[] = [];
+  const judge = (reasons: CheckReason[], severity: CheckSeverity) => {
+    for (const reason of reasons) conditions.push({ reason, severity });
+  };
+  if (limit !== null) {
+    const overdue = overdueSummary(openItems(docs).values(), businessDate, limit.overdueToleranceDays);
+    judge(limitConditions(statusAfter, limit, overdue.breach), limitSeverity);
   }
-  const severity = milder(params.documentChecks[request.documentType], limit.mode);
-  const excess = max(ZERO, exposureAfter - limit.amount);
-  const base = { ...figures, severity, limit: limit.amount, excess };
-  if (severity === 'off') return { ...base, decision: 'ALLOW', reasons: [] };
-  const overdue = overdueSummary(openItems(docs).values(), businessDate, limit.overdueToleranceDays);
-  const found = conditions(statusAfter, limit, overdue.breach);
-  if (severity === 'block') {
-    const blocking = found.filter((r) => r !== 'ATTENTION_THRESHOLD');
-    if (blocking.length > 0) return { ...base, decision: 'HOLD', reasons: blocking };
-  }
-  return found.length > 0
-    ? { ...base, decision: 'WARN', reasons: found }
-    : { ...base, decision: 'ALLOW', reasons: [] };
+  judge(classConditions(docs, request), limitSeverity);
+  if (manualBlockActive(docs.manualBlock, businessDate)) judge(['MANUAL'], companyCheck);
+
+  const judged = limit !== null || docs.creditClass != null;
+  const severity = conditions.reduce<CheckSeverity>(
+    (strongest, c) => stronger(strongest, c.severity),
+    judged ? limitSeverity : 'off',
+  );
+  const result = {
+    exposureBefore,
+    exposureAfter,
+    incremental,
+    statusBefore,
+    statusAfter,
+    severity,
+    limit: limit?.amount ?? null,
+    excess: limit === null ? ZERO : max(ZERO, exposureAfter - limit.amount),
+  };
+  const holding = conditions.filter((c) => c.severity === 'block' && c.reason !== 'ATTENTION_THRESHOLD');
+  if (holding.length > 0) return { ...result, decision: 'HOLD', reasons: holding.map((c) => c.reason) };
+  const warning = conditions.filter((c) => c.severity !== 'off');
+  return warning.length > 0
+    ? { ...result, decision: 'WARN', reasons: warning.map((c) => c.reason) }
+    : { ...result, decision: 'ALLOW', reasons: [] };
 }

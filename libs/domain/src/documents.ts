@@ -56,10 +56,32 @@ export interface CreditLimit {
   mode: LimitMode;
   attentionThresholdPct: number;
   validUntil: BusinessDate | null;
+  /** Applies instead of `amount` while the business date is <= temporaryUntil; both null when none. */
+  temporaryAmount: Cents | null;
+  temporaryUntil: BusinessDate | null;
   blockOnOverdue: boolean;
   overdueToleranceDays: number;
   setBy: string;
   reason: string | null;
+  setAt: string;
+}
+/** The customer's credit class (spec section 11), with the terms it carried when assigned. */
+export interface CreditClass {
+  code: string;
+  description: string | null;
+  maxPaymentTermsDays: number;
+  /** null: no maximum. */
+  maxDocumentAmount: Cents | null;
+  /** null: no periodic review. */
+  reviewEveryDays: number | null;
+  assignedBy: string;
+  assignedAt: string;
+}
+/** A block set by hand: active until removed, or through `until` when it has one. */
+export interface ManualBlock {
+  reason: string;
+  until: BusinessDate | null;
+  setBy: string;
   setAt: string;
 }
 export interface CustomerProfile {
@@ -78,6 +100,11 @@ export interface CustomerDocuments {
   readonly bills: ReadonlyMap<string, BillState>;
   readonly limit: CreditLimit | null;
   readonly profile: CustomerProfile | null;
+  /** The three below are absent from states stored before credit classes: read them with `?? null`. */
+  readonly creditClass?: CreditClass | null;
+  readonly manualBlock?: ManualBlock | null;
+  /** occurredAt of the latest creditClass.assigned or creditLimit.set/removed: the review period runs from it. */
+  readonly lastCreditChangeAt?: string | null;
 }
 
 export const emptyDocuments = (): CustomerDocuments => ({
@@ -88,6 +115,9 @@ export const emptyDocuments = (): CustomerDocuments => ({
   bills: new Map(),
   limit: null,
   profile: null,
+  creditClass: null,
+  manualBlock: null,
+  lastCreditChangeAt: null,
 });
 
 /** Copy-on-write update of one entry of one of the document maps. */
@@ -199,14 +229,36 @@ const appliers: Appliers = {
       mode: f.mode,
       attentionThresholdPct: f.attentionThresholdPct,
       validUntil: f.validUntil ?? null,
+      temporaryAmount: f.temporaryAmount ?? null,
+      temporaryUntil: f.temporaryUntil ?? null,
       blockOnOverdue: f.blockOnOverdue,
       overdueToleranceDays: f.overdueToleranceDays,
       setBy: f.setBy,
       reason: f.reason ?? null,
       setAt: f.occurredAt,
     },
+    lastCreditChangeAt: f.occurredAt,
   }),
-  'creditLimit.removed': (docs) => ({ ...docs, limit: null }),
+  'creditLimit.removed': (docs, f) => ({ ...docs, limit: null, lastCreditChangeAt: f.occurredAt }),
+  'creditClass.assigned': (docs, f) => ({
+    ...docs,
+    creditClass: {
+      code: f.code,
+      description: f.description ?? null,
+      maxPaymentTermsDays: f.maxPaymentTermsDays,
+      maxDocumentAmount: f.maxDocumentAmount ?? null,
+      reviewEveryDays: f.reviewEveryDays ?? null,
+      assignedBy: f.assignedBy,
+      assignedAt: f.occurredAt,
+    },
+    lastCreditChangeAt: f.occurredAt,
+  }),
+  'creditClass.removed': (docs) => ({ ...docs, creditClass: null }),
+  'manualBlock.set': (docs, f) => ({
+    ...docs,
+    manualBlock: { reason: f.reason, until: f.until ?? null, setBy: f.setBy, setAt: f.occurredAt },
+  }),
+  'manualBlock.removed': (docs) => ({ ...docs, manualBlock: null }),
   'customer.updated': (docs, f) => ({
     ...docs,
     profile: {

@@ -34,7 +34,13 @@ export type LimitMode = 'warn' | 'block';
 export type DocumentType = 'order' | 'delivery' | 'invoice';
 
 export type FactData =
-  | { type: 'order.confirmed'; orderId: string; amount: Cents; orderDate?: BusinessDate }
+  | {
+      type: 'order.confirmed';
+      orderId: string;
+      amount: Cents;
+      orderDate?: BusinessDate;
+      paymentTermsDays?: number;
+    }
   | { type: 'order.closed'; orderId: string; reason: OrderCloseReason }
   | {
       type: 'delivery.issued';
@@ -62,6 +68,7 @@ export type FactData =
       orderRefs: OrderRef[];
       deliveryRefs: DeliveryRef[];
       requestedBy?: string;
+      paymentTermsDays?: number;
     }
   | { type: 'journal.posted'; entryId: string; postingDate: BusinessDate; lines: JournalLine[] }
   | { type: 'journal.reversed'; entryId: string }
@@ -82,12 +89,30 @@ export type FactData =
       mode: LimitMode;
       attentionThresholdPct: number;
       validUntil?: BusinessDate;
+      /** Both or neither: the amount that applies instead of `amount` up to temporaryUntil. */
+      temporaryAmount?: Cents;
+      temporaryUntil?: BusinessDate;
       blockOnOverdue: boolean;
       overdueToleranceDays: number;
       setBy: string;
       reason?: string;
     }
   | { type: 'creditLimit.removed'; removedBy: string; reason?: string }
+  | {
+      type: 'creditClass.assigned';
+      code: string;
+      description?: string;
+      maxPaymentTermsDays: number;
+      /** null or absent: no maximum. */
+      maxDocumentAmount?: Cents | null;
+      /** null or absent: no periodic review. */
+      reviewEveryDays?: number | null;
+      assignedBy: string;
+      reason?: string;
+    }
+  | { type: 'creditClass.removed'; removedBy: string; reason?: string }
+  | { type: 'manualBlock.set'; reason: string; until?: BusinessDate | null; setBy: string }
+  | { type: 'manualBlock.removed'; removedBy: string; reason?: string }
   | {
       type: 'customer.updated';
       name: string;

@@ -6,6 +6,7 @@ export * from './parameters';
 export * from './components';
 export * from './open-items';
 export * from './limit';
+export * from './credit-class';
 export * from './payment-behaviour';
 export * from './assessment';
 export * from './notifications';

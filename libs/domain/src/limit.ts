@@ -1,14 +1,15 @@
 import { BusinessDate } from './dates';
-import { CreditLimit } from './documents';
+import { CreditLimit, ManualBlock } from './documents';
 import { LimitMode } from './facts';
 import { Cents, ZERO } from './money';
 import { CompanyParameters } from './parameters';
 
 export type ExposureStatus = 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
-export type BlockReason = 'LIMIT_EXCEEDED' | 'LIMIT_EXPIRED' | 'OVERDUE';
+export type BlockReason = 'LIMIT_EXCEEDED' | 'LIMIT_EXPIRED' | 'OVERDUE' | 'MANUAL';
 
-/** The limit that applies on a date, after expiry and the missing-limit policy. */
+/** The limit that applies on a date, after expiry, a temporary amount and the missing-limit policy. */
 export interface EffectiveLimit {
+  /** 0 once expired; the temporary amount through its date; else the amount set. */
   amount: Cents;
   mode: LimitMode;
   attentionThresholdPct: number;
@@ -34,8 +35,32 @@ export function effectiveLimit(
     };
   }
   const expired = limit.validUntil !== null && limit.validUntil < businessDate;
-  return { ...limit, amount: expired ? ZERO : limit.amount, expired };
+  const amount = expired ? ZERO : (temporaryAmountOn(limit, businessDate) ?? limit.amount);
+  return {
+    amount,
+    mode: limit.mode,
+    attentionThresholdPct: limit.attentionThresholdPct,
+    blockOnOverdue: limit.blockOnOverdue,
+    overdueToleranceDays: limit.overdueToleranceDays,
+    expired,
+  };
 }
+
+/**
+ * The temporary amount when it applies on `businessDate` (through temporaryUntil
+ * included), else null: the base amount comes back by the clock, with no event.
+ */
+export function temporaryAmountOn(limit: CreditLimit, businessDate: BusinessDate): Cents | null {
+  const { temporaryAmount, temporaryUntil } = limit;
+  if (temporaryAmount == null || temporaryUntil == null) return null;
+  return businessDate <= temporaryUntil ? temporaryAmount : null;
+}
+
+/** A manual block holds from when it is set until it is removed or, with `until`, through that date. */
+export const manualBlockActive = (
+  block: ManualBlock | null | undefined,
+  businessDate: BusinessDate,
+): boolean => block != null && (block.until === null || businessDate <= block.until);
 
 /** EXCEEDED above the limit, WARNING from the attention threshold, on exact integers. */
 export function limitStatus(total: Cents, limit: EffectiveLimit | null): ExposureStatus {
@@ -45,16 +70,23 @@ export function limitStatus(total: Cents, limit: EffectiveLimit | null): Exposur
   return 'OK';
 }
 
-/** Why the customer is blocked; empty when it is not (warn mode never blocks). */
+/**
+ * Why the customer is blocked; empty when it is not. Warn mode never blocks on
+ * the limit or overdue items; a manual block blocks whatever the limit mode,
+ * even with no limit: a credit controller set it by hand for this customer.
+ */
 export function blockReasons(
   status: ExposureStatus,
   limit: EffectiveLimit | null,
   overdueBreach: boolean,
+  manuallyBlocked = false,
 ): BlockReason[] {
-  if (limit === null || limit.mode !== 'block') return [];
   const reasons: BlockReason[] = [];
-  if (status === 'EXCEEDED') reasons.push('LIMIT_EXCEEDED');
-  if (limit.expired) reasons.push('LIMIT_EXPIRED');
-  if (limit.blockOnOverdue && overdueBreach) reasons.push('OVERDUE');
+  if (limit !== null && limit.mode === 'block') {
+    if (status === 'EXCEEDED') reasons.push('LIMIT_EXCEEDED');
+    if (limit.expired) reasons.push('LIMIT_EXPIRED');
+    if (limit.blockOnOverdue && overdueBreach) reasons.push('OVERDUE');
+  }
+  if (manuallyBlocked) reasons.push('MANUAL');
   return reasons;
 }

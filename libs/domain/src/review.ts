@@ -1,3 +1,4 @@
+import { reviewDueOn } from './credit-class';
 import { addDays, BusinessDate } from './dates';
 import { CustomerDocuments } from './documents';
 import { openItems, settlements } from './open-items';
@@ -7,8 +8,9 @@ import { BEHAVIOUR_WINDOW_DAYS } from './payment-behaviour';
 /**
  * The first business date after `businessDate` on which the assessment can
  * change with no event arriving: an item falls overdue or past its tolerance, a
- * bill is presumed collected, a limit expires, a payment or a dishonour leaves
- * the behaviour window. While anything is overdue, oldestOverdueDays moves every
+ * bill is presumed collected, a limit expires, a temporary limit or a manual
+ * block ends, a credit review falls due, a payment or a dishonour leaves the
+ * behaviour window. While anything is overdue, oldestOverdueDays moves every
  * day, so that customer is reviewed daily. Null when nothing is pending.
  */
 export function nextReviewDate(
@@ -42,5 +44,9 @@ export function nextReviewDate(
     consider(addDays(s.date, BEHAVIOUR_WINDOW_DAYS));
   }
   if (docs.limit?.validUntil) consider(addDays(docs.limit.validUntil, 1));
+  if (docs.limit?.temporaryUntil) consider(addDays(docs.limit.temporaryUntil, 1));
+  if (docs.manualBlock?.until) consider(addDays(docs.manualBlock.until, 1));
+  const review = reviewDueOn(docs, params.timeZone);
+  if (review !== null) consider(review);
   return next;
 }

@@ -863,7 +863,7 @@ describe('(d) notifications folded event by event', () => {
               blockReasons: expected.blockReasons,
               overdue: expected.overdueBreach,
               overdueAmount: expected.overdueAmount,
-            });
+            } as CustomerRecord['published']);
           };
           const check = (n: Notification, before: CustomerRecord['published'], expected: ModelResult) => {
             switch (n.type) {

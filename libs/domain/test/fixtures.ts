@@ -128,9 +128,11 @@ export const ev = {
       validUntil?: string;
       blockOnOverdue?: boolean;
       toleranceDays?: number;
+      temporary?: [amount: string, until: string];
+      occurredAt?: string;
     } = {},
   ): Fact => ({
-    ...envelope(),
+    ...envelope(opts.occurredAt),
     type: 'creditLimit.set',
     amount: m(amount),
     mode: opts.mode ?? 'block',
@@ -138,8 +140,37 @@ export const ev = {
     ...(opts.validUntil === undefined ? {} : { validUntil: opts.validUntil }),
     blockOnOverdue: opts.blockOnOverdue ?? true,
     overdueToleranceDays: opts.toleranceDays ?? 0,
+    ...(opts.temporary === undefined
+      ? {}
+      : { temporaryAmount: m(opts.temporary[0]), temporaryUntil: opts.temporary[1] }),
     setBy: 'controller',
   }),
+  creditClass: (
+    code: string,
+    opts: {
+      maxPaymentTermsDays?: number;
+      maxDocumentAmount?: string;
+      reviewEveryDays?: number;
+      occurredAt?: string;
+    } = {},
+  ): Fact => ({
+    ...envelope(opts.occurredAt),
+    type: 'creditClass.assigned',
+    code,
+    maxPaymentTermsDays: opts.maxPaymentTermsDays ?? 60,
+    maxDocumentAmount: opts.maxDocumentAmount === undefined ? null : m(opts.maxDocumentAmount),
+    reviewEveryDays: opts.reviewEveryDays ?? null,
+    assignedBy: 'controller',
+  }),
+  removeCreditClass: (): Fact => ({ ...envelope(), type: 'creditClass.removed', removedBy: 'controller' }),
+  manualBlock: (reason: string, until: string | null = null): Fact => ({
+    ...envelope(),
+    type: 'manualBlock.set',
+    reason,
+    until,
+    setBy: 'controller',
+  }),
+  removeManualBlock: (): Fact => ({ ...envelope(), type: 'manualBlock.removed', removedBy: 'controller' }),
   removeLimit: (): Fact => ({ ...envelope(), type: 'creditLimit.removed', removedBy: 'controller' }),
   customer: (name: string): Fact => ({ ...envelope(), type: 'customer.updated', name }),
 };

@@ -148,6 +148,8 @@ const limit = (amount: string, extra: Partial<CreditLimit> = {}): CreditLimit =>
   mode: 'block',
   attentionThresholdPct: 80,
   validUntil: null,
+  temporaryAmount: null,
+  temporaryUntil: null,
   blockOnOverdue: true,
   overdueToleranceDays: 0,
   setBy: 'controller',

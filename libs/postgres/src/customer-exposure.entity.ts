@@ -100,4 +100,53 @@ export class CustomerExposureRow {
 
   @Column({ name: 'customer_email', type: 'text', nullable: true })
   customerEmail!: string | null;
+
+  /** The temporary amount of the limit and its last day; null when none. */
+  @Column({
+    name: 'limit_temporary_amount',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
+  limitTemporaryAmount!: string | null;
+
+  @Column({ name: 'limit_temporary_until', type: 'date', nullable: true })
+  limitTemporaryUntil!: string | null;
+
+  /** The amount compared with the total on the business date: 0 once expired, the temporary one through its date. */
+  @Column({
+    name: 'limit_effective_amount',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
+  limitEffectiveAmount!: string | null;
+
+  /** The credit class code and its terms as folded; null without a class. */
+  @Column({ name: 'credit_class', type: 'text', nullable: true })
+  creditClass!: string | null;
+
+  @Column({ name: 'max_payment_terms_days', type: 'integer', nullable: true })
+  maxPaymentTermsDays!: number | null;
+
+  @Column({
+    name: 'max_document_amount',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
+  maxDocumentAmount!: string | null;
+
+  /** The manual block while active; null otherwise. */
+  @Column({ name: 'manual_block_reason', type: 'text', nullable: true })
+  manualBlockReason!: string | null;
+
+  @Column({ name: 'manual_block_until', type: 'date', nullable: true })
+  manualBlockUntil!: string | null;
+
+  @Column({ name: 'review_due_on', type: 'date', nullable: true })
+  reviewDueOn!: string | null;
 }

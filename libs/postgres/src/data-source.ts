@@ -11,6 +11,7 @@ import { StorableProjections1765000000100 } from './migrations/1765000000100-sto
 import { Alerts1765000000600 } from './migrations/1765000000600-alerts';
 import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender';
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
+import { CreditClassesExposure1765000000800 } from './migrations/1765000000800-credit-classes-exposure';
 import {
   ApprovalRoleMemberRow,
   ApprovalRoleRow,
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   HoldSender1765000000200,
   Alerts1765000000600,
   CustomerMasterData1765000000700,
+  CreditClassesExposure1765000000800,
 ];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */

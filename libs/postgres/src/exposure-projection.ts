@@ -13,6 +13,7 @@ import {
 } from '@credit/domain';
 import { storableText } from '@credit/contracts';
 import { CustomerExposureRow } from './customer-exposure.entity';
+import { HOLD_REASONS } from './hold.entity';
 
 const COLUMNS = [
   'company_id',
@@ -43,7 +44,19 @@ const COLUMNS = [
   'vat_number',
   'sales_agent_id',
   'customer_email',
+  'limit_temporary_amount',
+  'limit_temporary_until',
+  'limit_effective_amount',
+  'credit_class',
+  'max_payment_terms_days',
+  'max_document_amount',
+  'manual_block_reason',
+  'manual_block_until',
+  'review_due_on',
 ] as const;
+
+const moneyOrNull = (cents: bigint | null | undefined): string | null =>
+  cents == null ? null : formatMoney(cents);
 
 function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
   const a = record.assessment!;
@@ -76,6 +89,15 @@ function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
     record.documents.profile?.vatNumber ?? null,
     record.documents.profile?.salesAgentId ?? null,
     record.documents.profile?.email ?? null,
+    moneyOrNull(a.limit?.temporaryAmount),
+    a.limit?.temporaryUntil ?? null,
+    moneyOrNull(a.limitAmount),
+    a.creditClass?.code ?? null,
+    a.creditClass?.maxPaymentTermsDays ?? null,
+    moneyOrNull(a.creditClass?.maxDocumentAmount),
+    a.manualBlock?.reason ?? null,
+    a.manualBlock?.until ?? null,
+    a.reviewDueOn ?? null,
   ];
 }
 
@@ -291,7 +313,7 @@ const HOLD_COLUMNS = [
   'created_at',
 ] as const;
 
-const HOLD_REASONS: ReadonlySet<string> = new Set(['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE']);
+const HOLD_REASON_SET: ReadonlySet<string> = new Set(HOLD_REASONS);
 
 interface HeldData {
   holdId: string;
@@ -341,7 +363,7 @@ function holdRows(events: readonly unknown[]): unknown[][] {
       d.exposureAfter,
       d.limit,
       formatMoney(excess > 0n ? excess : 0n),
-      (d.reasons ?? []).filter((r) => HOLD_REASONS.has(r)),
+      (d.reasons ?? []).filter((r) => HOLD_REASON_SET.has(r)),
       d.requestedBy ?? null,
       'event',
       event.causationId,

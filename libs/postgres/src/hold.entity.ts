@@ -3,7 +3,16 @@ import { MONEY_SCALE, MONEY_SUM_PRECISION } from './storage';
 
 export type HoldStatus = 'pending' | 'released' | 'rejected';
 export type HoldSource = 'api' | 'event';
-export type HoldReason = 'LIMIT_EXCEEDED' | 'LIMIT_EXPIRED' | 'OVERDUE';
+/** Why a document is held: every document reason but ATTENTION_THRESHOLD, which only warns. */
+export const HOLD_REASONS = [
+  'LIMIT_EXCEEDED',
+  'LIMIT_EXPIRED',
+  'OVERDUE',
+  'MANUAL',
+  'PAYMENT_TERMS_EXCEEDED',
+  'DOCUMENT_AMOUNT_EXCEEDED',
+] as const;
+export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /**
  * A held document waiting for a decision (migration 1763800000020-holds).

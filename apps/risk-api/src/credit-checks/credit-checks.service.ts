@@ -32,7 +32,7 @@ import {
   withDefaults,
 } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
-import { ApiOutbox, HoldReason } from '@credit/postgres';
+import { ApiOutbox, HOLD_REASONS, HoldReason } from '@credit/postgres';
 import { CompanyParametersStore, customerKey, DocumentHolds, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
@@ -72,7 +72,7 @@ interface PendingHold {
   reasons: HoldReason[];
 }
 
-const HOLD_REASONS: ReadonlySet<string> = new Set<HoldReason>(['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE']);
+const HOLD_REASON_SET: ReadonlySet<string> = new Set(HOLD_REASONS);
 
 /** Postgres unique_violation: another request held the same document at the same moment. */
 const isUniqueViolation = (error: unknown): boolean =>
@@ -298,7 +298,7 @@ export class CreditChecksService {
         formatMoney(result.exposureAfter),
         result.limit === null ? null : formatMoney(result.limit),
         formatMoney(result.excess),
-        result.reasons.filter((r) => HOLD_REASONS.has(r)),
+        result.reasons.filter((r) => HOLD_REASON_SET.has(r)),
         check.requestedBy,
         check.sentBy,
         check.requestId,

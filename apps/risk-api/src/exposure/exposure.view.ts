@@ -30,7 +30,24 @@ export function exposureView(row: CustomerExposureRow): ExposureView {
             mode: row.limitMode,
             attentionThresholdPct: row.attentionThresholdPct ?? 80,
             validUntil: row.validUntil,
+            temporaryAmount: row.limitTemporaryAmount ?? null,
+            temporaryUntil: row.limitTemporaryUntil ?? null,
+            // Rows projected before issue #17 lack it: the base amount was the one in effect.
+            effectiveAmount: row.limitEffectiveAmount ?? row.limitAmount,
           },
+    creditClass:
+      row.creditClass == null
+        ? null
+        : {
+            code: row.creditClass,
+            maxPaymentTermsDays: row.maxPaymentTermsDays ?? 0,
+            maxDocumentAmount: row.maxDocumentAmount ?? null,
+          },
+    manualBlock:
+      row.manualBlockReason == null
+        ? null
+        : { reason: row.manualBlockReason, until: row.manualBlockUntil ?? null },
+    reviewDueOn: row.reviewDueOn ?? null,
     status: row.status,
     blocked: row.blocked,
     blockReasons: row.blockReasons,
@@ -77,7 +94,22 @@ export function exposureViewOfRecord(record: CustomerRecord, asOf: Date): Exposu
             mode: a.limit.mode,
             attentionThresholdPct: a.limit.attentionThresholdPct,
             validUntil: a.limit.validUntil,
+            temporaryAmount: a.limit.temporaryAmount == null ? null : formatMoney(a.limit.temporaryAmount),
+            temporaryUntil: a.limit.temporaryUntil ?? null,
+            effectiveAmount: formatMoney(a.limitAmount ?? a.limit.amount),
           },
+    // Assessments stored before issue #17 lack the three below.
+    creditClass:
+      a.creditClass == null
+        ? null
+        : {
+            code: a.creditClass.code,
+            maxPaymentTermsDays: a.creditClass.maxPaymentTermsDays,
+            maxDocumentAmount:
+              a.creditClass.maxDocumentAmount === null ? null : formatMoney(a.creditClass.maxDocumentAmount),
+          },
+    manualBlock: a.manualBlock ?? null,
+    reviewDueOn: a.reviewDueOn ?? null,
     status: a.status,
     blocked: a.blocked,
     blockReasons: a.blockReasons,

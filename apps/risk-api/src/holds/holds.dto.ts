@@ -1,5 +1,6 @@
 import { Param } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { HOLD_REASONS } from '@credit/postgres';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ApiCustomerName, CUSTOMER_ID_PATTERN, PatternParamPipe } from '../http';
 import { NON_NEGATIVE_MONEY_PATTERN, UUID_PATTERN } from './request-rules';
@@ -134,7 +135,7 @@ export class HoldDto {
   @ApiProperty({
     type: [String],
     example: ['LIMIT_EXCEEDED'],
-    enum: ['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE'],
+    enum: [...HOLD_REASONS],
   })
   reasons!: string[];
 

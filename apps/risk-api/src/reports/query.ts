@@ -187,6 +187,7 @@ export class CompanyAgeingQuery extends PageQuery {
 export const HISTORY_TYPES = [
   'exposure.statusChanged',
   'overdue.changed',
+  'creditReview.due',
   'customer.blocked',
   'customer.unblocked',
   'document.allowed',

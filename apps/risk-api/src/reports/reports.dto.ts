@@ -30,6 +30,43 @@ export class LimitDto {
   attentionThresholdPct!: number;
   @ApiProperty({ ...DATE, nullable: true, example: null })
   validUntil!: string | null;
+  @ApiProperty({
+    ...MONEY,
+    nullable: true,
+    example: null,
+    description: 'Applies instead of amount through temporaryUntil; null when none',
+  })
+  temporaryAmount!: string | null;
+  @ApiProperty({ ...DATE, nullable: true, example: null })
+  temporaryUntil!: string | null;
+  @ApiProperty({
+    ...MONEY,
+    example: '5000.00',
+    description:
+      'The amount compared with the total on businessDate: 0 once expired, the temporary one through its date',
+  })
+  effectiveAmount!: string;
+}
+
+export class ExposureCreditClassDto {
+  @ApiProperty({ example: 'B2' })
+  code!: string;
+  @ApiProperty({ example: 60 })
+  maxPaymentTermsDays!: number;
+  @ApiProperty({ ...MONEY, nullable: true, example: '20000.00', description: 'null: no maximum' })
+  maxDocumentAmount!: string | null;
+}
+
+export class ExposureManualBlockDto {
+  @ApiProperty({ example: 'Insolvency proceedings announced' })
+  reason!: string;
+  @ApiProperty({
+    ...DATE,
+    nullable: true,
+    example: null,
+    description: 'Last day of the block; null: until removed',
+  })
+  until!: string | null;
 }
 
 export class ExposureItemDto {
@@ -60,11 +97,27 @@ export class ExposureItemDto {
   oldestOverdueDays!: number;
   @ApiProperty({ type: LimitDto, nullable: true, description: 'null when no limit is set' })
   limit!: LimitDto | null;
+  @ApiProperty({ type: ExposureCreditClassDto, nullable: true, description: 'null without a credit class' })
+  creditClass!: ExposureCreditClassDto | null;
+  @ApiProperty({
+    type: ExposureManualBlockDto,
+    nullable: true,
+    description: 'The manual block while active; null otherwise',
+  })
+  manualBlock!: ExposureManualBlockDto | null;
+  @ApiProperty({
+    ...DATE,
+    nullable: true,
+    example: null,
+    description:
+      "Due for a credit review on this date: the class's reviewEveryDays after the last class or limit change",
+  })
+  reviewDueOn!: string | null;
   @ApiProperty({ enum: EXPOSURE_STATUSES, example: 'OK' })
   status!: string;
   @ApiProperty({ example: false })
   blocked!: boolean;
-  @ApiProperty({ type: [String], example: [], description: 'LIMIT_EXCEEDED, LIMIT_EXPIRED, OVERDUE' })
+  @ApiProperty({ type: [String], example: [], description: 'LIMIT_EXCEEDED, LIMIT_EXPIRED, OVERDUE, MANUAL' })
   blockReasons!: string[];
   @ApiProperty({
     type: String,

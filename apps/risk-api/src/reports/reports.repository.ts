@@ -62,7 +62,11 @@ const EXPOSURE_COLUMNS = `
   ${DATE('e.valid_until')} AS valid_until, e.status, e.utilization_pct::text AS utilization_pct, e.blocked,
   e.block_reasons, e.risk_class::text AS risk_class, e.avg_days_late::text AS avg_days_late,
   e.dishonoured_bills_12m, ${DATE('e.business_date')} AS business_date, e.state_version::text AS state_version,
-  e.as_of, e.customer_name, e.vat_number, e.sales_agent_id, e.customer_email`;
+  e.as_of, e.customer_name, e.vat_number, e.sales_agent_id, e.customer_email,
+  e.limit_temporary_amount::text AS limit_temporary_amount, ${DATE('e.limit_temporary_until')} AS limit_temporary_until,
+  e.limit_effective_amount::text AS limit_effective_amount, e.credit_class, e.max_payment_terms_days,
+  e.max_document_amount::text AS max_document_amount, e.manual_block_reason,
+  ${DATE('e.manual_block_until')} AS manual_block_until, ${DATE('e.review_due_on')} AS review_due_on`;
 
 function exposureOf(row: Row): ExposureView {
   const entity: CustomerExposureRow = {
@@ -94,6 +98,15 @@ function exposureOf(row: Row): ExposureView {
     vatNumber: (row.vat_number as string | null) ?? null,
     salesAgentId: (row.sales_agent_id as string | null) ?? null,
     customerEmail: (row.customer_email as string | null) ?? null,
+    limitTemporaryAmount: (row.limit_temporary_amount as string | null) ?? null,
+    limitTemporaryUntil: (row.limit_temporary_until as string | null) ?? null,
+    limitEffectiveAmount: (row.limit_effective_amount as string | null) ?? null,
+    creditClass: (row.credit_class as string | null) ?? null,
+    maxPaymentTermsDays: (row.max_payment_terms_days as number | null) ?? null,
+    maxDocumentAmount: (row.max_document_amount as string | null) ?? null,
+    manualBlockReason: (row.manual_block_reason as string | null) ?? null,
+    manualBlockUntil: (row.manual_block_until as string | null) ?? null,
+    reviewDueOn: (row.review_due_on as string | null) ?? null,
   };
   return exposureView(entity);
 }

@@ -73,7 +73,12 @@ const creditLineArb = fc.record(
 
 const DATA_ARBS: Record<InputEventType, fc.Arbitrary<Record<string, unknown>>> = {
   'order.confirmed': fc.record(
-    { orderId: idArb, amount: moneyNonNegativeArb, orderDate: businessDateArb },
+    {
+      orderId: idArb,
+      amount: moneyNonNegativeArb,
+      orderDate: businessDateArb,
+      paymentTermsDays: fc.integer({ min: 0, max: 3650 }),
+    },
     { requiredKeys: ['orderId', 'amount'] },
   ),
   'order.closed': fc.record({
@@ -110,6 +115,7 @@ const DATA_ARBS: Record<InputEventType, fc.Arbitrary<Record<string, unknown>>> =
       orderRefs: orderRefsArb,
       deliveryRefs: deliveryRefsArb,
       requestedBy: idArb,
+      paymentTermsDays: fc.integer({ min: 0, max: 3650 }),
     },
     { requiredKeys: ['documentType', 'documentId', 'amount'] },
   ),
@@ -149,6 +155,24 @@ const DATA_ARBS: Record<InputEventType, fc.Arbitrary<Record<string, unknown>>> =
     { requiredKeys: ['amount', 'mode', 'setBy'] },
   ),
   'creditLimit.removed': fc.record({ removedBy: idArb, reason: idArb }, { requiredKeys: ['removedBy'] }),
+  'creditClass.assigned': fc.record(
+    {
+      code: fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/),
+      description: idArb,
+      maxPaymentTermsDays: fc.integer({ min: 0, max: 3650 }),
+      maxDocumentAmount: fc.option(moneyNonNegativeArb),
+      reviewEveryDays: fc.option(fc.integer({ min: 1, max: 3650 })),
+      assignedBy: idArb,
+      reason: idArb,
+    },
+    { requiredKeys: ['code', 'maxPaymentTermsDays', 'assignedBy'] },
+  ),
+  'creditClass.removed': fc.record({ removedBy: idArb, reason: idArb }, { requiredKeys: ['removedBy'] }),
+  'manualBlock.set': fc.record(
+    { reason: idArb, until: fc.option(businessDateArb), setBy: idArb },
+    { requiredKeys: ['reason', 'setBy'] },
+  ),
+  'manualBlock.removed': fc.record({ removedBy: idArb, reason: idArb }, { requiredKeys: ['removedBy'] }),
   'customer.updated': fc.record(
     {
       name: idArb,
