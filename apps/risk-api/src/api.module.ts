@@ -32,6 +32,13 @@ import { CreditLimitsService } from './limits/credit-limits.service';
 import { CompanyParametersController } from './parameters/company-parameters.controller';
 import { CompanyParametersService } from './parameters/company-parameters.service';
 import { MeController } from './me/me.controller';
+import { CreditClassesController } from './credit-classes/credit-classes.controller';
+import { CreditClassesService } from './credit-classes/credit-classes.service';
+import { ManualBlockController } from './manual-block/manual-block.controller';
+import { ManualBlockService } from './manual-block/manual-block.service';
+import { LimitRequestsController } from './limit-requests/limit-requests.controller';
+import { LimitProposalController } from './proposal/limit-proposal.controller';
+import { LimitProposalService } from './proposal/limit-proposal.service';
 import { DeskModule } from './desk/desk.module';
 import { RATE_LIMIT_GUARD, rateLimitModule } from './http';
 import {
@@ -109,7 +116,11 @@ export class ApiModule {
         ...REPORT_CONTROLLERS,
         ApprovalRolesController,
         HoldsController,
+        LimitProposalController,
         CreditLimitsController,
+        LimitRequestsController,
+        CreditClassesController,
+        ManualBlockController,
         CompanyParametersController,
         MeController,
         ProjectionQuarantineController,
@@ -202,6 +213,9 @@ export class ApiModule {
         ApprovalRolesService,
         HoldsService,
         CreditLimitsService,
+        CreditClassesService,
+        ManualBlockService,
+        LimitProposalService,
         CompanyParametersService,
       ],
       exports: [ApiLifecycle],

@@ -76,8 +76,22 @@ export interface RawDataByType {
     overdueToleranceDays?: number;
     setBy: string;
     reason?: string;
+    temporaryAmount?: string;
+    temporaryUntil?: string;
   };
   'creditLimit.removed': { removedBy: string; reason?: string };
+  'creditClass.assigned': {
+    code: string;
+    description?: string;
+    maxPaymentTermsDays: number;
+    maxDocumentAmount?: string | null;
+    reviewEveryDays?: number | null;
+    assignedBy: string;
+    reason?: string;
+  };
+  'creditClass.removed': { removedBy: string; reason?: string };
+  'manualBlock.set': { reason: string; until?: string | null; setBy: string };
+  'manualBlock.removed': { removedBy: string; reason?: string };
   'customer.updated': {
     name: string;
     vatNumber?: string;

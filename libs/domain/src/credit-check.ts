@@ -23,6 +23,8 @@ export interface CheckRequest {
   orderRefs: readonly OrderRef[];
   /** Delivery notes the document invoices, and by how much. */
   deliveryRefs: readonly DeliveryRef[];
+  /** The document's payment terms, checked against the customer's credit class (spec section 11). */
+  paymentTermsDays?: number;
 }
 
 export interface CreditCheckResult {

@@ -10,6 +10,7 @@ import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
 import { StorableProjections1765000000100 } from './migrations/1765000000100-storable-projections';
 import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender';
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
+import { CreditGovernance1765000000900 } from './migrations/1765000000900-credit-governance';
 import {
   ApprovalRoleMemberRow,
   ApprovalRoleRow,
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   StorableProjections1765000000100,
   HoldSender1765000000200,
   CustomerMasterData1765000000700,
+  CreditGovernance1765000000900,
 ];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */

@@ -9,3 +9,4 @@ export * from './approvals.entities';
 export * from './availability';
 export * from './projection-quarantine';
 export * from './storage';
+export * from './credit-governance.repository';

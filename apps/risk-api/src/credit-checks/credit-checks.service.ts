@@ -156,6 +156,7 @@ export class CreditChecksService {
         deliveryId: r.deliveryId,
         amount: parseMoney(r.amount),
       })),
+      ...(body.paymentTermsDays === undefined ? {} : { paymentTermsDays: body.paymentTermsDays }),
     };
     const check: Check = {
       companyId,
