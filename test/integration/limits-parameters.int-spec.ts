@@ -110,6 +110,7 @@ describe('credit limits and company parameters through the API', () => {
     foreignManager = tokenFor(stack, ['credit-manager'], [FOREIGN], 'fritz');
     // Four eyes on limits is credit-governance.int-spec's subject: here the setters may set any limit.
     await grantUnlimitedLimitAuthority(api, stack, COMPANY, ['maria.rossi', 'root']);
+    await grantUnlimitedLimitAuthority(api, stack, PARAMS_COMPANY, ['maria.rossi']);
   });
 
   afterAll(async () => {
@@ -497,6 +498,7 @@ describe('credit limits and company parameters through the API', () => {
           C: { maxAvgDaysLate: 45, maxDishonouredBills: 2 },
         },
         documentChecks: { order: 'block', delivery: 'block', invoice: 'block' },
+        limitProposalFactors: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' },
       },
     });
     await parametersHistory().expect(200, { items: [], limit: 50, offset: 0, total: 0 });
