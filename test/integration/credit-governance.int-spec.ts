@@ -170,6 +170,27 @@ describe('credit governance through the API', () => {
     expect(mine.body).toMatchObject({ total: 1, items: [{ requestId, status: 'approved' }] });
   });
 
+  it('approval roles carry maxLimit: validated, shown, and kept when a body leaves it out', async () => {
+    const admin = token('anna', ['admin']);
+    const bad = await as(http().put(`${base}/approval-roles/area`), admin)
+      .send({ maxExcess: '0.00', mayReleaseOverdue: false, maxLimit: 5000 })
+      .expect(400);
+    expect(bad.body.errors).toEqual([
+      'maxLimit must be a money string >= 0 like 50000.00, or null for unlimited',
+    ]);
+    await as(http().put(`${base}/approval-roles/area`), admin)
+      .send({ maxExcess: '100.00', mayReleaseOverdue: false })
+      .expect(200);
+    const role = await as(http().get(`${base}/approval-roles/area`), viewer).expect(200);
+    expect(role.body).toMatchObject({ maxExcess: '100.00', maxLimit: '10000.00' });
+    await as(http().put(`${base}/approval-roles/fresh`), admin)
+      .send({ maxExcess: null, mayReleaseOverdue: true })
+      .expect(201);
+    expect((await as(http().get(`${base}/approval-roles/fresh`), viewer).expect(200)).body.maxLimit).toBe(
+      '0.00',
+    );
+  });
+
   it('a rejection needs a reason and leaves the limit as it was', async () => {
     const id = 'C-REJECT';
     await as(http().put(customer(id, '/credit-limit')), luca)
@@ -193,6 +214,15 @@ describe('credit governance through the API', () => {
       '1000.00',
     );
     expect(events('creditLimit.set', id)).toHaveLength(1);
+
+    // Four eyes even for a requester whose own authority would cover it.
+    const own = await as(http().post(customer(id, '/credit-limit-requests')), luca)
+      .send({ amount: '2000.00', mode: 'warn', reason: 'asked by luca' })
+      .expect(201);
+    const self = await as(http().post(`${base}/credit-limit-requests/${own.body.requestId}/approve`), luca)
+      .send({ reason: 'mine' })
+      .expect(403);
+    expect(self.body.message).toMatch(/^four eyes: you requested credit-limit request/);
   });
 
   it('credit classes: CRUD, assignment and class changes publish creditClass.assigned', async () => {
