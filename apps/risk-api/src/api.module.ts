@@ -5,7 +5,13 @@ import Redis from 'ioredis';
 import { ApiSettings } from '@credit/config';
 import { systemClock } from '@credit/domain';
 import { AuthModule } from '@credit/auth';
-import { ApiOutbox, createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
+import {
+  ApiOutbox,
+  createDataSource,
+  CreditGovernanceRepository,
+  ExposureProjection,
+  ProjectionQuarantine,
+} from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
 import { createKafka, KafkaPublisher } from '@credit/kafka';
 import {
@@ -46,6 +52,7 @@ import {
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
+  CREDIT_GOVERNANCE,
   DOCUMENT_HOLDS,
   DATA_SOURCE,
   EXPOSURE_PROJECTION,
@@ -154,6 +161,11 @@ export class ApiModule {
           useFactory: (kafka: Kafka) => new KafkaPublisher(kafka),
         },
         { provide: API_OUTBOX, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ApiOutbox(db) },
+        {
+          provide: CREDIT_GOVERNANCE,
+          inject: [API_OUTBOX],
+          useFactory: (outbox: ApiOutbox) => new CreditGovernanceRepository(outbox),
+        },
         {
           provide: LIVE_RECORDS,
           inject: [REDIS],

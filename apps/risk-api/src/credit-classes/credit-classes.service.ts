@@ -4,14 +4,9 @@ import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import { RawDataByType } from '@credit/contracts';
 import { OutboundMessage } from '@credit/kafka';
-import {
-  ApiOutbox,
-  CreditClassRow,
-  CreditGovernanceRepository,
-  CustomerCreditClassRow,
-} from '@credit/postgres';
+import { CreditClassRow, CreditGovernanceRepository, CustomerCreditClassRow } from '@credit/postgres';
 import { Page, PageQuery, pageOf } from '../http/paging';
-import { API_OUTBOX, API_SETTINGS, DATA_SOURCE, OUTBOX_WAKER, OutboxWaker } from '../tokens';
+import { API_SETTINGS, CREDIT_GOVERNANCE, DATA_SOURCE, OUTBOX_WAKER, OutboxWaker } from '../tokens';
 import {
   AssignCreditClassBody,
   CreditClassView,
@@ -59,16 +54,12 @@ export const CLASS_UPDATED_REASON = 'class updated';
  */
 @Injectable()
 export class CreditClassesService {
-  private readonly repository: CreditGovernanceRepository;
-
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
-    @Inject(API_OUTBOX) outbox: ApiOutbox,
+    @Inject(CREDIT_GOVERNANCE) private readonly repository: CreditGovernanceRepository,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
-  ) {
-    this.repository = new CreditGovernanceRepository(outbox);
-  }
+  ) {}
 
   async list(companyId: string, query: PageQuery): Promise<Page<CreditClassView>> {
     const { limit, offset } = pageOf(query);

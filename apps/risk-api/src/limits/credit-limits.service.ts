@@ -26,7 +26,14 @@ import {
   LimitRequestRow,
   LimitRequestStatus,
 } from '@credit/postgres';
-import { API_OUTBOX, API_SETTINGS, DATA_SOURCE, OUTBOX_WAKER, OutboxWaker } from '../tokens';
+import {
+  API_OUTBOX,
+  API_SETTINGS,
+  CREDIT_GOVERNANCE,
+  DATA_SOURCE,
+  OUTBOX_WAKER,
+  OutboxWaker,
+} from '../tokens';
 import {
   CreditLimitChangeResult,
   CreditLimitChangeView,
@@ -176,11 +183,8 @@ export class CreditLimitsService {
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
-  ) {
-    this.governance = new CreditGovernanceRepository(outbox);
-  }
-
-  private readonly governance: CreditGovernanceRepository;
+    @Inject(CREDIT_GOVERNANCE) private readonly governance: CreditGovernanceRepository,
+  ) {}
 
   /**
    * The limit in force: the latest change made through the API (none after a

@@ -3,9 +3,9 @@ import { DataSource } from 'typeorm';
 import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import { RawDataByType } from '@credit/contracts';
-import { ApiOutbox, CreditGovernanceRepository, ManualBlockRow } from '@credit/postgres';
+import { CreditGovernanceRepository, ManualBlockRow } from '@credit/postgres';
 import { governanceMessage } from '../credit-classes/governance-events';
-import { API_OUTBOX, API_SETTINGS, DATA_SOURCE, OUTBOX_WAKER, OutboxWaker } from '../tokens';
+import { API_SETTINGS, CREDIT_GOVERNANCE, DATA_SOURCE, OUTBOX_WAKER, OutboxWaker } from '../tokens';
 import {
   ManualBlockChangeResult,
   ManualBlockView,
@@ -31,16 +31,12 @@ const noBlock = (companyId: string, customerId: string) =>
  */
 @Injectable()
 export class ManualBlockService {
-  private readonly repository: CreditGovernanceRepository;
-
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
-    @Inject(API_OUTBOX) outbox: ApiOutbox,
+    @Inject(CREDIT_GOVERNANCE) private readonly repository: CreditGovernanceRepository,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
-  ) {
-    this.repository = new CreditGovernanceRepository(outbox);
-  }
+  ) {}
 
   async get(companyId: string, customerId: string): Promise<ManualBlockView> {
     const row = await this.repository.findBlock(this.db.manager, companyId, customerId);

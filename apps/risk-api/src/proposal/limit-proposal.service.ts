@@ -1,30 +1,27 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiSettings } from '@credit/config';
 import {
   assess,
   businessDateAt,
   Clock,
-  CompanyParameters,
-  DEFAULT_PARAMETERS,
   emptyDocuments,
   formatMoney,
   PaymentTermsSource,
   proposeCreditLimit,
   systemClock,
-  withDefaults,
 } from '@credit/domain';
-import { ApiOutbox, CreditGovernanceRepository } from '@credit/postgres';
+import { CreditGovernanceRepository } from '@credit/postgres';
 import { CompanyParametersStore, customerKey, LiveRecords } from '@credit/redis';
-import { Optional } from '@nestjs/common';
 import {
   API_CLOCK,
-  API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
+  CREDIT_GOVERNANCE,
   DATA_SOURCE,
   LIVE_RECORDS,
 } from '../tokens';
+import { foldedParameters } from '../credit-checks/credit-checks.service';
 import { LimitProposalView } from './limit-proposal.dto';
 
 /**
@@ -36,30 +33,22 @@ import { LimitProposalView } from './limit-proposal.dto';
 @Injectable()
 export class LimitProposalService {
   private readonly clock: Clock;
-  private readonly repository: CreditGovernanceRepository;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
-    @Inject(API_OUTBOX) outbox: ApiOutbox,
+    @Inject(CREDIT_GOVERNANCE) private readonly repository: CreditGovernanceRepository,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(LIVE_RECORDS) private readonly records: LiveRecords,
     @Inject(COMPANY_PARAMETERS_STORE) private readonly parameters: CompanyParametersStore,
     @Optional() @Inject(API_CLOCK) clock?: Clock,
   ) {
     this.clock = clock ?? systemClock();
-    this.repository = new CreditGovernanceRepository(outbox);
-  }
-
-  private async parametersOf(companyId: string): Promise<CompanyParameters> {
-    const defaults = { ...DEFAULT_PARAMETERS, timeZone: this.settings.defaultTimeZone };
-    const stored = (await this.parameters.load([companyId])).get(companyId);
-    return stored ? withDefaults(stored, defaults) : defaults;
   }
 
   async propose(companyId: string, customerId: string): Promise<LimitProposalView> {
     const [record, params, creditClass] = await Promise.all([
       this.records.get(customerKey(companyId, customerId)),
-      this.parametersOf(companyId),
+      foldedParameters(this.parameters, this.settings.defaultTimeZone, companyId),
       this.repository.classOfCustomer(this.db.manager, companyId, customerId),
     ]);
     const documents = record?.documents ?? emptyDocuments();
