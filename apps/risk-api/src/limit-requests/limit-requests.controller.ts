@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -59,6 +59,50 @@ const unauthorized = {
   ...problem(401, 'Unauthorized', 'missing bearer token'),
 };
 
+/** The responses of both request lists. */
+const ListResponses = () =>
+  applyDecorators(
+    ApiOkResponse({ type: LimitRequestPage, example: PAGE_EXAMPLE }),
+    ApiBadRequestResponse({
+      description: 'Invalid query.',
+      ...problem(
+        400,
+        'Bad Request',
+        'status must be one of the following values: pending, approved, rejected',
+      ),
+    }),
+    ApiForbiddenResponse({
+      description: 'Company not in the token.',
+      ...problem(403, 'Forbidden', 'no access to company IT02'),
+    }),
+  );
+
+/** The responses of approve and reject. */
+const DecisionResponses = (example: LimitRequestView) =>
+  applyDecorators(
+    ApiOkResponse({ type: LimitRequestView, example }),
+    ApiBadRequestResponse({
+      description: 'Invalid body.',
+      ...problem(400, 'Bad Request', 'reason must not be empty'),
+    }),
+    ApiForbiddenResponse({
+      description: 'The requester itself, or a decider whose limit authority does not cover the amount.',
+      ...problem(
+        403,
+        'Forbidden',
+        'four eyes: you requested credit-limit request 7d3c…; another user must decide it',
+      ),
+    }),
+    ApiNotFoundResponse({
+      description: 'No such request.',
+      ...problem(404, 'Not Found', 'credit-limit request … does not exist'),
+    }),
+    ApiConflictResponse({
+      description: 'Already decided.',
+      ...problem(409, 'Conflict', 'credit-limit request … is already approved'),
+    }),
+  );
+
 /**
  * Four-eyes credit-limit requests (spec section 11): a limit above the
  * setter's authority waits here until another user whose authority covers it
@@ -99,15 +143,7 @@ export class LimitRequestsController {
   @Get('customers/:customerId/credit-limit-requests')
   @RequireRole('viewer')
   @ApiOperation({ summary: "A customer's credit-limit requests, newest first (?status=)" })
-  @ApiOkResponse({ type: LimitRequestPage, example: PAGE_EXAMPLE })
-  @ApiBadRequestResponse({
-    description: 'Invalid query.',
-    ...problem(400, 'Bad Request', 'status must be one of the following values: pending, approved, rejected'),
-  })
-  @ApiForbiddenResponse({
-    description: 'Company not in the token.',
-    ...problem(403, 'Forbidden', 'no access to company IT02'),
-  })
+  @ListResponses()
   ofCustomer(
     @CompanyIdParam() companyId: string,
     @CustomerIdParam() customerId: string,
@@ -121,15 +157,7 @@ export class LimitRequestsController {
   @ApiOperation({
     summary: "The company's credit-limit requests, newest first (the approval queue: ?status=pending)",
   })
-  @ApiOkResponse({ type: LimitRequestPage, example: PAGE_EXAMPLE })
-  @ApiBadRequestResponse({
-    description: 'Invalid query.',
-    ...problem(400, 'Bad Request', 'status must be one of the following values: pending, approved, rejected'),
-  })
-  @ApiForbiddenResponse({
-    description: 'Company not in the token.',
-    ...problem(403, 'Forbidden', 'no access to company IT02'),
-  })
+  @ListResponses()
   list(@CompanyIdParam() companyId: string, @Query() query: LimitRequestsQuery): Promise<LimitRequestPage> {
     return this.limits.requests({ companyId, customerId: query.customerId, status: query.status }, query);
   }
@@ -161,27 +189,7 @@ export class LimitRequestsController {
     summary:
       'Approves a pending request: the limit is set and creditLimit.set published in the same transaction',
   })
-  @ApiOkResponse({ type: LimitRequestView, example: DECIDED_EXAMPLE })
-  @ApiBadRequestResponse({
-    description: 'Invalid body.',
-    ...problem(400, 'Bad Request', 'reason must not be empty'),
-  })
-  @ApiForbiddenResponse({
-    description: 'The requester itself, or a decider whose limit authority does not cover the amount.',
-    ...problem(
-      403,
-      'Forbidden',
-      'four eyes: you requested credit-limit request 7d3c…; another user must decide it',
-    ),
-  })
-  @ApiNotFoundResponse({
-    description: 'No such request.',
-    ...problem(404, 'Not Found', 'credit-limit request … does not exist'),
-  })
-  @ApiConflictResponse({
-    description: 'Already decided.',
-    ...problem(409, 'Conflict', 'credit-limit request … is already approved'),
-  })
+  @DecisionResponses(DECIDED_EXAMPLE)
   approve(
     @CompanyIdParam() companyId: string,
     @RequestIdParam() requestId: string,
@@ -195,26 +203,7 @@ export class LimitRequestsController {
   @RequireRole('credit-manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rejects a pending request with a reason; the limit stays as it is' })
-  @ApiOkResponse({
-    type: LimitRequestView,
-    example: { ...DECIDED_EXAMPLE, status: 'rejected', decisionReason: 'Too many late payments' },
-  })
-  @ApiBadRequestResponse({
-    description: 'Invalid body.',
-    ...problem(400, 'Bad Request', 'reason must not be empty'),
-  })
-  @ApiForbiddenResponse({
-    description: 'The requester itself.',
-    ...problem(403, 'Forbidden', 'four eyes: …'),
-  })
-  @ApiNotFoundResponse({
-    description: 'No such request.',
-    ...problem(404, 'Not Found', 'credit-limit request … does not exist'),
-  })
-  @ApiConflictResponse({
-    description: 'Already decided.',
-    ...problem(409, 'Conflict', 'credit-limit request … is already rejected'),
-  })
+  @DecisionResponses({ ...DECIDED_EXAMPLE, status: 'rejected', decisionReason: 'Too many late payments' })
   reject(
     @CompanyIdParam() companyId: string,
     @RequestIdParam() requestId: string,
