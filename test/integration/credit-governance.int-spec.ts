@@ -334,6 +334,23 @@ describe('credit governance through the API', () => {
       .expect(404);
   });
 
+  it('the credit check accepts paymentTermsDays (0..3650) and refuses anything else naming the field', async () => {
+    const erp = token('erp', ['credit-manager']);
+    const check = (paymentTermsDays: unknown) =>
+      as(http().post(customer('C-TERMS', '/credit-checks')), erp).send({
+        documentType: 'order',
+        documentId: `SO-${String(paymentTermsDays)}`,
+        amount: '10.00',
+        paymentTermsDays,
+      });
+    await check(60).expect(200);
+    for (const bad of [-1, 3651, 1.5, '60']) {
+      expect((await check(bad).expect(400)).body.errors).toEqual([
+        'paymentTermsDays must be an integer from 0 to 3650',
+      ]);
+    }
+  });
+
   it('proposes the exact limit from the live state: 73,000.01 / 365 x 30 x 1.2 = 7,200.0010 -> 7,300.00', async () => {
     const id = 'C-PROPOSAL';
     const today = businessDateAt(new Date(), stack.api.defaultTimeZone);
