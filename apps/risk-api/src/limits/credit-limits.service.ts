@@ -127,14 +127,14 @@ function setData(body: SetCreditLimitBody, setBy: string): RawDataByType['credit
 }
 
 /** The amount a limit change asks for: the base amount, or the temporary one when higher. */
-function requiredAmount(body: SetCreditLimitBody): string {
+export function requiredAmount(body: SetCreditLimitBody): string {
   const base = parseMoney(body.amount);
   const temporary = body.temporaryAmount === undefined ? null : parseMoney(body.temporaryAmount);
   return temporary !== null && temporary > base ? body.temporaryAmount! : body.amount;
 }
 
 /** Whether a limit authority (null = unlimited) covers the change. */
-const covers = (authority: string | null, body: SetCreditLimitBody): boolean =>
+export const covers = (authority: string | null, body: SetCreditLimitBody): boolean =>
   authority === null || parseMoney(requiredAmount(body)) <= parseMoney(authority);
 
 const requestNotFound = (companyId: string, requestId: string) =>
