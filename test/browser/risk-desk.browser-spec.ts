@@ -227,6 +227,19 @@ describe('risk desk in the browser', () => {
     expect((await call('PUT', `/v1/companies/${CO}/approval-roles/senior/members/maria`, admin)).status).toBe(
       201,
     );
+    // Carlo sets limits without a second approver (four eyes on limits: an unlimited maxLimit).
+    expect(
+      (
+        await call('PUT', `/v1/companies/${CO}/approval-roles/limit-setters`, admin, {
+          maxExcess: '0.00',
+          mayReleaseOverdue: false,
+          maxLimit: null,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await call('PUT', `/v1/companies/${CO}/approval-roles/limit-setters/members/carlo`, admin)).status,
+    ).toBe(201);
     const check = await call(
       'POST',
       `/v1/companies/${CO}/customers/C-HOLD/credit-checks`,

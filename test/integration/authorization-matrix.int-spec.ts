@@ -52,6 +52,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
   companyId: 'IT01',
   customerId: 'C1',
   holdId: '00000000-0000-4000-8000-000000000000',
+  requestId: '00000000-0000-4000-8000-000000000000',
+  code: 'GOLD',
   name: 'desk',
   userSubject: 'someone',
   agentId: 'AG-01',

@@ -7,6 +7,7 @@ import { COMPANY_PARAMETERS_STORE } from '../../apps/risk-api/src/tokens';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, TestProducer, TopicRecorder } from '../support/kafka-io';
 import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
+import { grantUnlimitedLimitAuthority } from '../support/limit-authority';
 
 const COMPANY = 'IT01';
 /** Its parameters change in the last tests: kept apart from the limit tests' customers. */
@@ -107,6 +108,9 @@ describe('credit limits and company parameters through the API', () => {
     manager = tokenFor(stack, ['credit-manager'], [COMPANY, PARAMS_COMPANY], 'maria.rossi');
     viewer = tokenFor(stack, ['viewer'], [COMPANY, PARAMS_COMPANY], 'victor');
     foreignManager = tokenFor(stack, ['credit-manager'], [FOREIGN], 'fritz');
+    // Four eyes on limits is credit-governance.int-spec's subject: here the setters may set any limit.
+    await grantUnlimitedLimitAuthority(api, stack, COMPANY, ['maria.rossi', 'root']);
+    await grantUnlimitedLimitAuthority(api, stack, PARAMS_COMPANY, ['maria.rossi']);
   });
 
   afterAll(async () => {
@@ -494,6 +498,7 @@ describe('credit limits and company parameters through the API', () => {
           C: { maxAvgDaysLate: 45, maxDishonouredBills: 2 },
         },
         documentChecks: { order: 'block', delivery: 'block', invoice: 'block' },
+        limitProposalFactors: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' },
       },
     });
     await parametersHistory().expect(200, { items: [], limit: 50, offset: 0, total: 0 });

@@ -21,6 +21,7 @@ import { waitUntilFolded } from '../support/folding';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { RawEvent, TestProducer, TopicRecorder, eventually } from '../support/kafka-io';
 import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
+import { grantUnlimitedLimitAuthority } from '../support/limit-authority';
 
 const COMPANY = 'IT01';
 const MAX_AMOUNT = '9999999999999.99';
@@ -272,6 +273,8 @@ describe('storable by construction, quarantined when not', () => {
   it('answers 400 naming the field for unstorable text in every HTTP body, and stores the longest valid text', async () => {
     const server = api.getHttpServer();
     const manager = tokenFor(stack, ['credit-manager'], [COMPANY], 'maria');
+    // The limit is set, not requested (four eyes is credit-governance.int-spec's subject).
+    await grantUnlimitedLimitAuthority(api, stack, COMPANY, ['maria']);
     const base = `/v1/companies/${COMPANY}`;
     const limit = `${base}/customers/H-1/credit-limit`;
     const hold = `${base}/holds/00000000-0000-4000-8000-000000000000`;

@@ -5,7 +5,13 @@ import Redis from 'ioredis';
 import { ApiSettings } from '@credit/config';
 import { systemClock } from '@credit/domain';
 import { AuthModule } from '@credit/auth';
-import { ApiOutbox, createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
+import {
+  ApiOutbox,
+  createDataSource,
+  CreditGovernanceRepository,
+  ExposureProjection,
+  ProjectionQuarantine,
+} from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
 import { ClusterProbe, createKafka, KafkaPublisher } from '@credit/kafka';
 import {
@@ -32,6 +38,13 @@ import { CreditLimitsService } from './limits/credit-limits.service';
 import { CompanyParametersController } from './parameters/company-parameters.controller';
 import { CompanyParametersService } from './parameters/company-parameters.service';
 import { MeController } from './me/me.controller';
+import { CreditClassesController } from './credit-classes/credit-classes.controller';
+import { CreditClassesService } from './credit-classes/credit-classes.service';
+import { ManualBlockController } from './manual-block/manual-block.controller';
+import { ManualBlockService } from './manual-block/manual-block.service';
+import { LimitRequestsController } from './limit-requests/limit-requests.controller';
+import { LimitProposalController } from './proposal/limit-proposal.controller';
+import { LimitProposalService } from './proposal/limit-proposal.service';
 import { DeskModule } from './desk/desk.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { RATE_LIMIT_GUARD, rateLimitModule } from './http';
@@ -40,6 +53,7 @@ import {
   API_OUTBOX,
   API_SETTINGS,
   COMPANY_PARAMETERS_STORE,
+  CREDIT_GOVERNANCE,
   DOCUMENT_HOLDS,
   DATA_SOURCE,
   EXPORT_DATA_SOURCE,
@@ -113,7 +127,11 @@ export class ApiModule {
         ...REPORT_CONTROLLERS,
         ApprovalRolesController,
         HoldsController,
+        LimitProposalController,
         CreditLimitsController,
+        LimitRequestsController,
+        CreditClassesController,
+        ManualBlockController,
         CompanyParametersController,
         MeController,
         ProjectionQuarantineController,
@@ -156,6 +174,11 @@ export class ApiModule {
           useFactory: (kafka: Kafka) => new KafkaPublisher(kafka),
         },
         { provide: API_OUTBOX, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ApiOutbox(db) },
+        {
+          provide: CREDIT_GOVERNANCE,
+          inject: [API_OUTBOX],
+          useFactory: (outbox: ApiOutbox) => new CreditGovernanceRepository(outbox),
+        },
         {
           provide: LIVE_RECORDS,
           inject: [REDIS],
@@ -205,6 +228,9 @@ export class ApiModule {
         ApprovalRolesService,
         HoldsService,
         CreditLimitsService,
+        CreditClassesService,
+        ManualBlockService,
+        LimitProposalService,
         CompanyParametersService,
       ],
       // Global, so that feature modules (AlertsModule) inject the shared connections.

@@ -23,3 +23,5 @@ export interface OutboxWaker {
 }
 /** The API's `Clock` (business dates: "today" in a company's time zone); the system clock unless provided. */
 export const API_CLOCK = Symbol('API_CLOCK');
+/** CreditGovernanceRepository: credit classes, manual blocks, limit requests and limit authority (section 11). */
+export const CREDIT_GOVERNANCE = Symbol('CREDIT_GOVERNANCE');

@@ -31,7 +31,7 @@ export interface CheckRequest {
   orderRefs: readonly OrderRef[];
   /** Delivery notes the document invoices, and by how much. */
   deliveryRefs: readonly DeliveryRef[];
-  /** The payment terms the document grants; unchecked when absent. */
+  /** The document's payment terms, checked against the customer's credit class (spec section 11). */
   paymentTermsDays?: number;
 }
 

@@ -31,6 +31,8 @@ export interface DeliveryState {
 export interface InvoiceState {
   kind: InvoiceKind;
   amount: Cents;
+  /** The invoice date when the ERP sent one: the turnover of the limit proposal counts by it. */
+  invoiceDate?: BusinessDate;
   cancelled: boolean;
   deliveryRefs: DeliveryRef[];
   orderRefs: OrderRef[];
@@ -177,6 +179,7 @@ const appliers: Appliers = {
     put(docs, 'invoices', f.invoiceId, {
       kind: f.kind,
       amount: f.amount,
+      invoiceDate: f.invoiceDate ?? docs.invoices.get(f.invoiceId)?.invoiceDate,
       deliveryRefs: f.deliveryRefs,
       orderRefs: f.orderRefs,
       cancelled: docs.invoices.get(f.invoiceId)?.cancelled ?? false,

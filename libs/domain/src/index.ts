@@ -15,3 +15,4 @@ export * from './customer';
 export * from './codec';
 export * from './breakdown';
 export * from './credit-check';
+export * from './limit-proposal';

@@ -1,4 +1,5 @@
 import { DocumentType } from './facts';
+import { DEFAULT_LIMIT_PROPOSAL_FACTORS, LimitProposalFactors } from './limit-proposal';
 
 /** Company parameters of the contract. Every company starts from DEFAULT_PARAMETERS. */
 export const COMPONENTS = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
@@ -27,6 +28,8 @@ export interface CompanyParameters {
   missingLimit: MissingLimitPolicy;
   riskClasses: Readonly<{ A: RiskClassBound; B: RiskClassBound; C: RiskClassBound }>;
   documentChecks: Readonly<Record<DocumentType, CheckSeverity>>;
+  /** Multiplier of the credit-limit proposal per risk class (section 11). */
+  limitProposalFactors: LimitProposalFactors;
 }
 
 export const DEFAULT_PARAMETERS: CompanyParameters = Object.freeze({
@@ -46,6 +49,7 @@ export const DEFAULT_PARAMETERS: CompanyParameters = Object.freeze({
     C: { maxAvgDaysLate: 45, maxDishonouredBills: 2 },
   }),
   documentChecks: Object.freeze({ order: 'block', delivery: 'block', invoice: 'block' }),
+  limitProposalFactors: DEFAULT_LIMIT_PROPOSAL_FACTORS,
 });
 
 /** Stored parameters over the defaults, so a record written before a parameter existed stays valid. */
@@ -59,5 +63,6 @@ export function withDefaults(
     includedComponents: { ...defaults.includedComponents, ...stored.includedComponents },
     riskClasses: { ...defaults.riskClasses, ...stored.riskClasses },
     documentChecks: { ...defaults.documentChecks, ...stored.documentChecks },
+    limitProposalFactors: { ...defaults.limitProposalFactors, ...stored.limitProposalFactors },
   };
 }

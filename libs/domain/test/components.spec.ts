@@ -452,6 +452,8 @@ describe('company parameters', () => {
       },
       // Checked by default: the customer's mode (warn or block) then decides, as section 6 says.
       documentChecks: { order: 'block', delivery: 'block', invoice: 'block' },
+      // Section 11: the credit-limit proposal's multiplier per risk class.
+      limitProposalFactors: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' },
     });
     expect(Object.isFrozen(DEFAULT_PARAMETERS)).toBe(true);
     expect(Object.isFrozen(DEFAULT_PARAMETERS.includedComponents)).toBe(true);

@@ -12,6 +12,7 @@ import { Alerts1765000000600 } from './migrations/1765000000600-alerts';
 import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender';
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
 import { CreditClassesExposure1765000000800 } from './migrations/1765000000800-credit-classes-exposure';
+import { CreditGovernance1765000000900 } from './migrations/1765000000900-credit-governance';
 import {
   ApprovalRoleMemberRow,
   ApprovalRoleRow,
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   Alerts1765000000600,
   CustomerMasterData1765000000700,
   CreditClassesExposure1765000000800,
+  CreditGovernance1765000000900,
 ];
 
 /** Schema changes only through MIGRATIONS: synchronize stays off everywhere. */

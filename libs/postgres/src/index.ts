@@ -11,3 +11,4 @@ export * from './projection-quarantine';
 export * from './storage';
 export * from './alerts.repository';
 export * from './notifications.repository';
+export * from './credit-governance.repository';

@@ -39,6 +39,7 @@ const ROLE_EXAMPLE: ApprovalRoleDto = {
   name: 'area-manager',
   maxExcess: '5000.00',
   mayReleaseOverdue: false,
+  maxLimit: '50000.00',
   memberCount: 2,
   createdBy: 'admin-anna',
   createdAt: '2026-03-01T10:15:02.120Z',

@@ -35,6 +35,21 @@ export class PutApprovalRoleBody {
   })
   @IsBoolean({ message: 'mayReleaseOverdue must be a boolean' })
   mayReleaseOverdue!: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    pattern: NON_NEGATIVE_MONEY_PATTERN.source,
+    example: '50000.00',
+    description:
+      'Largest credit limit (or temporary amount) holders may set or approve (four eyes); null = unlimited. ' +
+      'Absent: unchanged (0.00 for a new role).',
+  })
+  @ValidateIf((body: PutApprovalRoleBody) => body.maxLimit !== null && body.maxLimit !== undefined)
+  @Matches(NON_NEGATIVE_MONEY_PATTERN, {
+    message: 'maxLimit must be a money string >= 0 like 50000.00, or null for unlimited',
+  })
+  maxLimit?: string | null;
 }
 
 export class ApprovalRolesQuery extends PageQuery {
@@ -56,6 +71,14 @@ export class ApprovalRoleDto {
 
   @ApiProperty({ example: false })
   mayReleaseOverdue!: boolean;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '50000.00',
+    description: 'Largest credit limit holders may set or approve; null = unlimited.',
+  })
+  maxLimit!: string | null;
 
   @ApiProperty({ example: 2, description: 'How many users hold the role.' })
   memberCount!: number;

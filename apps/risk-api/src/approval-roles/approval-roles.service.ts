@@ -15,6 +15,7 @@ interface RoleRow {
   name: string;
   max_excess: string | null;
   may_release_overdue: boolean;
+  max_limit: string | null;
   created_by: string;
   created_at: Date;
   updated_by: string;
@@ -49,6 +50,7 @@ const roleDto = (row: RoleRow): ApprovalRoleDto => ({
   name: row.name,
   maxExcess: row.max_excess,
   mayReleaseOverdue: row.may_release_overdue,
+  maxLimit: row.max_limit,
   memberCount: Number(row.member_count ?? 0),
   createdBy: row.created_by,
   createdAt: row.created_at.toISOString(),
@@ -79,9 +81,10 @@ const changeDto = (row: ChangeRow): AuthorityChangeDto => ({
 const authorityOf = (row: RoleRow) => ({
   maxExcess: row.max_excess,
   mayReleaseOverdue: row.may_release_overdue,
+  maxLimit: row.max_limit,
 });
 
-const ROLE_COLUMNS = `r.company_id, r.name, r.max_excess, r.may_release_overdue, r.created_by, r.created_at,
+const ROLE_COLUMNS = `r.company_id, r.name, r.max_excess, r.may_release_overdue, r.max_limit, r.created_by, r.created_at,
   r.updated_by, r.updated_at,
   (SELECT count(*) FROM approval_role_member m WHERE m.company_id = r.company_id AND m.role_name = r.name)
     AS member_count`;
@@ -101,7 +104,11 @@ function raisesAuthority(before: RoleRow, after: PutApprovalRoleBody): boolean {
   const higherExcess =
     before.max_excess !== null &&
     (after.maxExcess === null || numericCents(after.maxExcess) > numericCents(before.max_excess));
-  return higherExcess || (after.mayReleaseOverdue && !before.may_release_overdue);
+  const higherLimit =
+    after.maxLimit !== undefined &&
+    before.max_limit !== null &&
+    (after.maxLimit === null || numericCents(after.maxLimit) > numericCents(before.max_limit));
+  return higherExcess || higherLimit || (after.mayReleaseOverdue && !before.may_release_overdue);
 }
 
 const isForeignKeyViolation = (error: unknown): boolean =>
@@ -151,11 +158,19 @@ export class ApprovalRolesService {
   ): Promise<{ role: ApprovalRoleDto; created: boolean }> {
     return this.db.transaction(async (m) => {
       const inserted: RoleRow[] = await m.query(
-        `INSERT INTO approval_role (company_id, name, max_excess, may_release_overdue, created_by, updated_by)
-           VALUES ($1, $2, $3, $4, $5, $5)
+        `INSERT INTO approval_role (company_id, name, max_excess, may_release_overdue, max_limit, created_by,
+             updated_by)
+           VALUES ($1, $2, $3, $4, $6, $5, $5)
            ON CONFLICT (company_id, name) DO NOTHING
            RETURNING *`,
-        [companyId, name, body.maxExcess, body.mayReleaseOverdue, actor],
+        [
+          companyId,
+          name,
+          body.maxExcess,
+          body.mayReleaseOverdue,
+          actor,
+          body.maxLimit === undefined ? '0' : body.maxLimit,
+        ],
       );
       if (inserted.length === 1) {
         await this.audit(m, companyId, actor, 'role.created', name, null, null, authorityOf(inserted[0]));
@@ -173,11 +188,20 @@ export class ApprovalRolesService {
       }
       // TypeORM answers an UPDATE / DELETE … RETURNING with [rows, affected]
       const [[after]]: [RoleRow[], number] = await m.query(
-        `UPDATE approval_role SET max_excess = $3, may_release_overdue = $4, updated_by = $5, updated_at = now()
+        `UPDATE approval_role SET max_excess = $3, may_release_overdue = $4, max_limit = $6::numeric,
+             updated_by = $5, updated_at = now()
            WHERE company_id = $1 AND name = $2
-             AND (max_excess IS DISTINCT FROM $3::numeric OR may_release_overdue IS DISTINCT FROM $4)
+             AND (max_excess IS DISTINCT FROM $3::numeric OR may_release_overdue IS DISTINCT FROM $4
+               OR max_limit IS DISTINCT FROM $6::numeric)
            RETURNING *`,
-        [companyId, name, body.maxExcess, body.mayReleaseOverdue, actor],
+        [
+          companyId,
+          name,
+          body.maxExcess,
+          body.mayReleaseOverdue,
+          actor,
+          body.maxLimit === undefined ? before.max_limit : body.maxLimit,
+        ],
       );
       if (after !== undefined) {
         await this.audit(

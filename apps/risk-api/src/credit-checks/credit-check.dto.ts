@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { DOCUMENT_REASONS, DocumentReason, LIMITS, PATTERNS } from '@credit/contracts';
 import { CheckDecision, CheckSeverity, DocumentType, ExposureStatus } from '@credit/domain';
-import { IsStorableText } from '../http/validators';
+import { IsIntInRange, IsStorableText } from '../http/validators';
 
 export const DOCUMENT_TYPES = ['order', 'delivery', 'invoice'] as const satisfies readonly DocumentType[];
 const DECISIONS = ['ALLOW', 'WARN', 'HOLD'] as const satisfies readonly CheckDecision[];
@@ -103,6 +103,18 @@ export class CreditCheckBody {
   @ValidateNested({ each: true })
   @Type(() => CheckDeliveryRef)
   deliveryRefs?: CheckDeliveryRef[];
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 3650,
+    example: 60,
+    description:
+      "The document's payment terms in days: above the customer's credit class maximum the check gives " +
+      'PAYMENT_TERMS_EXCEEDED (WARN or HOLD like the limit). Absent: not checked.',
+  })
+  @IfPresent()
+  @IsIntInRange(0, 3650)
+  paymentTermsDays?: number;
 
   @ApiPropertyOptional({
     maxLength: LIMITS.idMaxLength,

@@ -47,6 +47,17 @@ import {
 } from '../tokens';
 import { CreditCheckBody, CreditCheckResponse } from './credit-check.dto';
 
+/** The company's parameters as the engine folds with them: stored ones over the defaults. */
+export async function foldedParameters(
+  store: CompanyParametersStore,
+  defaultTimeZone: string,
+  companyId: string,
+): Promise<CompanyParameters> {
+  const defaults = { ...DEFAULT_PARAMETERS, timeZone: defaultTimeZone };
+  const stored = (await store.load([companyId])).get(companyId);
+  return stored ? withDefaults(stored, defaults) : defaults;
+}
+
 /** One credit check request, decided. */
 interface Check {
   companyId: string;
@@ -128,11 +139,8 @@ export class CreditChecksService {
 
   private readonly logger = new Logger(CreditChecksService.name);
 
-  /** The company's parameters as the engine folds with them: stored ones over the defaults. */
-  private async parametersOf(companyId: string): Promise<CompanyParameters> {
-    const defaults = { ...DEFAULT_PARAMETERS, timeZone: this.settings.defaultTimeZone };
-    const stored = (await this.parameters.load([companyId])).get(companyId);
-    return stored ? withDefaults(stored, defaults) : defaults;
+  private parametersOf(companyId: string): Promise<CompanyParameters> {
+    return foldedParameters(this.parameters, this.settings.defaultTimeZone, companyId);
   }
 
   async check(
@@ -156,6 +164,7 @@ export class CreditChecksService {
         deliveryId: r.deliveryId,
         amount: parseMoney(r.amount),
       })),
+      ...(body.paymentTermsDays === undefined ? {} : { paymentTermsDays: body.paymentTermsDays }),
     };
     const check: Check = {
       companyId,

@@ -76,6 +76,27 @@ export class SetCreditLimitBody {
   @IsIntInRange(0, LIMITS.maxDays)
   overdueToleranceDays?: number;
 
+  @ApiPropertyOptional({
+    example: '8000.00',
+    pattern: PATTERNS.moneyNonNegative,
+    description: 'A temporary amount in force until temporaryUntil (inclusive); both or neither.',
+  })
+  @ValidateIf((o: SetCreditLimitBody) => o.temporaryAmount !== undefined || o.temporaryUntil !== undefined)
+  @Matches(MONEY_NON_NEGATIVE, {
+    message: '$property must be a money string >= 0 like 1234.56 (required with temporaryUntil)',
+  })
+  temporaryAmount?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    example: '2026-12-31',
+    description: 'Last day of the temporary amount; afterwards the base amount applies, with no event.',
+  })
+  @ValidateIf((o: SetCreditLimitBody) => o.temporaryAmount !== undefined || o.temporaryUntil !== undefined)
+  @IsBusinessDate({ message: '$property must be a real date YYYY-MM-DD (required with temporaryAmount)' })
+  temporaryUntil?: string;
+
   @ApiProperty({ ...REASON_DOC, example: 'Annual review: turnover up 20%' })
   @IsReason()
   reason!: string;

@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
+  ApiAcceptedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -21,6 +23,7 @@ import {
 import { CreditLimitsService } from './credit-limits.service';
 import { PageQuery } from '../http/paging';
 import { problemResponse as problem } from './openapi';
+import { LimitRequestView } from '../limit-requests/limit-request.dto';
 
 const LIMIT_EXAMPLE = {
   amount: '5000.00',
@@ -87,7 +90,14 @@ export class CreditLimitsController {
     summary: "Sets or changes a customer's credit limit",
     description:
       'Audited (who, when, why, before and after) and published as creditLimit.set on risk.credit-limits ' +
-      'in the same transaction (outbox); the engine folds it and the exposure follows within moments.',
+      'in the same transaction (outbox); the engine folds it and the exposure follows within moments. ' +
+      "Four eyes: when the amount (or the temporary amount, if higher) exceeds the setter's limit authority " +
+      '(the largest maxLimit of its approval roles; none = 0.00; admins are not exempt), nothing changes: ' +
+      'the answer is 202 with a pending credit-limit request that another user must approve.',
+  })
+  @ApiAcceptedResponse({
+    type: LimitRequestView,
+    description: "Above the setter's limit authority: a pending request, nothing changed yet.",
   })
   @ApiOkResponse({
     type: CreditLimitChangeResult,
@@ -106,13 +116,16 @@ export class CreditLimitsController {
     description: 'Not a credit-manager, or company not in the token.',
     ...problem(403, 'Forbidden', 'requires role credit-manager'),
   })
-  set(
+  async set(
     @CompanyIdParam() companyId: string,
     @CustomerIdParam() customerId: string,
     @Body() body: SetCreditLimitBody,
     @CurrentPrincipal() principal: Principal,
-  ): Promise<CreditLimitChangeResult> {
-    return this.limits.set(companyId, customerId, body, principal);
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CreditLimitChangeResult | LimitRequestView> {
+    const result = await this.limits.set(companyId, customerId, body, principal);
+    if ('requestId' in result) response.status(202);
+    return result;
   }
 
   @Delete()

@@ -1,4 +1,11 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '@credit/auth';
@@ -11,8 +18,22 @@ import {
   RawEnvelope,
 } from '@credit/contracts';
 import { parseMoney } from '@credit/domain';
-import { ApiOutbox, AuditedCreditLimit, CustomerExposureRow } from '@credit/postgres';
-import { API_OUTBOX, API_SETTINGS, DATA_SOURCE, OUTBOX_WAKER, OutboxWaker } from '../tokens';
+import {
+  ApiOutbox,
+  AuditedCreditLimit,
+  CreditGovernanceRepository,
+  CustomerExposureRow,
+  LimitRequestRow,
+  LimitRequestStatus,
+} from '@credit/postgres';
+import {
+  API_OUTBOX,
+  API_SETTINGS,
+  CREDIT_GOVERNANCE,
+  DATA_SOURCE,
+  OUTBOX_WAKER,
+  OutboxWaker,
+} from '../tokens';
 import {
   CreditLimitChangeResult,
   CreditLimitChangeView,
@@ -22,6 +43,7 @@ import {
   RemoveCreditLimitBody,
   SetCreditLimitBody,
 } from './credit-limit.dto';
+import { LimitRequestPage, LimitRequestView } from '../limit-requests/limit-request.dto';
 import { PageQuery, pageOf } from '../http/paging';
 
 interface ChangeRecord {
@@ -84,6 +106,68 @@ const changeView = (row: ChangeRecord): CreditLimitChangeView => ({
   eventId: row.event_id,
 });
 
+/** The creditLimit.set data of a PUT body, set by `setBy`. */
+function setData(body: SetCreditLimitBody, setBy: string): RawDataByType['creditLimit.set'] {
+  const limit = limitOf(body);
+  const data: RawDataByType['creditLimit.set'] = {
+    amount: limit.amount,
+    mode: limit.mode,
+    attentionThresholdPct: limit.attentionThresholdPct,
+    blockOnOverdue: body.blockOnOverdue ?? CREDIT_LIMIT_DEFAULTS.blockOnOverdue,
+    overdueToleranceDays: body.overdueToleranceDays ?? CREDIT_LIMIT_DEFAULTS.overdueToleranceDays,
+    setBy,
+    reason: body.reason,
+  };
+  if (limit.validUntil !== null) data.validUntil = limit.validUntil;
+  if (body.temporaryAmount !== undefined && body.temporaryUntil !== undefined) {
+    data.temporaryAmount = body.temporaryAmount;
+    data.temporaryUntil = body.temporaryUntil;
+  }
+  return data;
+}
+
+/** The amount a limit change asks for: the base amount, or the temporary one when higher. */
+export function requiredAmount(body: SetCreditLimitBody): string {
+  const base = parseMoney(body.amount);
+  const temporary = body.temporaryAmount === undefined ? null : parseMoney(body.temporaryAmount);
+  return temporary !== null && temporary > base ? body.temporaryAmount! : body.amount;
+}
+
+/** Whether a limit authority (null = unlimited) covers the change. */
+export const covers = (authority: string | null, body: SetCreditLimitBody): boolean =>
+  authority === null || parseMoney(requiredAmount(body)) <= parseMoney(authority);
+
+const requestNotFound = (companyId: string, requestId: string) =>
+  new NotFoundException(`credit-limit request ${requestId} does not exist in company ${companyId}`);
+
+const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+function requestView(row: LimitRequestRow): LimitRequestView {
+  const limit = limitOf(row.terms as unknown as SetCreditLimitBody);
+  const terms = row.terms as { temporaryUntil?: string };
+  return {
+    requestId: row.request_id,
+    companyId: row.company_id,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    amount: row.amount,
+    mode: limit.mode,
+    attentionThresholdPct: limit.attentionThresholdPct,
+    validUntil: limit.validUntil,
+    blockOnOverdue: limit.blockOnOverdue ?? CREDIT_LIMIT_DEFAULTS.blockOnOverdue,
+    overdueToleranceDays: limit.overdueToleranceDays ?? CREDIT_LIMIT_DEFAULTS.overdueToleranceDays,
+    temporaryAmount: row.temporary_amount,
+    temporaryUntil: terms.temporaryUntil ?? null,
+    reason: row.reason,
+    status: row.status,
+    requestedBy: row.requested_by,
+    requestedAt: new Date(row.requested_at).toISOString(),
+    decidedBy: row.decided_by,
+    decidedAt: iso(row.decided_at),
+    decisionReason: row.decision_reason,
+  };
+}
+
 const CHANGE_COLUMNS = 'id, action, before, after, changed_by, reason, changed_at, event_id';
 
 /**
@@ -99,6 +183,7 @@ export class CreditLimitsService {
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
+    @Inject(CREDIT_GOVERNANCE) private readonly governance: CreditGovernanceRepository,
   ) {}
 
   /**
@@ -149,24 +234,134 @@ export class CreditLimitsService {
     };
   }
 
+  /**
+   * Sets the limit when the setter's limit authority covers it; otherwise
+   * (four eyes) records a pending request that changes nothing until another
+   * user approves it.
+   */
   async set(
     companyId: string,
     customerId: string,
     body: SetCreditLimitBody,
     principal: Principal,
-  ): Promise<CreditLimitChangeResult> {
-    const limit = limitOf(body);
-    const data: RawDataByType['creditLimit.set'] = {
-      amount: limit.amount,
-      mode: limit.mode,
-      attentionThresholdPct: limit.attentionThresholdPct,
-      blockOnOverdue: body.blockOnOverdue ?? CREDIT_LIMIT_DEFAULTS.blockOnOverdue,
-      overdueToleranceDays: body.overdueToleranceDays ?? CREDIT_LIMIT_DEFAULTS.overdueToleranceDays,
-      setBy: principal.subject,
-      reason: body.reason,
-    };
-    if (limit.validUntil !== null) data.validUntil = limit.validUntil;
-    return this.change(companyId, customerId, 'set', data, limit, body.reason, principal);
+  ): Promise<CreditLimitChangeResult | LimitRequestView> {
+    const authority = await this.governance.limitAuthority(this.db.manager, companyId, principal.subject);
+    if (!covers(authority, body)) return this.request(companyId, customerId, body, principal);
+    return this.change(
+      companyId,
+      customerId,
+      'set',
+      setData(body, principal.subject),
+      limitOf(body),
+      body.reason,
+      principal,
+    );
+  }
+
+  /** A four-eyes request for the limit of the body (whatever the requester's own authority). */
+  async request(
+    companyId: string,
+    customerId: string,
+    body: SetCreditLimitBody,
+    principal: Principal,
+  ): Promise<LimitRequestView> {
+    // What the engine would refuse is refused now, not at approval.
+    this.envelopeFor(companyId, customerId, 'set', setData(body, principal.subject), new Date());
+    const requestId = randomUUID();
+    await this.db.transaction((tx) =>
+      this.governance.insertRequest(tx, {
+        requestId,
+        companyId,
+        customerId,
+        terms: { ...body },
+        amount: body.amount,
+        temporaryAmount: body.temporaryAmount ?? null,
+        reason: body.reason,
+        requestedBy: principal.subject,
+        requestedAt: new Date(),
+      }),
+    );
+    return this.getRequest(companyId, requestId);
+  }
+
+  async getRequest(companyId: string, requestId: string): Promise<LimitRequestView> {
+    const row = await this.governance.findRequest(this.db.manager, companyId, requestId);
+    if (row === undefined) throw requestNotFound(companyId, requestId);
+    return requestView(row);
+  }
+
+  async requests(
+    filter: { companyId: string; customerId?: string; status?: LimitRequestStatus },
+    query: PageQuery,
+  ): Promise<LimitRequestPage> {
+    const { limit, offset } = pageOf(query);
+    const { rows, total } = await this.governance.listRequests(this.db.manager, filter, limit, offset);
+    return { items: rows.map(requestView), total, limit, offset };
+  }
+
+  /**
+   * Decides a pending request. Never by its requester; approval needs a limit
+   * authority covering it and applies the limit (audit row and creditLimit.set
+   * through the outbox) in the same transaction as the decision.
+   */
+  async decide(
+    companyId: string,
+    requestId: string,
+    decision: 'approved' | 'rejected',
+    reason: string,
+    principal: Principal,
+  ): Promise<LimitRequestView> {
+    const decidedAt = new Date();
+    await this.db.transaction(async (tx) => {
+      const row = await this.governance.findRequest(tx, companyId, requestId, true);
+      if (row === undefined) throw requestNotFound(companyId, requestId);
+      if (row.status !== 'pending') {
+        throw new ConflictException(`credit-limit request ${requestId} is already ${row.status}`);
+      }
+      if (row.requested_by === principal.subject) {
+        throw new ForbiddenException(
+          `four eyes: you requested credit-limit request ${requestId}; another user must decide it`,
+        );
+      }
+      const body = row.terms as unknown as SetCreditLimitBody;
+      const authority = await this.governance.limitAuthority(tx, companyId, principal.subject);
+      // Deciding either way is a decision about that amount: it needs authority for it.
+      if (!covers(authority, body)) {
+        throw new ForbiddenException(
+          `your limit authority in company ${companyId} is ${authority}: it does not cover ` +
+            `${requiredAmount(body)} of credit-limit request ${requestId}`,
+        );
+      }
+      let changeId: string | null = null;
+      if (decision === 'approved') {
+        const data = setData(body, principal.subject);
+        data.reason = `${body.reason} (requested by ${row.requested_by}, approved: ${reason})`;
+        changeId = (
+          await this.applyChange(
+            tx,
+            row.customer_id,
+            companyId,
+            'set',
+            data,
+            limitOf(body),
+            body.reason,
+            principal,
+          )
+        ).changeId;
+      }
+      await this.governance.decideRequest(tx, {
+        companyId,
+        requestId,
+        status: decision,
+        decidedBy: principal.subject,
+        decidedAt,
+        reason,
+        decidedWith: { limitAuthority: authority },
+        changeId,
+      });
+    });
+    this.relay.wake();
+    return this.getRequest(companyId, requestId);
   }
 
   async remove(
@@ -179,16 +374,14 @@ export class CreditLimitsService {
     return this.change(companyId, customerId, 'removed', data, null, body.reason, principal);
   }
 
-  private async change(
+  /** The event of a change, refused (400) when the engine's own decoder would dead-letter it. */
+  private envelopeFor(
     companyId: string,
     customerId: string,
     action: 'set' | 'removed',
-    data: Record<string, unknown>,
-    after: CreditLimitView | null,
-    reason: string,
-    principal: Principal,
-  ): Promise<CreditLimitChangeResult> {
-    const changedAt = new Date();
+    data: object,
+    changedAt: Date,
+  ): { envelope: RawEnvelope; key: string; value: Buffer } {
     const envelope: RawEnvelope = {
       eventId: randomUUID(),
       type: action === 'set' ? 'creditLimit.set' : 'creditLimit.removed',
@@ -196,7 +389,7 @@ export class CreditLimitsService {
       occurredAt: changedAt.toISOString(),
       companyId,
       customerId,
-      data,
+      data: data as Record<string, unknown>,
     };
     const key = keyOf(companyId, customerId);
     const value = Buffer.from(JSON.stringify(envelope), 'utf8');
@@ -207,8 +400,41 @@ export class CreditLimitsService {
         `the ${envelope.type} event would be rejected by the contract: ${decoded.message}`,
       );
     }
+    return { envelope, key, value };
+  }
+
+  private async change(
+    companyId: string,
+    customerId: string,
+    action: 'set' | 'removed',
+    data: object,
+    after: CreditLimitView | null,
+    reason: string,
+    principal: Principal,
+  ): Promise<CreditLimitChangeResult> {
+    this.envelopeFor(companyId, customerId, action, data, new Date());
+    const result = await this.db.transaction((tx) =>
+      this.applyChange(tx, customerId, companyId, action, data, after, reason, principal),
+    );
+    this.relay.wake();
+    return result;
+  }
+
+  /** The audit row and the event of one change, in the caller's transaction. */
+  private async applyChange(
+    tx: EntityManager,
+    customerId: string,
+    companyId: string,
+    action: 'set' | 'removed',
+    data: object,
+    after: CreditLimitView | null,
+    reason: string,
+    principal: Principal,
+  ): Promise<CreditLimitChangeResult> {
+    const changedAt = new Date();
+    const { envelope, key, value } = this.envelopeFor(companyId, customerId, action, data, changedAt);
     const changeId = randomUUID();
-    const before = await this.db.transaction(async (tx) => {
+    const before = await (async () => {
       // One change of a customer's limit at a time: `before` is the limit the change replaces.
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`credit-limit:${key}`]);
       const known = await this.known(tx, companyId, customerId);
@@ -237,8 +463,7 @@ export class CreditLimitsService {
       );
       await this.outbox.enqueue(tx, [{ topic: this.settings.kafka.topics.creditLimits, key, value }]);
       return previous;
-    });
-    this.relay.wake();
+    })();
     return { limit: after, before, changeId, eventId: envelope.eventId };
   }
 

@@ -39,6 +39,7 @@ describe('UpdateCompanyParametersBody', () => {
         C: defaults.riskClasses.C,
       },
       documentChecks: { order: 'off', delivery: 'warn', invoice: 'block' },
+      limitProposalFactors: { A: '1.25', B: '1', C: '0.7', D: '0.3333' },
       reason,
     });
     expect(mergeParameters(defaults, body)).toEqual({
@@ -48,7 +49,17 @@ describe('UpdateCompanyParametersBody', () => {
       missingLimit: 'zero-block',
       riskClasses: { ...defaults.riskClasses, A: { maxAvgDaysLate: 0, maxDishonouredBills: 0 } },
       documentChecks: { order: 'off', delivery: 'warn', invoice: 'block' },
+      limitProposalFactors: { A: '1.25', B: '1', C: '0.7', D: '0.3333' },
     });
+  });
+
+  it('refuses a proposal factor that is not a decimal string, naming the field', async () => {
+    expect(await errors({ limitProposalFactors: { C: 0.7 }, reason })).toEqual([
+      'limitProposalFactors.C must be a decimal string like 1.2 (0 to 999.9999)',
+    ]);
+    expect(await errors({ limitProposalFactors: { A: '-1' }, reason })).toEqual([
+      'limitProposalFactors.A must be a decimal string like 1.2 (0 to 999.9999)',
+    ]);
   });
 
   it('accepts a partial body and merges it field by field over the current parameters', async () => {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
+import { IsBoolean, IsIn, Matches, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { LIMITS } from '@credit/contracts';
-import { CheckSeverity, isTimeZone, MissingLimitPolicy } from '@credit/domain';
+import { CheckSeverity, isTimeZone, MissingLimitPolicy, PROPOSAL_FACTOR_PATTERN } from '@credit/domain';
 import { IfPresent, IsIntInRange, IsReason } from '../http/validators';
 import { PageMeta } from '../http/paging';
 
@@ -125,6 +125,21 @@ export class DocumentChecksBody {
   invoice?: CheckSeverity;
 }
 
+const factorProperty = (example: string) =>
+  ApiPropertyOptional({ example, pattern: PROPOSAL_FACTOR_PATTERN.source });
+const IsProposalFactor = () =>
+  Matches(PROPOSAL_FACTOR_PATTERN, {
+    message: '$property must be a decimal string like 1.2 (0 to 999.9999)',
+  });
+
+/** Multiplier of the credit-limit proposal per risk class, as decimal strings. */
+export class LimitProposalFactorsBody {
+  @factorProperty('1.2') @IfPresent() @IsProposalFactor() A?: string;
+  @factorProperty('1.0') @IfPresent() @IsProposalFactor() B?: string;
+  @factorProperty('0.7') @IfPresent() @IsProposalFactor() C?: string;
+  @factorProperty('0.4') @IfPresent() @IsProposalFactor() D?: string;
+}
+
 /**
  * PUT body: any subset of the company parameters, merged over the effective
  * ones (nested objects field by field; a risk class is given whole), plus the
@@ -173,6 +188,13 @@ export class UpdateCompanyParametersBody {
   @NestedObject(() => DocumentChecksBody)
   documentChecks?: DocumentChecksBody;
 
+  @ApiPropertyOptional({
+    type: LimitProposalFactorsBody,
+    description: 'Multiplier of the credit-limit proposal per risk class (A..D), decimal strings.',
+  })
+  @NestedObject(() => LimitProposalFactorsBody)
+  limitProposalFactors?: LimitProposalFactorsBody;
+
   @ApiProperty({
     minLength: 1,
     maxLength: LIMITS.textMaxLength,
@@ -214,6 +236,8 @@ export class CompanyParametersView {
   @ApiProperty({ enum: MISSING_LIMIT_POLICIES, example: 'no-limit' }) missingLimit!: MissingLimitPolicy;
   @ApiProperty({ type: RiskClassesView }) riskClasses!: RiskClassesView;
   @ApiProperty({ type: DocumentChecksView }) documentChecks!: DocumentChecksView;
+  @ApiProperty({ type: LimitProposalFactorsBody, example: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' } })
+  limitProposalFactors!: Required<LimitProposalFactorsBody>;
 }
 
 export class EffectiveCompanyParameters {

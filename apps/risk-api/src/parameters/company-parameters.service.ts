@@ -49,6 +49,11 @@ export function mergeParameters(
     const value = body.documentChecks?.[type];
     if (value !== undefined) checks[type] = value;
   }
+  const factors = { ...current.limitProposalFactors };
+  for (const name of ['A', 'B', 'C', 'D'] as const) {
+    const value = body.limitProposalFactors?.[name];
+    if (value !== undefined) factors[name] = value;
+  }
   return plain({
     timeZone: body.timeZone ?? current.timeZone,
     includedComponents: included,
@@ -56,6 +61,7 @@ export function mergeParameters(
     missingLimit: body.missingLimit ?? current.missingLimit,
     riskClasses,
     documentChecks: checks,
+    limitProposalFactors: factors,
   });
 }
 
