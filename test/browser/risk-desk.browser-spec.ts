@@ -796,4 +796,311 @@ describe('risk desk in the browser', () => {
       expect(await viewer.getByRole('link', { name: 'Alert subscriptions' }).count()).toBe(0);
     });
   });
+
+  /**
+   * MERGER: the credit classes, the class assignment, the manual block, the limit
+   * proposal and the limit requests (issue #17, spec section 11) are built by the
+   * API branch, not on this one, so this block answers those routes in the
+   * browser with page.route, in the shapes of the issue #17 contract. The
+   * approval roles are answered too because only that branch gives them
+   * `maxLimit`; the exposure and the board rows are the real API's answers with
+   * the contract's `creditClass` added. Once merged: create the roles with
+   * PUT …/approval-roles/{name} {maxExcess, mayReleaseOverdue, maxLimit} and their
+   * members, PUT a limit of 50000.00 as carlo (no role: 202, a request), PUT
+   * …/credit-classes/GOLD, drop every page.route below, and read the stored
+   * request and assignment with GET instead of `calls`. The assertions on the
+   * page stay the same.
+   */
+  describe('credit classes and limit requests (routes answered in the browser until the classes API is merged)', () => {
+    interface Call {
+      method: string;
+      path: string;
+      body: Record<string, unknown> | null;
+    }
+    const pathOf = (u: string) => new URL(u).pathname;
+    const company = `/v1/companies/${CO}`;
+
+    /** Approval roles with `maxLimit` per user (the real route until the API branch adds the field). */
+    async function fakeRoles(page: Page, maxLimitOf: Record<string, string | null>) {
+      await page.route(
+        (u) => u.pathname === `${company}/approval-roles`,
+        (route) => {
+          const subject = new URL(route.request().url()).searchParams.get('userSubject') ?? '';
+          const items =
+            subject in maxLimitOf
+              ? [{ name: 'limits', maxExcess: null, mayReleaseOverdue: false, maxLimit: maxLimitOf[subject] }]
+              : [];
+          return route.fulfill({ json: { items, total: items.length, limit: 500, offset: 0 } });
+        },
+      );
+    }
+
+    async function fakeRequests(page: Page, calls: Call[]) {
+      const pending = {
+        requestId: 'LR-1',
+        companyId: CO,
+        customerId: 'C-LIMIT',
+        customerName: null,
+        amount: '50000.00',
+        mode: 'block',
+        attentionThresholdPct: 80,
+        validUntil: null,
+        blockOnOverdue: true,
+        overdueToleranceDays: 0,
+        temporaryAmount: null,
+        temporaryUntil: null,
+        reason: 'new contract with the group',
+        status: 'pending',
+        requestedBy: 'carlo',
+        requestedAt: new Date(Date.now() - 600_000).toISOString(),
+        decidedBy: null,
+        decidedAt: null,
+        decisionReason: null,
+      };
+      const requests = [pending];
+      await page.route(`**${company}/credit-limit-requests**`, (route) => {
+        const request = route.request();
+        const path = pathOf(request.url());
+        const decision = /\/credit-limit-requests\/([^/]+)\/(approve|reject)$/.exec(path);
+        if (request.method() === 'POST' && decision) {
+          const body = request.postDataJSON() as Record<string, unknown>;
+          calls.push({ method: 'POST', path, body });
+          Object.assign(requests[0], {
+            status: decision[2] === 'approve' ? 'approved' : 'rejected',
+            decidedBy: 'lara',
+            decidedAt: new Date().toISOString(),
+            decisionReason: body.reason,
+          });
+          return route.fulfill({ json: requests[0] });
+        }
+        const status = new URL(request.url()).searchParams.get('status');
+        const items = requests.filter((r) => !status || r.status === status);
+        return route.fulfill({ json: { items, total: items.length, limit: 200, offset: 0 } });
+      });
+    }
+
+    it('shows pending limit requests: the requester and a user without enough authority cannot decide; another credit manager approves with a reason', async () => {
+      const calls: Call[] = [];
+      const roles = { carlo: null, nina: '20000.00', lara: '100000.00' };
+      const open = async (subject: string) => {
+        const page = await signedIn(token(subject, ['credit-manager']));
+        await fakeRoles(page, roles);
+        await fakeRequests(page, calls);
+        await page.getByRole('link', { name: 'Limit requests' }).click();
+        await page.getByRole('heading', { name: 'Limit requests awaiting approval' }).waitFor();
+        const request = page.locator('tr[data-request="LR-1"]');
+        await request.waitFor();
+        return { page, request };
+      };
+      const reasonOf = (button: Locator) =>
+        button.evaluate(
+          (b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent,
+        );
+
+      // The requester (unlimited authority) never decides its own request.
+      const requester = await open('carlo');
+      expect(await requester.request.textContent()).toContain('50,000.00');
+      expect(await requester.request.textContent()).toContain('new contract with the group');
+      const own = requester.request.getByRole('button', { name: 'Approve' });
+      expect(await own.getAttribute('aria-disabled')).toBe('true');
+      expect(await reasonOf(own)).toBe('You requested this change: someone else must decide.');
+      expect(
+        await requester.request.getByRole('button', { name: 'Reject' }).getAttribute('aria-disabled'),
+      ).toBe('true');
+      await own.focus(); // focusable with its reason, but it does nothing
+      await requester.page.keyboard.press('Enter');
+      expect(calls).toEqual([]);
+
+      // A limit authority of 20,000.00 does not cover 50,000.00.
+      const small = await open('nina');
+      const capped = small.request.getByRole('button', { name: 'Approve' });
+      expect(await capped.getAttribute('aria-disabled')).toBe('true');
+      expect(await reasonOf(capped)).toBe('The amount is above your limit authority (20,000.00).');
+
+      // Lara's authority covers it: the reason is mandatory, then the approval is sent with it.
+      const { page, request } = await open('lara');
+      const approve = request.getByRole('button', { name: 'Approve' });
+      expect(await approve.getAttribute('aria-disabled')).toBe('false');
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await approve.click();
+      await request.getByText('A reason is required').waitFor();
+      expect(calls).toEqual([]);
+      await request
+        .getByLabel('Reason for the decision on the request for C-LIMIT')
+        .fill('guarantee received');
+      await approve.click();
+      await page.getByText('Request for C-LIMIT: approved by lara').waitFor();
+      expect(calls).toEqual([
+        {
+          method: 'POST',
+          path: `${company}/credit-limit-requests/LR-1/approve`,
+          body: { reason: 'guarantee received' },
+        },
+      ]);
+      await request.waitFor({ state: 'detached' });
+      await page.getByText('No pending limit requests.').waitFor();
+    });
+
+    it('shows the credit class and terms on the customer page and the board, assigns a class, shows the proposal, and says when a limit change became a request', async () => {
+      const calls: Call[] = [];
+      let assigned: { code: string; reason: string } | null = null;
+      const gold = { code: 'GOLD', maxPaymentTermsDays: 90, maxDocumentAmount: '20000.00' };
+      const page = await signedIn(token('carlo', ['credit-manager']));
+      const withClass = (row: Record<string, unknown>) =>
+        row.customerId === 'C-DOCS'
+          ? { ...row, creditClass: assigned ? gold : null }
+          : { ...row, creditClass: null };
+      // The real exposure and board rows, with the contract's creditClass added.
+      await page.route(
+        (u) => u.pathname === `${company}/customers/C-DOCS/exposure`,
+        async (route) =>
+          route.fulfill({ json: withClass((await (await route.fetch()).json()) as Record<string, unknown>) }),
+      );
+      await page.route(
+        (u) => u.pathname === `${company}/exposures`,
+        async (route) => {
+          const body = (await (await route.fetch()).json()) as { items: Record<string, unknown>[] };
+          return route.fulfill({ json: { ...body, items: body.items.map(withClass) } });
+        },
+      );
+      await page.route(
+        (u) => u.pathname === `${company}/credit-classes`,
+        (route) =>
+          route.fulfill({
+            json: {
+              items: [
+                {
+                  ...gold,
+                  description: 'Gold customers',
+                  reviewEveryDays: 365,
+                  customers: assigned ? 1 : 0,
+                  updatedBy: 'anna',
+                  updatedAt: new Date().toISOString(),
+                },
+              ],
+              total: 1,
+              limit: 200,
+              offset: 0,
+            },
+          }),
+      );
+      await page.route(
+        (u) => u.pathname === `${company}/customers/C-DOCS/credit-class`,
+        (route) => {
+          const request = route.request();
+          if (request.method() === 'PUT') {
+            const body = request.postDataJSON() as { code: string; reason: string };
+            calls.push({ method: 'PUT', path: pathOf(request.url()), body });
+            assigned = body;
+          }
+          return assigned
+            ? route.fulfill({
+                json: {
+                  customerId: 'C-DOCS',
+                  ...assigned,
+                  assignedBy: 'carlo',
+                  assignedAt: new Date().toISOString(),
+                },
+              })
+            : route.fulfill({ status: 404, json: { message: 'no credit class' } });
+        },
+      );
+      await page.route(
+        (u) => u.pathname === `${company}/customers/C-DOCS/credit-limit/proposal`,
+        (route) =>
+          route.fulfill({
+            json: {
+              proposedAmount: '12400.00',
+              currentLimit: '5000.00',
+              basis: {
+                turnover12m: '36500.00',
+                fromDate: day(-364),
+                toDate: day(0),
+                maxPaymentTermsDays: 90,
+                termsSource: 'class',
+                avgDaysLate: '13.3',
+                riskClass: 'B',
+                factor: '1.2',
+              },
+            },
+          }),
+      );
+      await page.route(
+        (u) => u.pathname === `${company}/customers/C-DOCS/credit-limit`,
+        (route) => {
+          const request = route.request();
+          if (request.method() !== 'PUT') return route.fallback();
+          calls.push({ method: 'PUT', path: pathOf(request.url()), body: request.postDataJSON() });
+          return route.fulfill({ status: 202, json: { requestId: 'LR-9', status: 'pending' } });
+        },
+      );
+
+      await page.goto(`${url}/desk/#/customers/C-DOCS`);
+      await page.getByRole('heading', { name: 'Customer C-DOCS' }).waitFor();
+      const terms = page.getByTestId('credit-terms');
+      expect(await terms.getByTestId('credit-class').textContent()).toBe('No class');
+
+      const assign = page.getByRole('form', { name: 'Assign a credit class' });
+      await assign.getByLabel('Credit class').selectOption('GOLD');
+      await assign.getByRole('button', { name: 'Assign' }).click();
+      expect(await assign.locator('#class-reason-error').textContent()).toBe('A reason is required');
+      expect(calls).toEqual([]);
+      await assign.getByLabel('Reason').fill('fit after the annual review');
+      await assign.getByRole('button', { name: 'Assign' }).click();
+      await page.getByText('Class GOLD assigned.').waitFor();
+      expect(calls).toEqual([
+        {
+          method: 'PUT',
+          path: `${company}/customers/C-DOCS/credit-class`,
+          body: { code: 'GOLD', reason: 'fit after the annual review' },
+        },
+      ]);
+      await terms.getByText('GOLD', { exact: true }).waitFor();
+      expect(await terms.getByTestId('max-payment-terms').textContent()).toBe('90 days');
+      expect(await page.getByTestId('class-assignment').textContent()).toContain('assigned by carlo on');
+
+      // The proposal beside the current limit, with its basis.
+      expect(await page.getByTestId('proposed-amount').textContent()).toBe('12,400.00');
+      expect(await page.getByTestId('proposal-basis').textContent()).toContain(
+        'Invoiced turnover 36,500.00 from',
+      );
+      expect(await page.getByTestId('proposal-basis').textContent()).toContain(
+        '(90 days of terms, from the class, + 13.3 days late on average) × 1.2 for risk class B',
+      );
+      expect(await accessibilityProblems(page)).toEqual([]);
+
+      // A temporary limit needs its end date; a change above the user's authority becomes a request.
+      const form = page.getByRole('form', { name: 'Set a credit limit' });
+      await form.getByLabel('Limit', { exact: true }).fill('50000');
+      await form.getByLabel('Temporary limit', { exact: true }).fill('60000');
+      await form.getByLabel('Reason').fill('new contract with the group');
+      await form.getByRole('button', { name: 'Save' }).click();
+      expect(await form.locator('#limit-temporaryUntil-error').textContent()).toBe(
+        'Give both the temporary limit and its end date, or neither',
+      );
+      await form.getByLabel('Temporary limit until').fill(day(30));
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form
+        .getByText(
+          'The change is above your authority: request LR-9 was created and awaits a second approver.',
+        )
+        .waitFor();
+      expect(calls[1]).toEqual({
+        method: 'PUT',
+        path: `${company}/customers/C-DOCS/credit-limit`,
+        body: expect.objectContaining({
+          amount: '50000',
+          temporaryAmount: '60000',
+          temporaryUntil: day(30),
+          reason: 'new contract with the group',
+        }),
+      });
+
+      // The board's class column.
+      await page.getByRole('link', { name: 'Exposure board' }).click();
+      await row(page, 'C-DOCS').waitFor();
+      expect(await row(page, 'C-DOCS').locator('[data-credit-class]').textContent()).toBe('GOLD');
+      expect(await row(page, 'C-LIVE').locator('[data-credit-class]').textContent()).toBe('—');
+    });
+  });
 });

@@ -4,9 +4,11 @@ import { Locale } from './format';
 import { I18nContext, translator, useI18n } from './i18n';
 import { LiveContext, LiveHub, SessionContext } from './session';
 import { Board } from './pages/Board';
+import { CreditClasses } from './pages/CreditClasses';
 import { CustomerPage } from './pages/Customer';
 import { HoldsQueue } from './pages/Holds';
 import { Inbox, useUnreadCount } from './pages/Inbox';
+import { LimitRequests } from './pages/LimitRequests';
 import { Settings } from './pages/Settings';
 import { Subscriptions } from './pages/Subscriptions';
 
@@ -18,6 +20,8 @@ type Route =
   | { page: 'board' }
   | { page: 'customer'; customerId: string }
   | { page: 'holds' }
+  | { page: 'limit-requests' }
+  | { page: 'credit-classes' }
   | { page: 'settings' }
   | { page: 'inbox' }
   | { page: 'subscriptions' };
@@ -26,6 +30,8 @@ function routeOf(hash: string): Route {
   const customer = /^#\/customers\/(.+)$/.exec(hash);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1]) };
   if (hash === '#/holds') return { page: 'holds' };
+  if (hash === '#/limit-requests') return { page: 'limit-requests' };
+  if (hash === '#/credit-classes') return { page: 'credit-classes' };
   if (hash === '#/settings') return { page: 'settings' };
   if (hash === '#/inbox') return { page: 'inbox' };
   if (hash === '#/subscriptions') return { page: 'subscriptions' };
@@ -252,6 +258,12 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
           <a href="#/holds" aria-current={route.page === 'holds' ? 'page' : undefined}>
             {t('navHolds')}
           </a>
+          <a href="#/limit-requests" aria-current={route.page === 'limit-requests' ? 'page' : undefined}>
+            {t('navLimitRequests')}
+          </a>
+          <a href="#/credit-classes" aria-current={route.page === 'credit-classes' ? 'page' : undefined}>
+            {t('navCreditClasses')}
+          </a>
           <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
             {t('navSettings')}
           </a>
@@ -281,6 +293,10 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
             <CustomerPage key={`${companyId}/${route.customerId}`} customerId={route.customerId} />
           ) : route.page === 'holds' ? (
             <HoldsQueue key={companyId} />
+          ) : route.page === 'limit-requests' ? (
+            <LimitRequests key={companyId} />
+          ) : route.page === 'credit-classes' ? (
+            <CreditClasses key={companyId} />
           ) : route.page === 'settings' ? (
             <Settings key={companyId} />
           ) : route.page === 'inbox' ? (

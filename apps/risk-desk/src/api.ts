@@ -40,6 +40,11 @@ export class Api {
   constructor(readonly token: string) {}
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.send<T>(method, path, body)).body;
+  }
+
+  /** Like request(), with the status: some routes answer 200 or 202 (a limit change that became a request). */
+  async send<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const response = await fetch(path, {
       method,
       headers: {
@@ -55,7 +60,7 @@ export class Api {
       const problem = (json ?? {}) as { message?: string; errors?: string[] };
       throw new ApiError(response.status, problem.message ?? response.statusText, problem.errors ?? []);
     }
-    return json as T;
+    return { status: response.status, body: json as T };
   }
 
   get<T>(path: string): Promise<T> {
@@ -124,7 +129,102 @@ export const STATUSES: Status[] = ['NO_LIMIT', 'OK', 'WARNING', 'EXCEEDED'];
 export const COMPONENTS = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
 export type Component = (typeof COMPONENTS)[number];
 
-export type Exposure = ExposureView;
+/**
+ * What issue #17 adds to the exposure resource (credit class, manual block,
+ * temporary limit, review date). Optional here so that the desk also reads an
+ * API that does not send them yet; a customer without them shows "—".
+ */
+export interface CreditTerms {
+  creditClass?: { code: string; maxPaymentTermsDays: number; maxDocumentAmount: string | null } | null;
+  manualBlock?: { reason: string; until: string | null } | null;
+  reviewDueOn?: string | null;
+}
+export type Exposure = ExposureView &
+  CreditTerms & {
+    limit:
+      | (NonNullable<ExposureView['limit']> & {
+          temporaryAmount?: string | null;
+          temporaryUntil?: string | null;
+          effectiveAmount?: string;
+        })
+      | null;
+  };
+
+/** A credit class of GET/PUT …/credit-classes/{code} (spec section 11). */
+export interface CreditClass {
+  code: string;
+  description: string;
+  maxPaymentTermsDays: number;
+  maxDocumentAmount: string | null;
+  reviewEveryDays: number | null;
+  /** How many customers hold it. */
+  customers: number;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** GET …/customers/{id}/credit-class: who assigned the customer's class, when and why. */
+export interface ClassAssignment {
+  customerId: string;
+  code: string;
+  reason: string;
+  assignedBy: string;
+  assignedAt: string;
+}
+
+/** GET …/customers/{id}/manual-block. */
+export interface ManualBlock {
+  reason: string;
+  until: string | null;
+  setBy: string;
+  setAt: string;
+}
+
+/** A limit change above its setter's authority, waiting for a second approver (four eyes). */
+export interface LimitRequest {
+  requestId: string;
+  companyId: string;
+  customerId: string;
+  customerName: string | null;
+  amount: string;
+  mode: 'warn' | 'block';
+  attentionThresholdPct: number;
+  validUntil: string | null;
+  blockOnOverdue: boolean | null;
+  overdueToleranceDays: number | null;
+  temporaryAmount: string | null;
+  temporaryUntil: string | null;
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+}
+
+/** GET …/customers/{id}/credit-limit/proposal. */
+export interface LimitProposal {
+  proposedAmount: string;
+  currentLimit: string | null;
+  basis: {
+    turnover12m: string;
+    fromDate: string;
+    toDate: string;
+    maxPaymentTermsDays: number;
+    termsSource: 'class' | 'customer' | 'none';
+    avgDaysLate: string;
+    riskClass: string;
+    factor: string;
+  };
+}
+
+/** A 404 read as "none" (no class, no block, no proposal); any other error is thrown again. */
+export const noneIfMissing = <T>(promise: Promise<T>): Promise<T | null> =>
+  promise.catch((e: unknown) => {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  });
 
 export interface Page<T> {
   items: T[];

@@ -56,3 +56,53 @@ export function abilities(
     release = { code: 'OVERDUE_PERMISSION' };
   return { release, reject: null };
 }
+
+/**
+ * Limit governance (four eyes, spec section 11): what the signed-in user may do
+ * with a pending limit request. Mirrors the API's rules for the page only: a
+ * credit manager decides; the requester never decides its own request; the
+ * decider's authority is the largest `maxLimit` of its approval roles in the
+ * company (null = unlimited, no role = 0) and must cover the requested amount
+ * and, when higher, the temporary amount.
+ */
+export interface LimitRole {
+  name: string;
+  maxLimit?: string | null;
+}
+
+export interface LimitRequestFacts {
+  amount: string;
+  temporaryAmount: string | null;
+  requestedBy: string;
+}
+
+export type LimitRefusal =
+  { code: 'LIMIT_ROLE' } | { code: 'LIMIT_REQUESTER' } | { code: 'MAX_LIMIT'; maxLimit: string };
+
+/** The largest maxLimit of `roles` (null = unlimited); "0.00" without any role. */
+export function limitAuthority(roles: LimitRole[]): string | null {
+  if (roles.some((r) => r.maxLimit === null)) return null;
+  return roles.reduce<string>(
+    (max, r) =>
+      r.maxLimit !== undefined && r.maxLimit !== null && cents(r.maxLimit) > cents(max) ? r.maxLimit : max,
+    '0.00',
+  );
+}
+
+/** `canDecide` = the token holds credit-manager or higher; `roles` = the user's approval roles in the company. */
+export function limitRequestAbilities(
+  request: LimitRequestFacts,
+  user: { subject: string; canDecide: boolean; roles: LimitRole[] },
+): { approve: LimitRefusal | null; reject: LimitRefusal | null } {
+  const both = (r: LimitRefusal) => ({ approve: r, reject: r });
+  if (!user.canDecide) return both({ code: 'LIMIT_ROLE' });
+  if (request.requestedBy === user.subject) return both({ code: 'LIMIT_REQUESTER' });
+  const authority = limitAuthority(user.roles);
+  const needed =
+    request.temporaryAmount !== null && cents(request.temporaryAmount) > cents(request.amount)
+      ? request.temporaryAmount
+      : request.amount;
+  if (authority !== null && cents(authority) < cents(needed))
+    return both({ code: 'MAX_LIMIT', maxLimit: authority });
+  return { approve: null, reject: null };
+}

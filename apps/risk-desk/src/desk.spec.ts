@@ -1,4 +1,4 @@
-import { abilities } from './authority';
+import { abilities, limitAuthority, limitRequestAbilities } from './authority';
 import { DETAIL_FIELDS, detailRows, readableName } from './details';
 import { exposurePoints } from './exposure-points';
 import { formatAmount, formatDate, monthlyDaysLate, share, toCents } from './format';
@@ -92,6 +92,56 @@ describe('desk hold abilities', () => {
       release: { code: 'REQUESTER' },
       reject: { code: 'REQUESTER' },
     });
+  });
+});
+
+describe('desk limit request abilities', () => {
+  const request = { amount: '50000.00', temporaryAmount: null, requestedBy: 'carlo' };
+  const role = (maxLimit: string | null | undefined) => ({ name: 'r', maxLimit });
+  const user = (subject: string, roles: { name: string; maxLimit?: string | null }[], canDecide = true) => ({
+    subject,
+    canDecide,
+    roles,
+  });
+
+  it('takes the largest maxLimit of the roles as authority: null is unlimited, no role is zero', () => {
+    expect(limitAuthority([])).toBe('0.00');
+    expect(limitAuthority([role('20000.00'), role('100000.00'), role(undefined)])).toBe('100000.00');
+    expect(limitAuthority([role('20000.00'), role(null)])).toBeNull();
+  });
+
+  it('never lets the requester decide its own request, whatever its authority', () => {
+    expect(limitRequestAbilities(request, user('carlo', [role(null)]))).toEqual({
+      approve: { code: 'LIMIT_REQUESTER' },
+      reject: { code: 'LIMIT_REQUESTER' },
+    });
+  });
+
+  it('needs credit-manager and an authority covering the amount; equality is enough', () => {
+    expect(limitRequestAbilities(request, user('maria', [role(null)], false)).approve).toEqual({
+      code: 'LIMIT_ROLE',
+    });
+    expect(limitRequestAbilities(request, user('maria', []))).toEqual({
+      approve: { code: 'MAX_LIMIT', maxLimit: '0.00' },
+      reject: { code: 'MAX_LIMIT', maxLimit: '0.00' },
+    });
+    expect(limitRequestAbilities(request, user('maria', [role('49999.99')])).approve).toEqual({
+      code: 'MAX_LIMIT',
+      maxLimit: '49999.99',
+    });
+    expect(limitRequestAbilities(request, user('maria', [role('50000.00')]))).toEqual({
+      approve: null,
+      reject: null,
+    });
+  });
+
+  it('measures a temporary amount above the base amount against the authority', () => {
+    const temporary = { ...request, temporaryAmount: '80000.00' };
+    expect(limitRequestAbilities(temporary, user('maria', [role('50000.00')])).approve).toEqual({
+      code: 'MAX_LIMIT',
+      maxLimit: '50000.00',
+    });
+    expect(limitRequestAbilities(temporary, user('maria', [role('80000.00')])).approve).toBeNull();
   });
 });
 

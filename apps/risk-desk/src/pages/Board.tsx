@@ -259,12 +259,13 @@ export function Board() {
                   {...sorting}
                 />
                 <th scope="col">{t('riskClass')}</th>
+                <th scope="col">{t('creditClass')}</th>
               </tr>
             </thead>
             <tbody>
               {page.items.length === 0 && (
                 <tr>
-                  <td colSpan={9}>{t('noCustomers')}</td>
+                  <td colSpan={10}>{t('noCustomers')}</td>
                 </tr>
               )}
               {page.items.map((row) => (
@@ -299,6 +300,7 @@ export function Board() {
                     <Money value={row.overdueAmount} />
                   </td>
                   <td>{row.riskClass}</td>
+                  <td data-credit-class>{row.creditClass?.code ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

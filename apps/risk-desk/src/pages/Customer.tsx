@@ -1,5 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, Component, COMPONENTS, customerPath, Exposure, hasRole, LiveChange, Page } from '../api';
+import {
+  ApiError,
+  ClassAssignment,
+  Component,
+  COMPONENTS,
+  customerPath,
+  Exposure,
+  hasRole,
+  LimitProposal,
+  LiveChange,
+  ManualBlock,
+  noneIfMissing,
+  Page,
+} from '../api';
 import { detailRows } from '../details';
 import { formatAmount, formatDate, formatInstant, monthlyDaysLate, share, toCents } from '../format';
 import { LABELS, LabelKey, useI18n } from '../i18n';
@@ -7,6 +20,7 @@ import { Expected, expectationOf, meets, useLive, useSession } from '../session'
 import { ErrorNote, Money, StatusBadge, UtilisationBar } from '../ui';
 import { exposurePoints } from '../exposure-points';
 import { ExposureChart } from './ExposureChart';
+import { ClassAndBlock, ProposalView } from './CustomerCredit';
 import { LimitForm } from './LimitForm';
 
 interface DocumentRow {
@@ -42,6 +56,8 @@ interface LimitView {
   validUntil: string | null;
   blockOnOverdue: boolean | null;
   overdueToleranceDays: number | null;
+  temporaryAmount?: string | null;
+  temporaryUntil?: string | null;
 }
 interface LimitChange {
   changeId: string;
@@ -68,6 +84,9 @@ interface Loaded {
   limitHistory: Page<LimitChange>;
   history: Page<HistoryItem>;
   statusChanges: Page<HistoryItem>;
+  assignment: ClassAssignment | null;
+  manualBlock: ManualBlock | null;
+  proposal: LimitProposal | null;
 }
 
 const BUCKETS = ['notDue', 'days1To30', 'days31To60', 'days61To90', 'over90Days'] as const;
@@ -82,31 +101,48 @@ export function CustomerPage({ customerId }: { customerId: string }) {
   const [component, setComponent] = useState<Component | null>(null);
   const [document, setDocument] = useState<DocumentRow | null>(null);
   const expected = useRef<{ fields: Expected; tries: number } | null>(null);
+  // A class just assigned reaches the exposure through the engine: reload until it shows.
+  const awaitedClass = useRef<{ code: string; tries: number } | null>(null);
   const retry = useRef<number | undefined>(undefined);
   const detailHeading = useRef<HTMLHeadingElement>(null);
   const path = (rest: string) => customerPath(companyId, customerId, rest);
 
   const load = useCallback(async () => {
     try {
-      const [exposure, documents, openItems, ageing, behaviour, limit, limitHistory, history, statusChanges] =
-        await Promise.all([
-          api.get<Exposure>(path('/exposure')),
-          api.get<Documents>(path('/exposure/documents?limit=200')),
-          api.get<Page<OpenItem>>(path('/open-items?limit=200')),
-          api.get<Ageing>(path('/ageing')),
-          api.get<Behaviour>(path('/payment-behaviour?limit=500')),
-          api
-            .get<{ limit: LimitView }>(path('/credit-limit'))
-            .then((r) => r.limit)
-            .catch((e: unknown) => {
-              if (e instanceof ApiError && e.status === 404) return null;
-              throw e;
-            }),
-          api.get<Page<LimitChange>>(path('/credit-limit/history?limit=20')),
-          api.get<Page<HistoryItem>>(path(`/history?type=${STATUS_EVENTS}&limit=50`)),
-          // The chart's readings: each status change carries the total and the limit of its moment.
-          api.get<Page<HistoryItem>>(path('/history?type=exposure.statusChanged&limit=500')),
-        ]);
+      const [
+        exposure,
+        documents,
+        openItems,
+        ageing,
+        behaviour,
+        limit,
+        limitHistory,
+        history,
+        statusChanges,
+        assignment,
+        manualBlock,
+        proposal,
+      ] = await Promise.all([
+        api.get<Exposure>(path('/exposure')),
+        api.get<Documents>(path('/exposure/documents?limit=200')),
+        api.get<Page<OpenItem>>(path('/open-items?limit=200')),
+        api.get<Ageing>(path('/ageing')),
+        api.get<Behaviour>(path('/payment-behaviour?limit=500')),
+        api
+          .get<{ limit: LimitView }>(path('/credit-limit'))
+          .then((r) => r.limit)
+          .catch((e: unknown) => {
+            if (e instanceof ApiError && e.status === 404) return null;
+            throw e;
+          }),
+        api.get<Page<LimitChange>>(path('/credit-limit/history?limit=20')),
+        api.get<Page<HistoryItem>>(path(`/history?type=${STATUS_EVENTS}&limit=50`)),
+        // The chart's readings: each status change carries the total and the limit of its moment.
+        api.get<Page<HistoryItem>>(path('/history?type=exposure.statusChanged&limit=500')),
+        noneIfMissing(api.get<ClassAssignment>(path('/credit-class'))),
+        noneIfMissing(api.get<ManualBlock>(path('/manual-block'))),
+        noneIfMissing(api.get<LimitProposal>(path('/credit-limit/proposal'))),
+      ]);
       const e = expected.current;
       window.clearTimeout(retry.current);
       if (e && !meets(exposure as unknown as Record<string, unknown>, e.fields) && e.tries < 20) {
@@ -114,7 +150,14 @@ export function CustomerPage({ customerId }: { customerId: string }) {
         retry.current = window.setTimeout(() => void load(), 250);
         return;
       }
+      const awaited = awaitedClass.current;
+      if (awaited && exposure.creditClass?.code !== awaited.code && awaited.tries < 20) {
+        awaited.tries += 1;
+        retry.current = window.setTimeout(() => void load(), 250);
+        return;
+      }
       expected.current = null;
+      awaitedClass.current = null;
       setData({
         exposure,
         documents,
@@ -125,6 +168,9 @@ export function CustomerPage({ customerId }: { customerId: string }) {
         limitHistory,
         history,
         statusChanges,
+        assignment,
+        manualBlock,
+        proposal,
       });
       setError(null);
     } catch (e) {
@@ -494,6 +540,17 @@ export function CustomerPage({ customerId }: { customerId: string }) {
         )}
       </section>
 
+      <ClassAndBlock
+        customerId={customerId}
+        exposure={exposure}
+        assignment={data.assignment}
+        block={data.manualBlock}
+        onChanged={(code) => {
+          if (code) awaitedClass.current = { code, tries: 0 };
+          void load();
+        }}
+      />
+
       <section aria-labelledby="limit-title">
         <h3 id="limit-title">{t('limitAndHistory')}</h3>
         {data.limit ? (
@@ -516,10 +573,28 @@ export function CustomerPage({ customerId }: { customerId: string }) {
               <dt>{t('validUntil')}</dt>
               <dd>{formatDate(data.limit.validUntil, locale)}</dd>
             </div>
+            {data.limit.temporaryAmount && (
+              <div>
+                <dt>{t('temporaryAmount')}</dt>
+                <dd data-testid="temporary-limit">
+                  <Money value={data.limit.temporaryAmount} />{' '}
+                  {t('manualBlockUntil', { until: formatDate(data.limit.temporaryUntil, locale) })}
+                </dd>
+              </div>
+            )}
+            {exposure.limit?.effectiveAmount && exposure.limit.effectiveAmount !== data.limit.amount && (
+              <div>
+                <dt>{t('effectiveLimit')}</dt>
+                <dd>
+                  <Money value={exposure.limit.effectiveAmount} />
+                </dd>
+              </div>
+            )}
           </dl>
         ) : (
           <p>{t('noLimit')}</p>
         )}
+        <ProposalView proposal={data.proposal} />
         {hasRole(me.roles, 'credit-manager') ? (
           <LimitForm customerId={customerId} current={data.limit} onSaved={() => void load()} />
         ) : (

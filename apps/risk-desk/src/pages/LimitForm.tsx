@@ -1,5 +1,5 @@
 import { FormEvent, useState } from 'react';
-import { ApiError, customerPath } from '../api';
+import { ApiError, customerPath, LimitRequest } from '../api';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { describedBy, Field } from '../ui';
@@ -11,6 +11,8 @@ interface Current {
   validUntil: string | null;
   blockOnOverdue: boolean | null;
   overdueToleranceDays: number | null;
+  temporaryAmount?: string | null;
+  temporaryUntil?: string | null;
 }
 
 const AMOUNT = /^[0-9]{1,13}(\.[0-9]{1,2})?$/;
@@ -19,7 +21,9 @@ const CUSTOMER = /^[A-Za-z0-9._/-]{1,64}$/;
 /**
  * Sets a customer's credit limit (PUT credit-limit, credit-manager). Checked here
  * first for quick feedback; the API's messages, one per field, are shown next to
- * the field they name.
+ * the field they name. A change above the user's limit authority is not applied:
+ * the API answers 202 with a limit request, and the form says it awaits a second
+ * approver (the limit requests queue).
  */
 export function LimitForm({
   customerId,
@@ -40,14 +44,16 @@ export function LimitForm({
   const [validUntil, setValidUntil] = useState(current?.validUntil ?? '');
   const [blockOnOverdue, setBlockOnOverdue] = useState(current?.blockOnOverdue ?? true);
   const [tolerance, setTolerance] = useState(String(current?.overdueToleranceDays ?? 0));
+  const [temporaryAmount, setTemporaryAmount] = useState(current?.temporaryAmount ?? '');
+  const [temporaryUntil, setTemporaryUntil] = useState(current?.temporaryUntil ?? '');
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<Record<string, string[]>>({});
   const [general, setGeneral] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setSaved(false);
+    setSaved(null);
     setGeneral(null);
     const local: Record<string, string[]> = {};
     if (!customerId && !CUSTOMER.test(customer.trim())) local.customerId = [t('mustBeCustomer')];
@@ -55,6 +61,10 @@ export function LimitForm({
     if (!/^\d+$/.test(threshold) || Number(threshold) < 1 || Number(threshold) > 100)
       local.attentionThresholdPct = [t('mustBePct')];
     if (!/^\d+$/.test(tolerance)) local.overdueToleranceDays = [t('mustBeDays')];
+    if (temporaryAmount.trim() && !AMOUNT.test(temporaryAmount.trim()))
+      local.temporaryAmount = [t('mustBeAmount')];
+    else if (Boolean(temporaryAmount.trim()) !== Boolean(temporaryUntil))
+      local[temporaryUntil ? 'temporaryAmount' : 'temporaryUntil'] = [t('temporaryBoth')];
     if (!reason.trim()) local.reason = [t('reasonRequired')];
     setErrors(local);
     if (Object.keys(local).length > 0) {
@@ -62,16 +72,23 @@ export function LimitForm({
       return;
     }
     try {
-      await api.request('PUT', customerPath(companyId, customerId ?? customer.trim(), '/credit-limit'), {
-        amount: amount.trim(),
-        mode,
-        attentionThresholdPct: Number(threshold),
-        validUntil: validUntil || null,
-        blockOnOverdue,
-        overdueToleranceDays: Number(tolerance),
-        reason: reason.trim(),
-      });
-      setSaved(true);
+      const answer = await api.send<Partial<LimitRequest>>(
+        'PUT',
+        customerPath(companyId, customerId ?? customer.trim(), '/credit-limit'),
+        {
+          amount: amount.trim(),
+          mode,
+          attentionThresholdPct: Number(threshold),
+          validUntil: validUntil || null,
+          blockOnOverdue,
+          overdueToleranceDays: Number(tolerance),
+          ...(temporaryAmount.trim() ? { temporaryAmount: temporaryAmount.trim(), temporaryUntil } : {}),
+          reason: reason.trim(),
+        },
+      );
+      setSaved(
+        answer.status === 202 ? t('limitRequested', { id: String(answer.body.requestId ?? '') }) : t('saved'),
+      );
       setReason('');
       onSaved?.();
     } catch (error) {
@@ -84,6 +101,8 @@ export function LimitForm({
           'validUntil',
           'blockOnOverdue',
           'overdueToleranceDays',
+          'temporaryAmount',
+          'temporaryUntil',
           'reason',
         ];
         const byField: Record<string, string[]> = {};
@@ -179,6 +198,26 @@ export function LimitForm({
           aria-describedby={describedBy(id('overdueToleranceDays'), err('overdueToleranceDays'))}
         />
       </Field>
+      <Field id={id('temporaryAmount')} label={t('temporaryAmount')} errors={err('temporaryAmount')}>
+        <input
+          id={id('temporaryAmount')}
+          inputMode="decimal"
+          value={temporaryAmount}
+          onChange={(e) => setTemporaryAmount(e.target.value)}
+          aria-invalid={err('temporaryAmount').length > 0}
+          aria-describedby={describedBy(id('temporaryAmount'), err('temporaryAmount'))}
+        />
+      </Field>
+      <Field id={id('temporaryUntil')} label={t('temporaryUntil')} errors={err('temporaryUntil')}>
+        <input
+          id={id('temporaryUntil')}
+          type="date"
+          value={temporaryUntil}
+          onChange={(e) => setTemporaryUntil(e.target.value)}
+          aria-invalid={err('temporaryUntil').length > 0}
+          aria-describedby={describedBy(id('temporaryUntil'), err('temporaryUntil'))}
+        />
+      </Field>
       <Field id={id('reason')} label={t('reason')} errors={err('reason')}>
         <input
           id={id('reason')}
@@ -190,7 +229,7 @@ export function LimitForm({
       </Field>
       <button type="submit">{t('save')}</button>
       <span role="status" className="saved">
-        {saved ? t('saved') : ''}
+        {saved ?? ''}
       </span>
     </form>
   );
