@@ -1,5 +1,5 @@
 import { FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, companyPath, CreditClass, hasRole, itemsOf, Page } from '../api';
+import { ApiError, companyPath, CreditClass, hasRole, Page } from '../api';
 import { formatInstant } from '../format';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
@@ -52,7 +52,7 @@ export function CreditClasses() {
 
   const load = useCallback(async () => {
     try {
-      setItems(itemsOf(await api.get<Page<CreditClass> | CreditClass[]>(`${base}?limit=200`)));
+      setItems((await api.get<Page<CreditClass>>(`${base}?limit=200`)).items);
       setError(null);
     } catch (e) {
       setError(e);

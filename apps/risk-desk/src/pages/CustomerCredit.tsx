@@ -7,7 +7,6 @@ import {
   customerPath,
   Exposure,
   hasRole,
-  itemsOf,
   LimitProposal,
   ManualBlock,
   noneIfMissing,
@@ -52,10 +51,8 @@ export function ClassAndBlock({
 
   useEffect(() => {
     if (!manager) return;
-    void noneIfMissing(
-      api.get<Page<CreditClass> | CreditClass[]>(companyPath(companyId, '/credit-classes?limit=200')),
-    )
-      .then((body) => setClasses(body ? itemsOf(body) : []))
+    void noneIfMissing(api.get<Page<CreditClass>>(companyPath(companyId, '/credit-classes?limit=200')))
+      .then((body) => setClasses(body ? body.items : []))
       .catch(() => setClasses([]));
   }, [api, companyId, manager]);
 
