@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { MONEY_SUM_COLUMN } from '../storage';
 
 /**
  * What spec section 11 adds to a customer's exposure row (issue #17): its
@@ -15,12 +16,12 @@ export class CreditClassesExposure1765000000800 implements MigrationInterface {
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
       ALTER TABLE customer_exposure
-        ADD COLUMN limit_temporary_amount numeric(20,2),
+        ADD COLUMN limit_temporary_amount ${MONEY_SUM_COLUMN},
         ADD COLUMN limit_temporary_until date,
-        ADD COLUMN limit_effective_amount numeric(20,2),
+        ADD COLUMN limit_effective_amount ${MONEY_SUM_COLUMN},
         ADD COLUMN credit_class text,
         ADD COLUMN max_payment_terms_days integer,
-        ADD COLUMN max_document_amount numeric(20,2),
+        ADD COLUMN max_document_amount ${MONEY_SUM_COLUMN},
         ADD COLUMN manual_block_reason text,
         ADD COLUMN manual_block_until date,
         ADD COLUMN review_due_on date`);
