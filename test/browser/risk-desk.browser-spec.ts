@@ -4,6 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Role } from '@credit/auth';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
+import { grantUnlimitedLimitAuthority } from '../support/limit-authority';
 import { eventually, RawEvent, TestProducer } from '../support/kafka-io';
 import { startApi, startEngine, startNotifier, TestClock, tokenFor } from '../support/running-apps';
 import {
@@ -228,18 +229,7 @@ describe('risk desk in the browser', () => {
       201,
     );
     // Carlo sets limits without a second approver (four eyes on limits: an unlimited maxLimit).
-    expect(
-      (
-        await call('PUT', `/v1/companies/${CO}/approval-roles/limit-setters`, admin, {
-          maxExcess: '0.00',
-          mayReleaseOverdue: false,
-          maxLimit: null,
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (await call('PUT', `/v1/companies/${CO}/approval-roles/limit-setters/members/carlo`, admin)).status,
-    ).toBe(201);
+    await grantUnlimitedLimitAuthority(api, stack, CO, ['carlo']);
     const check = await call(
       'POST',
       `/v1/companies/${CO}/customers/C-HOLD/credit-checks`,
@@ -798,97 +788,54 @@ describe('risk desk in the browser', () => {
   });
 
   /**
-   * MERGER: the credit classes, the class assignment, the manual block, the limit
-   * proposal and the limit requests (issue #17, spec section 11) are built by the
-   * API branch, not on this one, so this block answers those routes in the
-   * browser with page.route, in the shapes of the issue #17 contract. The
-   * approval roles are answered too because only that branch gives them
-   * `maxLimit`; the exposure and the board rows are the real API's answers with
-   * the contract's `creditClass` added. Once merged: create the roles with
-   * PUT …/approval-roles/{name} {maxExcess, mayReleaseOverdue, maxLimit} and their
-   * members, PUT a limit of 50000.00 as carlo (no role: 202, a request), PUT
-   * …/credit-classes/GOLD, drop every page.route below, and read the stored
-   * request and assignment with GET instead of `calls`. The assertions on the
-   * page stay the same.
+   * Credit classes, the class assignment, the limit proposal and four eyes on
+   * limits (spec section 11), seeded through the real routes: approval roles
+   * with `maxLimit`, a limit change above its setter's authority that becomes
+   * a request (202), a class created with PUT …/credit-classes/{code}.
    */
-  describe('credit classes and limit requests (routes answered in the browser until the classes API is merged)', () => {
-    interface Call {
-      method: string;
-      path: string;
-      body: Record<string, unknown> | null;
-    }
-    const pathOf = (u: string) => new URL(u).pathname;
+  describe('credit classes and limit requests', () => {
     const company = `/v1/companies/${CO}`;
+    const admin = () => token('admin-anna', ['admin']);
+    const manager = (subject: string) => token(subject, ['credit-manager']);
+    const vera = () => token('vera', ['viewer']);
 
-    /** Approval roles with `maxLimit` per user (the real route until the API branch adds the field). */
-    async function fakeRoles(page: Page, maxLimitOf: Record<string, string | null>) {
-      await page.route(
-        (u) => u.pathname === `${company}/approval-roles`,
-        (route) => {
-          const subject = new URL(route.request().url()).searchParams.get('userSubject') ?? '';
-          const items =
-            subject in maxLimitOf
-              ? [{ name: 'limits', maxExcess: null, mayReleaseOverdue: false, maxLimit: maxLimitOf[subject] }]
-              : [];
-          return route.fulfill({ json: { items, total: items.length, limit: 500, offset: 0 } });
-        },
-      );
+    /** An approval role with no hold authority and `maxLimit` as limit authority, held by `members`. */
+    async function limitRole(name: string, maxLimit: string | null, members: string[]) {
+      const role = await call('PUT', `${company}/approval-roles/${name}`, admin(), {
+        maxExcess: '0.00',
+        mayReleaseOverdue: false,
+        maxLimit,
+      });
+      expect([200, 201]).toContain(role.status);
+      for (const member of members) {
+        const added = await call('PUT', `${company}/approval-roles/${name}/members/${member}`, admin());
+        expect([200, 201]).toContain(added.status);
+      }
     }
 
-    async function fakeRequests(page: Page, calls: Call[]) {
-      const pending = {
-        requestId: 'LR-1',
-        companyId: CO,
-        customerId: 'C-LIMIT',
-        customerName: null,
+    beforeAll(async () => {
+      await limitRole('limits-small', '20000.00', ['nina', 'paolo']);
+      await limitRole('limits-large', '100000.00', ['lara']);
+    });
+
+    it('shows pending limit requests: the requester and a user without enough authority cannot decide; another credit manager approves with a reason', async () => {
+      // Paolo's authority (20,000.00) does not cover 50,000.00: his change becomes a request.
+      const asked = await call('PUT', `${company}/customers/C-LIMIT/credit-limit`, manager('paolo'), {
         amount: '50000.00',
         mode: 'block',
         attentionThresholdPct: 80,
-        validUntil: null,
-        blockOnOverdue: true,
-        overdueToleranceDays: 0,
-        temporaryAmount: null,
-        temporaryUntil: null,
         reason: 'new contract with the group',
-        status: 'pending',
-        requestedBy: 'carlo',
-        requestedAt: new Date(Date.now() - 600_000).toISOString(),
-        decidedBy: null,
-        decidedAt: null,
-        decisionReason: null,
-      };
-      const requests = [pending];
-      await page.route(`**${company}/credit-limit-requests**`, (route) => {
-        const request = route.request();
-        const path = pathOf(request.url());
-        const decision = /\/credit-limit-requests\/([^/]+)\/(approve|reject)$/.exec(path);
-        if (request.method() === 'POST' && decision) {
-          const body = request.postDataJSON() as Record<string, unknown>;
-          calls.push({ method: 'POST', path, body });
-          Object.assign(requests[0], {
-            status: decision[2] === 'approve' ? 'approved' : 'rejected',
-            decidedBy: 'lara',
-            decidedAt: new Date().toISOString(),
-            decisionReason: body.reason,
-          });
-          return route.fulfill({ json: requests[0] });
-        }
-        const status = new URL(request.url()).searchParams.get('status');
-        const items = requests.filter((r) => !status || r.status === status);
-        return route.fulfill({ json: { items, total: items.length, limit: 200, offset: 0 } });
       });
-    }
+      expect(asked.status).toBe(202);
+      expect(asked.body).toMatchObject({ status: 'pending', requestedBy: 'paolo', amount: '50000.00' });
+      const requestId = String(asked.body.requestId);
+      const stored = () => call('GET', `${company}/customers/C-LIMIT/credit-limit-requests`, vera());
 
-    it('shows pending limit requests: the requester and a user without enough authority cannot decide; another credit manager approves with a reason', async () => {
-      const calls: Call[] = [];
-      const roles = { carlo: null, nina: '20000.00', lara: '100000.00' };
       const open = async (subject: string) => {
-        const page = await signedIn(token(subject, ['credit-manager']));
-        await fakeRoles(page, roles);
-        await fakeRequests(page, calls);
+        const page = await signedIn(manager(subject));
         await page.getByRole('link', { name: 'Limit requests' }).click();
         await page.getByRole('heading', { name: 'Limit requests awaiting approval' }).waitFor();
-        const request = page.locator('tr[data-request="LR-1"]');
+        const request = page.locator(`tr[data-request="${requestId}"]`);
         await request.waitFor();
         return { page, request };
       };
@@ -897,8 +844,8 @@ describe('risk desk in the browser', () => {
           (b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent,
         );
 
-      // The requester (unlimited authority) never decides its own request.
-      const requester = await open('carlo');
+      // The requester never decides its own request.
+      const requester = await open('paolo');
       expect(await requester.request.textContent()).toContain('50,000.00');
       expect(await requester.request.textContent()).toContain('new contract with the group');
       const own = requester.request.getByRole('button', { name: 'Approve' });
@@ -909,7 +856,6 @@ describe('risk desk in the browser', () => {
       ).toBe('true');
       await own.focus(); // focusable with its reason, but it does nothing
       await requester.page.keyboard.press('Enter');
-      expect(calls).toEqual([]);
 
       // A limit authority of 20,000.00 does not cover 50,000.00.
       const small = await open('nina');
@@ -924,117 +870,50 @@ describe('risk desk in the browser', () => {
       expect(await accessibilityProblems(page)).toEqual([]);
       await approve.click();
       await request.getByText('A reason is required').waitFor();
-      expect(calls).toEqual([]);
+      expect((await stored()).body.items).toEqual([
+        expect.objectContaining({ requestId, status: 'pending', decidedBy: null }),
+      ]);
       await request
         .getByLabel('Reason for the decision on the request for C-LIMIT')
         .fill('guarantee received');
       await approve.click();
       await page.getByText('Request for C-LIMIT: approved by lara').waitFor();
-      expect(calls).toEqual([
-        {
-          method: 'POST',
-          path: `${company}/credit-limit-requests/LR-1/approve`,
-          body: { reason: 'guarantee received' },
-        },
+      expect((await stored()).body.items).toEqual([
+        expect.objectContaining({
+          requestId,
+          status: 'approved',
+          decidedBy: 'lara',
+          decisionReason: 'guarantee received',
+        }),
       ]);
       await request.waitFor({ state: 'detached' });
       await page.getByText('No pending limit requests.').waitFor();
+      // The approval applied the limit (creditLimit.set through the outbox, folded by the engine).
+      await eventually(
+        () => exposure('C-LIMIT'),
+        (r) => r.status === 200 && (r.body.limit as { amount?: string } | null)?.amount === '50000.00',
+      );
     });
 
     it('shows the credit class and terms on the customer page and the board, assigns a class, shows the proposal, and says when a limit change became a request', async () => {
-      const calls: Call[] = [];
-      let assigned: { code: string; reason: string } | null = null;
-      const gold = { code: 'GOLD', maxPaymentTermsDays: 90, maxDocumentAmount: '20000.00' };
-      const page = await signedIn(token('carlo', ['credit-manager']));
-      const withClass = (row: Record<string, unknown>) =>
-        row.customerId === 'C-DOCS'
-          ? { ...row, creditClass: assigned ? gold : null }
-          : { ...row, creditClass: null };
-      // The real exposure and board rows, with the contract's creditClass added.
-      await page.route(
-        (u) => u.pathname === `${company}/customers/C-DOCS/exposure`,
-        async (route) =>
-          route.fulfill({ json: withClass((await (await route.fetch()).json()) as Record<string, unknown>) }),
-      );
-      await page.route(
-        (u) => u.pathname === `${company}/exposures`,
-        async (route) => {
-          const body = (await (await route.fetch()).json()) as { items: Record<string, unknown>[] };
-          return route.fulfill({ json: { ...body, items: body.items.map(withClass) } });
-        },
-      );
-      await page.route(
-        (u) => u.pathname === `${company}/credit-classes`,
-        (route) =>
-          route.fulfill({
-            json: {
-              items: [
-                {
-                  ...gold,
-                  description: 'Gold customers',
-                  reviewEveryDays: 365,
-                  customers: assigned ? 1 : 0,
-                  updatedBy: 'anna',
-                  updatedAt: new Date().toISOString(),
-                },
-              ],
-              total: 1,
-              limit: 200,
-              offset: 0,
-            },
-          }),
-      );
-      await page.route(
-        (u) => u.pathname === `${company}/customers/C-DOCS/credit-class`,
-        (route) => {
-          const request = route.request();
-          if (request.method() === 'PUT') {
-            const body = request.postDataJSON() as { code: string; reason: string };
-            calls.push({ method: 'PUT', path: pathOf(request.url()), body });
-            assigned = body;
-          }
-          return assigned
-            ? route.fulfill({
-                json: {
-                  customerId: 'C-DOCS',
-                  ...assigned,
-                  assignedBy: 'carlo',
-                  assignedAt: new Date().toISOString(),
-                },
-              })
-            : route.fulfill({ status: 404, json: { message: 'no credit class' } });
-        },
-      );
-      await page.route(
-        (u) => u.pathname === `${company}/customers/C-DOCS/credit-limit/proposal`,
-        (route) =>
-          route.fulfill({
-            json: {
-              proposedAmount: '12400.00',
-              currentLimit: '5000.00',
-              basis: {
-                turnover12m: '36500.00',
-                fromDate: day(-364),
-                toDate: day(0),
-                maxPaymentTermsDays: 90,
-                termsSource: 'class',
-                avgDaysLate: '13.3',
-                riskClass: 'B',
-                factor: '1.2',
-              },
-            },
-          }),
-      );
-      await page.route(
-        (u) => u.pathname === `${company}/customers/C-DOCS/credit-limit`,
-        (route) => {
-          const request = route.request();
-          if (request.method() !== 'PUT') return route.fallback();
-          calls.push({ method: 'PUT', path: pathOf(request.url()), body: request.postDataJSON() });
-          return route.fulfill({ status: 202, json: { requestId: 'LR-9', status: 'pending' } });
-        },
-      );
+      const gold = await call('PUT', `${company}/credit-classes/GOLD`, manager('carlo'), {
+        description: 'Gold customers',
+        maxPaymentTermsDays: 90,
+        maxDocumentAmount: '20000.00',
+        reviewEveryDays: 365,
+      });
+      expect([200, 201]).toContain(gold.status);
+      // A year's turnover for the proposal: 36,500.00 invoiced ten days ago.
+      await producer.events(stack.engine.kafka.topics.documents, [
+        event('C-DOCS', 'FT-GOLD-1', 'invoice.issued', {
+          invoiceId: 'FT-GOLD-1',
+          kind: 'invoice',
+          amount: '36500.00',
+          invoiceDate: day(-10),
+        }),
+      ]);
 
+      const page = await signedIn(manager('nina'));
       await page.goto(`${url}/desk/#/customers/C-DOCS`);
       await page.getByRole('heading', { name: 'Customer C-DOCS' }).waitFor();
       const terms = page.getByTestId('credit-terms');
@@ -1044,28 +923,42 @@ describe('risk desk in the browser', () => {
       await assign.getByLabel('Credit class').selectOption('GOLD');
       await assign.getByRole('button', { name: 'Assign' }).click();
       expect(await assign.locator('#class-reason-error').textContent()).toBe('A reason is required');
-      expect(calls).toEqual([]);
+      expect((await call('GET', `${company}/customers/C-DOCS/credit-class`, vera())).status).toBe(404);
       await assign.getByLabel('Reason').fill('fit after the annual review');
       await assign.getByRole('button', { name: 'Assign' }).click();
       await page.getByText('Class GOLD assigned.').waitFor();
-      expect(calls).toEqual([
-        {
-          method: 'PUT',
-          path: `${company}/customers/C-DOCS/credit-class`,
-          body: { code: 'GOLD', reason: 'fit after the annual review' },
-        },
-      ]);
+      expect((await call('GET', `${company}/customers/C-DOCS/credit-class`, vera())).body).toMatchObject({
+        customerId: 'C-DOCS',
+        code: 'GOLD',
+        reason: 'fit after the annual review',
+        assignedBy: 'nina',
+      });
       await terms.getByText('GOLD', { exact: true }).waitFor();
       expect(await terms.getByTestId('max-payment-terms').textContent()).toBe('90 days');
-      expect(await page.getByTestId('class-assignment').textContent()).toContain('assigned by carlo on');
+      expect(await page.getByTestId('class-assignment').textContent()).toContain('assigned by nina on');
 
-      // The proposal beside the current limit, with its basis.
-      expect(await page.getByTestId('proposed-amount').textContent()).toBe('12,400.00');
+      // The proposal beside the current limit, with its basis (the API's, from the class's terms).
+      const proposal = await eventually(
+        () => call('GET', `${company}/customers/C-DOCS/credit-limit/proposal`, vera()),
+        (r) =>
+          r.status === 200 &&
+          (r.body.basis as { termsSource: string; turnover12m: string }).termsSource === 'class' &&
+          (r.body.basis as { turnover12m: string }).turnover12m === '36500.00',
+      );
+      const basis = proposal.body.basis as Record<string, string | number>;
+      expect(basis).toMatchObject({ turnover12m: '36500.00', maxPaymentTermsDays: 90 });
+      await page.reload();
+      await page.getByRole('heading', { name: 'Customer C-DOCS' }).waitFor();
+      const money = (value: string) =>
+        new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2 }).format(Number(value));
+      expect(await page.getByTestId('proposed-amount').textContent()).toBe(
+        money(String(proposal.body.proposedAmount)),
+      );
       expect(await page.getByTestId('proposal-basis').textContent()).toContain(
         'Invoiced turnover 36,500.00 from',
       );
       expect(await page.getByTestId('proposal-basis').textContent()).toContain(
-        '(90 days of terms, from the class, + 13.3 days late on average) × 1.2 for risk class B',
+        `(90 days of terms, from the class, + ${basis.avgDaysLate} days late on average) × ${basis.factor} for risk class ${basis.riskClass}`,
       );
       expect(await accessibilityProblems(page)).toEqual([]);
 
@@ -1080,26 +973,28 @@ describe('risk desk in the browser', () => {
       );
       await form.getByLabel('Temporary limit until').fill(day(30));
       await form.getByRole('button', { name: 'Save' }).click();
+      const pending = await eventually(
+        () => call('GET', `${company}/customers/C-DOCS/credit-limit-requests?status=pending`, vera()),
+        (r) => r.status === 200 && (r.body.items as unknown[]).length === 1,
+      );
+      const [requested] = pending.body.items as Record<string, unknown>[];
+      expect(requested).toMatchObject({
+        requestedBy: 'nina',
+        amount: '50000.00',
+        temporaryAmount: '60000.00',
+        temporaryUntil: day(30),
+        reason: 'new contract with the group',
+      });
       await form
         .getByText(
-          'The change is above your authority: request LR-9 was created and awaits a second approver.',
+          `The change is above your authority: request ${String(requested.requestId)} was created and awaits a second approver.`,
         )
         .waitFor();
-      expect(calls[1]).toEqual({
-        method: 'PUT',
-        path: `${company}/customers/C-DOCS/credit-limit`,
-        body: expect.objectContaining({
-          amount: '50000',
-          temporaryAmount: '60000',
-          temporaryUntil: day(30),
-          reason: 'new contract with the group',
-        }),
-      });
 
       // The board's class column.
       await page.getByRole('link', { name: 'Exposure board' }).click();
       await row(page, 'C-DOCS').waitFor();
-      expect(await row(page, 'C-DOCS').locator('[data-credit-class]').textContent()).toBe('GOLD');
+      await row(page, 'C-DOCS').locator('[data-credit-class]', { hasText: 'GOLD' }).waitFor();
       expect(await row(page, 'C-LIVE').locator('[data-credit-class]').textContent()).toBe('—');
     });
   });

@@ -174,6 +174,7 @@ export interface ClassAssignment {
 
 /** GET …/customers/{id}/manual-block. */
 export interface ManualBlock {
+  customerId: string;
   reason: string;
   until: string | null;
   setBy: string;
@@ -190,8 +191,8 @@ export interface LimitRequest {
   mode: 'warn' | 'block';
   attentionThresholdPct: number;
   validUntil: string | null;
-  blockOnOverdue: boolean | null;
-  overdueToleranceDays: number | null;
+  blockOnOverdue: boolean;
+  overdueToleranceDays: number;
   temporaryAmount: string | null;
   temporaryUntil: string | null;
   reason: string;

@@ -67,7 +67,8 @@ export function abilities(
  */
 export interface LimitRole {
   name: string;
-  maxLimit?: string | null;
+  /** As the API gives it (ApprovalRoleDto): null = unlimited. */
+  maxLimit: string | null;
 }
 
 export interface LimitRequestFacts {
@@ -83,8 +84,7 @@ export type LimitRefusal =
 export function limitAuthority(roles: LimitRole[]): string | null {
   if (roles.some((r) => r.maxLimit === null)) return null;
   return roles.reduce<string>(
-    (max, r) =>
-      r.maxLimit !== undefined && r.maxLimit !== null && cents(r.maxLimit) > cents(max) ? r.maxLimit : max,
+    (max, r) => (r.maxLimit !== null && cents(r.maxLimit) > cents(max) ? r.maxLimit : max),
     '0.00',
   );
 }

@@ -97,8 +97,8 @@ describe('desk hold abilities', () => {
 
 describe('desk limit request abilities', () => {
   const request = { amount: '50000.00', temporaryAmount: null, requestedBy: 'carlo' };
-  const role = (maxLimit: string | null | undefined) => ({ name: 'r', maxLimit });
-  const user = (subject: string, roles: { name: string; maxLimit?: string | null }[], canDecide = true) => ({
+  const role = (maxLimit: string | null) => ({ name: 'r', maxLimit });
+  const user = (subject: string, roles: { name: string; maxLimit: string | null }[], canDecide = true) => ({
     subject,
     canDecide,
     roles,
@@ -106,7 +106,7 @@ describe('desk limit request abilities', () => {
 
   it('takes the largest maxLimit of the roles as authority: null is unlimited, no role is zero', () => {
     expect(limitAuthority([])).toBe('0.00');
-    expect(limitAuthority([role('20000.00'), role('100000.00'), role(undefined)])).toBe('100000.00');
+    expect(limitAuthority([role('20000.00'), role('100000.00'), role('5000.00')])).toBe('100000.00');
     expect(limitAuthority([role('20000.00'), role(null)])).toBeNull();
   });
 

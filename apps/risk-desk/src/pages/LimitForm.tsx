@@ -72,7 +72,8 @@ export function LimitForm({
       return;
     }
     try {
-      const answer = await api.send<Partial<LimitRequest>>(
+      // 200: the change applied; 202: a LimitRequest awaiting a second approver.
+      const answer = await api.send<unknown>(
         'PUT',
         customerPath(companyId, customerId ?? customer.trim(), '/credit-limit'),
         {
@@ -87,7 +88,9 @@ export function LimitForm({
         },
       );
       setSaved(
-        answer.status === 202 ? t('limitRequested', { id: String(answer.body.requestId ?? '') }) : t('saved'),
+        answer.status === 202
+          ? t('limitRequested', { id: (answer.body as LimitRequest).requestId })
+          : t('saved'),
       );
       setReason('');
       onSaved?.();
