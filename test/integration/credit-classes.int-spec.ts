@@ -132,6 +132,61 @@ describe('credit classes, manual blocks, temporary limits and reviews', () => {
     });
   });
 
+  it('lets only an approver with release authority release a payment-terms hold', async () => {
+    const t = stack.engine.kafka.topics;
+    await producer.events(t.creditLimits, [
+      limit('TERMS-REL', { amount: '100000.00' }),
+      creditClass('TERMS-REL', { maxPaymentTermsDays: 60 }),
+    ]);
+    await eventually(
+      () => exposure('TERMS-REL'),
+      (r) => r.body.creditClass?.code === 'B2',
+    );
+    await producer.events(t.documents, [
+      check('TERMS-REL', 'SO-REL-90', { amount: '100.00', paymentTermsDays: 90, requestedBy: 'sales-1' }),
+    ]);
+    const held = await outcome('SO-REL-90');
+    expect(held).toMatchObject({ type: 'document.held', data: { reasons: ['PAYMENT_TERMS_EXCEEDED'] } });
+    const holdId = (held.data as { holdId: string }).holdId;
+    await eventually(
+      () =>
+        request(api.getHttpServer())
+          .get(`/v1/companies/${COMPANY}/holds/${holdId}`)
+          .set('Authorization', `Bearer ${token}`),
+      (r) => r.status === 200,
+    );
+    const release = (subject: string) =>
+      request(api.getHttpServer())
+        .post(`/v1/companies/${COMPANY}/holds/${holdId}/release`)
+        .set('Authorization', `Bearer ${tokenFor(stack, ['approver'], [COMPANY], subject)}`)
+        .send({ reason: '90 days agreed for this order by the sales director' });
+
+    // An approver without an approval role has no release authority; the requester never has.
+    expect((await release('no-role')).status).toBe(403);
+    const admin = `Bearer ${tokenFor(stack, ['admin'], [COMPANY], 'terms-admin')}`;
+    await request(api.getHttpServer())
+      .put(`/v1/companies/${COMPANY}/approval-roles/terms-desk`)
+      .set('Authorization', admin)
+      .send({ maxExcess: '0.00', mayReleaseOverdue: false })
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    for (const member of ['rita', 'sales-1'])
+      await request(api.getHttpServer())
+        .put(`/v1/companies/${COMPANY}/approval-roles/terms-desk/members/${member}`)
+        .set('Authorization', admin)
+        .expect((r) => expect([200, 201]).toContain(r.status));
+    expect((await release('sales-1')).status).toBe(403);
+    const released = await release('rita');
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ status: 'released', decidedBy: 'rita' });
+    await eventually(
+      () =>
+        recorder
+          .json(t.blocks)
+          .filter((e) => e.type === 'document.released' && (e.data as { holdId?: string }).holdId === holdId),
+      (list) => list.length === 1,
+    );
+  });
+
   it('blocks a manually blocked customer with MANUAL even in warn mode, and holds its documents', async () => {
     const t = stack.engine.kafka.topics;
     await producer.events(t.creditLimits, [
