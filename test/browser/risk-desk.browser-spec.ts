@@ -699,6 +699,7 @@ describe('risk desk in the browser', () => {
       expect(await page.locator(`li[data-notification="${block.deliveryId}"]`).textContent()).toContain(
         'Reasons: Limit exceeded.',
       );
+      await screenshot(page, 'inbox');
 
       await first
         .getByRole('button', { name: 'Mark "C-INBOX Neri Avvisi S.r.l.: Status change" as read' })
@@ -751,6 +752,7 @@ describe('risk desk in the browser', () => {
         updatedBy: 'carlo',
       });
       expect(await row.textContent()).toContain('Document held');
+      await screenshot(page, 'subscriptions');
       expect(await accessibilityProblems(page)).toEqual([]);
 
       // Edit: a webhook with its secret (stored, never returned nor listed).

@@ -141,6 +141,7 @@ describe(`unstorable values (${profile.name} profile)`, () => {
               record: state(customerId, facts, version),
               appliedEventIds: [],
               events: [],
+              assessedWith: '',
             },
           ],
           outbox: [],

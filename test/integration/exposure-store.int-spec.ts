@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { applyFact, Fact, newCustomerRecord } from '@credit/domain';
-import { LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { applyFact, DEFAULT_PARAMETERS, epochDay, Fact, newCustomerRecord } from '@credit/domain';
+import { CompanyParametersStore, LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
 
 /** The atomic commit against a real Redis, on cases the engine's streams rarely reach. */
 describe('RedisExposureStore commit (real Redis)', () => {
@@ -21,7 +21,16 @@ describe('RedisExposureStore commit (real Redis)', () => {
     const record = { ...newCustomerRecord('IT01', 'C1'), version: 1 };
     const result = await store.commit({
       source: { topic: 't', partition: 0, expectedOffset: null, newOffset: '2344' },
-      customers: [{ key: 'IT01:C1', expectedVersion: 0, record, appliedEventIds: eventIds, events: [] }],
+      customers: [
+        {
+          key: 'IT01:C1',
+          expectedVersion: 0,
+          record,
+          appliedEventIds: eventIds,
+          events: [],
+          assessedWith: '',
+        },
+      ],
       outbox: [],
     });
     expect(result.ok).toBe(true);
@@ -37,7 +46,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
     const write = async (expectedVersion: number, record: ReturnType<typeof newCustomerRecord>) =>
       expect(
         await store.commit({
-          customers: [{ key, expectedVersion, record, appliedEventIds: [], events: [] }],
+          customers: [{ key, expectedVersion, record, appliedEventIds: [], events: [], assessedWith: '' }],
           outbox: [],
         }),
       ).toEqual({ ok: true });
@@ -70,5 +79,42 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(changed).not.toBe(read);
     expect(changed).toEqual(second);
     expect(changed!.documents.orders.get('SO-1')?.amount).toBe(12345n);
+  });
+
+  it('keeps the review a parameter change forced until a record is assessed with the new parameters', async () => {
+    const key = 'IT02:C1';
+    const parameters = new CompanyParametersStore(redis, keys);
+    const old = { ...DEFAULT_PARAMETERS, billRiskDays: 5 };
+    await parameters.save('IT02', old);
+    const oldStored = (await parameters.stored(['IT02'])).get('IT02')!;
+    const write = async (version: number, assessedWith: string) =>
+      store.commit({
+        customers: [
+          {
+            key,
+            expectedVersion: version - 1,
+            record: { ...newCustomerRecord('IT02', 'C1'), version, reviewOn: '2026-06-20' },
+            appliedEventIds: [],
+            events: [],
+            assessedWith,
+          },
+        ],
+        outbox: [],
+      });
+    const dueDay = async () =>
+      (await store.dueForReview(epochDay('2026-12-31'), 100)).find((d) => d.key === key)?.epochDay;
+    expect(await write(1, oldStored)).toEqual({ ok: true });
+    expect(await dueDay()).toBe(epochDay('2026-06-20'));
+
+    // The change puts the customer up for review at once (day 0) ...
+    await parameters.save('IT02', { ...old, billRiskDays: 12 });
+    expect(await dueDay()).toBe(0);
+    // ... and a fold that assessed it with the parameters read before the change does not take that back,
+    expect(await write(2, oldStored)).toEqual({ ok: true });
+    expect(await dueDay()).toBe(0);
+    // while one assessed with the stored parameters plans the next review as usual.
+    const newStored = (await parameters.stored(['IT02'])).get('IT02')!;
+    expect(await write(3, newStored)).toEqual({ ok: true });
+    expect(await dueDay()).toBe(epochDay('2026-06-20'));
   });
 });

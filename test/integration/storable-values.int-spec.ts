@@ -227,6 +227,7 @@ describe('storable by construction, quarantined when not', () => {
               record: stateWith(orderId, version),
               appliedEventIds: [],
               events: [],
+              assessedWith: '',
             },
           ],
           outbox: [],

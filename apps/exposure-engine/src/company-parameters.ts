@@ -6,6 +6,8 @@ export interface CompanyParametersSource {
   /** `fresh`: read the store even if cached (after a change of parameters). */
   prefetch(companyIds: Iterable<string>, fresh?: boolean): Promise<void>;
   get(companyId: string): CompanyParameters;
+  /** What `get` answers now, as stored ('' for none): a write's CustomerWrite.assessedWith. */
+  storedOf(companyId: string): string;
 }
 
 /**
@@ -14,7 +16,10 @@ export interface CompanyParametersSource {
  * configured time zone.
  */
 export class CachedCompanyParameters implements CompanyParametersSource {
-  private readonly cache = new Map<string, { parameters: CompanyParameters; loadedAt: number }>();
+  private readonly cache = new Map<
+    string,
+    { parameters: CompanyParameters; stored: string; loadedAt: number }
+  >();
   private readonly defaults: CompanyParameters;
 
   constructor(
@@ -32,11 +37,14 @@ export class CachedCompanyParameters implements CompanyParametersSource {
       return fresh || entry === undefined || now - entry.loadedAt > this.ttlMs;
     });
     if (stale.length === 0) return;
-    const loaded = await this.store.load(stale);
+    const loaded = await this.store.stored(stale);
     for (const id of stale) {
       const stored = loaded.get(id);
       this.cache.set(id, {
-        parameters: stored ? withDefaults(stored, this.defaults) : this.defaults,
+        parameters: stored
+          ? withDefaults(JSON.parse(stored) as CompanyParameters, this.defaults)
+          : this.defaults,
+        stored: stored ?? '',
         loadedAt: now,
       });
     }
@@ -44,5 +52,9 @@ export class CachedCompanyParameters implements CompanyParametersSource {
 
   get(companyId: string): CompanyParameters {
     return this.cache.get(companyId)?.parameters ?? this.defaults;
+  }
+
+  storedOf(companyId: string): string {
+    return this.cache.get(companyId)?.stored ?? '';
   }
 }

@@ -248,6 +248,8 @@ export class FoldService {
           holds: [],
           seen: new Set(prepared.seen.get(key)),
           assessed: current?.assessed ?? null,
+          // This loop never awaits: every fact of the batch is assessed with these parameters.
+          assessedWith: this.parameters.storedOf(fact.companyId),
         };
         writes.set(key, write);
       }

@@ -78,6 +78,7 @@ export class ReviewScheduler {
           record,
           appliedEventIds: [],
           events: outbox.map((m) => m.value as string),
+          assessedWith: this.parameters.storedOf(before.companyId),
         },
       ],
       outbox,

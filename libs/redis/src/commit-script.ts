@@ -1,9 +1,10 @@
 // Lua runs inside Redis, so the whole batch is one atomic step.
 export const COMMIT_SCRIPT = `
 -- Applies one batch atomically. KEYS: applied, outbox, projection-due, review, history, then
--- (customer, seen, company's customers, document holds) per customer. ARGV: hasSource, expectedOffset,
--- newOffset, customerCount, outboxCount, then 8 per customer (expectedVersion, newVersion,
--- state, reviewScore, member, seenIdsJson, eventsJson, holdStepsJson: [field, steps, ...]), then 4 per outbox message
+-- (customer, seen, company's customers, document holds, company parameters) per customer. ARGV: hasSource,
+-- expectedOffset, newOffset, customerCount, outboxCount, then 9 per customer (expectedVersion, newVersion,
+-- state, reviewScore, member, seenIdsJson, eventsJson, holdStepsJson: [field, steps, ...], assessedWith: the
+-- company parameters as stored when the record was assessed), then 4 per outbox message
 -- (topic, key, value, headersJson).
 local hasSource = ARGV[1] == '1'
 if hasSource then
@@ -13,20 +14,28 @@ end
 local customers = tonumber(ARGV[4])
 local messages = tonumber(ARGV[5])
 for i = 1, customers do
-  local base = 5 + (i - 1) * 8
-  local current = redis.call('HGET', KEYS[5 + 4 * i - 3], 'v') or '0'
+  local base = 5 + (i - 1) * 9
+  local current = redis.call('HGET', KEYS[5 + 5 * i - 4], 'v') or '0'
   if current ~= ARGV[base + 1] then return {'version', ARGV[base + 5]} end
 end
 for i = 1, customers do
-  local base = 5 + (i - 1) * 8
-  local customerKey = KEYS[5 + 4 * i - 3]
-  local seenKey = KEYS[5 + 4 * i - 2]
-  redis.call('SADD', KEYS[5 + 4 * i - 1], ARGV[base + 5])
+  local base = 5 + (i - 1) * 9
+  local customerKey = KEYS[5 + 5 * i - 4]
+  local seenKey = KEYS[5 + 5 * i - 3]
+  redis.call('SADD', KEYS[5 + 5 * i - 2], ARGV[base + 5])
   redis.call('HSET', customerKey, 'v', ARGV[base + 2], 's', ARGV[base + 3])
   for _, eventId in ipairs(cjson.decode(ARGV[base + 6])) do
     redis.call('HSET', seenKey, eventId, '1')
   end
-  if ARGV[base + 4] == '' then
+  -- Day 0 is a review forced by a change of the company's parameters (CompanyParametersStore). A record
+  -- assessed with other parameters than those stored now (a fold that read them before the change, or from
+  -- a cache) must not replace it, or the customer would keep the old parameters' figures until its next event.
+  local forced = redis.call('ZSCORE', KEYS[4], ARGV[base + 5])
+  local stale = forced ~= false and tonumber(forced) == 0
+    and (redis.call('GET', KEYS[5 + 5 * i]) or '') ~= ARGV[base + 9]
+  if stale then
+    -- keep the forced review
+  elseif ARGV[base + 4] == '' then
     redis.call('ZREM', KEYS[4], ARGV[base + 5])
   else
     redis.call('ZADD', KEYS[4], ARGV[base + 4], ARGV[base + 5])
@@ -36,7 +45,7 @@ for i = 1, customers do
   if ARGV[base + 7] ~= '[]' then redis.call('XADD', KEYS[5], '*', 'e', ARGV[base + 7]) end
   -- A hold created here: the document's steps only grow (an API decision may already be past it).
   if ARGV[base + 8] ~= '[]' then
-    local holdsKey = KEYS[5 + 4 * i]
+    local holdsKey = KEYS[5 + 5 * i - 1]
     local steps = cjson.decode(ARGV[base + 8])
     for j = 1, #steps, 2 do
       local current = tonumber(redis.call('HGET', holdsKey, steps[j]) or '0')
@@ -44,7 +53,7 @@ for i = 1, customers do
     end
   end
 end
-local first = 5 + customers * 8
+local first = 5 + customers * 9
 for j = 1, messages do
   local base = first + (j - 1) * 4
   redis.call('XADD', KEYS[2], '*', 't', ARGV[base + 1], 'k', ARGV[base + 2], 'v', ARGV[base + 3], 'h', ARGV[base + 4])

@@ -19,10 +19,19 @@ export class CompanyParametersStore {
   ) {}
 
   async load(companyIds: string[]): Promise<Map<string, CompanyParameters>> {
-    const found = new Map<string, CompanyParameters>();
+    const stored = await this.stored(companyIds);
+    return new Map([...stored].map(([id, value]) => [id, JSON.parse(value) as CompanyParameters]));
+  }
+
+  /**
+   * The parameters as stored (JSON), of the companies that set any. The engine's
+   * commit compares them with the stored ones (CustomerWrite.assessedWith).
+   */
+  async stored(companyIds: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
     if (companyIds.length === 0) return found;
     const values = await this.redis.mget(...companyIds.map((id) => this.keys.companyParameters(id)));
-    values.forEach((value, i) => value !== null && found.set(companyIds[i], JSON.parse(value)));
+    values.forEach((value, i) => value !== null && found.set(companyIds[i], value));
     return found;
   }
 

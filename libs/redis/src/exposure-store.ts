@@ -174,6 +174,7 @@ export class RedisExposureStore implements ExposureStore {
         this.keys.seen(write.key),
         this.keys.companyCustomers(write.record.companyId),
         this.keys.documentHolds(write.key),
+        this.keys.companyParameters(write.record.companyId),
       );
       args.push(
         String(write.expectedVersion),
@@ -184,6 +185,7 @@ export class RedisExposureStore implements ExposureStore {
         JSON.stringify(write.appliedEventIds),
         `[${write.events.join(',')}]`,
         JSON.stringify((write.holds ?? []).flatMap((h) => [documentHoldField(h), heldSteps(h.generation)])),
+        write.assessedWith,
       );
     }
     for (const message of commit.outbox) {

@@ -19,6 +19,11 @@ export interface CustomerWrite {
   events: string[];
   /** The holds this write creates (a document.held of a fresh decision): recorded pending (DocumentHolds). */
   holds?: CreatedHold[];
+  /**
+   * The company parameters the record was assessed with, as stored (CompanyParametersStore.stored; '' for
+   * none). A pending review forced by a parameter change stays when they are no longer the stored ones.
+   */
+  assessedWith: string;
 }
 
 /** A hold the engine creates: the document's hold of `generation`. */
