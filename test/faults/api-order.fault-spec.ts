@@ -11,6 +11,7 @@ import {
   stopFaultInfrastructure,
 } from '../support/fault-infra';
 import { eventually, TopicRecorder } from '../support/kafka-io';
+import { grantUnlimitedLimitAuthority } from '../support/limit-authority';
 import { startApi, tokenFor } from '../support/running-apps';
 import { countClass, faultProfile, reportFault } from '../support/fault-report';
 
@@ -63,6 +64,8 @@ describe('API outbox order with two API instances', () => {
 
   it("publishes each customer's decisions in the order they were decided", async () => {
     const manager = tokenFor(stack, ['credit-manager'], [COMPANY], 'maria.rossi');
+    // Four eyes (spec section 11) would turn each change into a request: maria sets limits of any amount.
+    await grantUnlimitedLimitAuthority(instances[1], stack, COMPANY, ['maria.rossi']);
     const statusClasses: Record<string, number> = {};
     const customers = Array.from({ length: CUSTOMERS }, (_, c) => `C-ORD-${c}`);
     await Promise.all(
