@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, companyPath, hasRole, Hold, LiveChange, Page } from '../api';
+import { companyPath, hasRole, Hold, LiveChange, Page } from '../api';
 import { abilities, ApprovalRole, Refusal } from '../authority';
 import { formatAmount } from '../format';
 import { LabelKey, useI18n } from '../i18n';
 import { useLive, useSession } from '../session';
+import { DecisionControls } from '../decision';
 import { ErrorNote, Money } from '../ui';
 
 const DOCUMENT_LABELS: Record<string, LabelKey> = {
@@ -149,43 +150,18 @@ function HoldRow({
 }) {
   const { api, companyId } = useSession();
   const { t, locale } = useI18n();
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
   const can = abilities(hold, user);
-  const base = `hold-${hold.holdId}`;
-  const refusals = [
-    ...new Set(
-      [can.release, can.reject].filter((r): r is Refusal => r !== null).map((r) => refusalText(t, locale, r)),
-    ),
-  ];
+  const refusal = (r: Refusal | null) => (r === null ? null : refusalText(t, locale, r));
 
-  const decide = async (action: 'release' | 'reject') => {
-    if ((action === 'release' ? can.release : can.reject) !== null || busy) return;
-    if (!reason.trim()) {
-      setProblem(t('reasonRequired'));
-      input.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.request('POST', companyPath(companyId, `/holds/${hold.holdId}/${action}`), {
-        reason: reason.trim(),
-      });
-      onDecided(
-        t('decided', {
-          document: hold.documentId,
-          decision: action === 'release' ? t('releasedWord') : t('rejectedWord'),
-          who: user.subject,
-        }),
-      );
-    } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
+  const send = async (action: 'release' | 'reject', reason: string) => {
+    await api.request('POST', companyPath(companyId, `/holds/${hold.holdId}/${action}`), { reason });
+    onDecided(
+      t('decided', {
+        document: hold.documentId,
+        decision: action === 'release' ? t('releasedWord') : t('rejectedWord'),
+        who: user.subject,
+      }),
+    );
   };
 
   return (
@@ -226,58 +202,15 @@ function HoldRow({
       </td>
       <td>{t('minutes', { n: hold.ageMinutes })}</td>
       <td>
-        <div className="decision">
-          {(can.release === null || can.reject === null) && (
-            <>
-              <label htmlFor={`${base}-reason`} className="visually-hidden">
-                {t('decisionReason', { document: hold.documentId })}
-              </label>
-              <input
-                id={`${base}-reason`}
-                ref={input}
-                value={reason}
-                placeholder={t('reason')}
-                onChange={(e) => {
-                  setReason(e.target.value);
-                  setProblem(null);
-                }}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') e.preventDefault();
-                }}
-                aria-invalid={problem !== null}
-                aria-describedby={problem ? `${base}-problem` : undefined}
-              />
-            </>
-          )}
-          <button
-            type="button"
-            className="release"
-            aria-disabled={can.release !== null || busy}
-            aria-describedby={can.release ? `${base}-why` : undefined}
-            onClick={() => void decide('release')}
-          >
-            {t('release')}
-          </button>
-          <button
-            type="button"
-            className="reject"
-            aria-disabled={can.reject !== null || busy}
-            aria-describedby={can.reject ? `${base}-why` : undefined}
-            onClick={() => void decide('reject')}
-          >
-            {t('reject')}
-          </button>
-          {refusals.length > 0 && (
-            <span className="why" id={`${base}-why`}>
-              {refusals.join(' ')}
-            </span>
-          )}
-          {problem && (
-            <span className="field-error" id={`${base}-problem`} role="alert">
-              {problem}
-            </span>
-          )}
-        </div>
+        <DecisionControls
+          id={`hold-${hold.holdId}`}
+          reasonLabel={t('decisionReason', { document: hold.documentId })}
+          choices={[
+            { action: 'release', label: t('release'), className: 'release', refusal: refusal(can.release) },
+            { action: 'reject', label: t('reject'), className: 'reject', refusal: refusal(can.reject) },
+          ]}
+          send={send}
+        />
       </td>
     </tr>
   );

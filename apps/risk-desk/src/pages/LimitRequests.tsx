@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, companyPath, hasRole, LimitRequest, Page } from '../api';
+import { useCallback, useEffect, useState } from 'react';
+import { companyPath, hasRole, LimitRequest, Page } from '../api';
 import { LimitRefusal, LimitRole, limitRequestAbilities } from '../authority';
 import { formatAmount, formatDate, formatInstant } from '../format';
 import { LabelKey, Translate, useI18n } from '../i18n';
 import { useSession } from '../session';
+import { DecisionControls } from '../decision';
 import { ErrorNote, Money } from '../ui';
 
 type User = { subject: string; canDecide: boolean; roles: LimitRole[] };
@@ -109,47 +110,22 @@ function RequestRow({
 }) {
   const { api, companyId } = useSession();
   const { t, locale } = useI18n();
-  const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
   const can = limitRequestAbilities(request, user);
-  const base = `request-${request.requestId}`;
-  const refusals = [
-    ...new Set(
-      [can.approve, can.reject]
-        .filter((r): r is LimitRefusal => r !== null)
-        .map((r) => refusalText(t, locale, r)),
-    ),
-  ];
+  const refusal = (r: LimitRefusal | null) => (r === null ? null : refusalText(t, locale, r));
 
-  const decide = async (action: 'approve' | 'reject') => {
-    if ((action === 'approve' ? can.approve : can.reject) !== null || busy) return;
-    if (!reason.trim()) {
-      setProblem(t('reasonRequired'));
-      input.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setProblem(null);
-    try {
-      await api.request(
-        'POST',
-        companyPath(companyId, `/credit-limit-requests/${encodeURIComponent(request.requestId)}/${action}`),
-        { reason: reason.trim() },
-      );
-      onDecided(
-        t('requestDecided', {
-          customer: request.customerId,
-          decision: action === 'approve' ? t('approvedWord') : t('rejectedRequestWord'),
-          who: user.subject,
-        }),
-      );
-    } catch (error) {
-      setProblem(error instanceof ApiError ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
+  const send = async (action: 'approve' | 'reject', reason: string) => {
+    await api.request(
+      'POST',
+      companyPath(companyId, `/credit-limit-requests/${encodeURIComponent(request.requestId)}/${action}`),
+      { reason },
+    );
+    onDecided(
+      t('requestDecided', {
+        customer: request.customerId,
+        decision: action === 'approve' ? t('approvedWord') : t('rejectedRequestWord'),
+        who: user.subject,
+      }),
+    );
   };
 
   return (
@@ -179,58 +155,15 @@ function RequestRow({
       <td>{request.requestedBy}</td>
       <td>{formatInstant(request.requestedAt, locale)}</td>
       <td>
-        <div className="decision">
-          {(can.approve === null || can.reject === null) && (
-            <>
-              <label htmlFor={`${base}-reason`} className="visually-hidden">
-                {t('requestDecisionReason', { customer: request.customerId })}
-              </label>
-              <input
-                id={`${base}-reason`}
-                ref={input}
-                value={reason}
-                placeholder={t('reason')}
-                onChange={(e) => {
-                  setReason(e.target.value);
-                  setProblem(null);
-                }}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') e.preventDefault();
-                }}
-                aria-invalid={problem !== null}
-                aria-describedby={problem ? `${base}-problem` : undefined}
-              />
-            </>
-          )}
-          <button
-            type="button"
-            className="release"
-            aria-disabled={can.approve !== null || busy}
-            aria-describedby={can.approve ? `${base}-why` : undefined}
-            onClick={() => void decide('approve')}
-          >
-            {t('approve')}
-          </button>
-          <button
-            type="button"
-            className="reject"
-            aria-disabled={can.reject !== null || busy}
-            aria-describedby={can.reject ? `${base}-why` : undefined}
-            onClick={() => void decide('reject')}
-          >
-            {t('reject')}
-          </button>
-          {refusals.length > 0 && (
-            <span className="why" id={`${base}-why`}>
-              {refusals.join(' ')}
-            </span>
-          )}
-          {problem && (
-            <span className="field-error" id={`${base}-problem`} role="alert">
-              {problem}
-            </span>
-          )}
-        </div>
+        <DecisionControls
+          id={`request-${request.requestId}`}
+          reasonLabel={t('requestDecisionReason', { customer: request.customerId })}
+          choices={[
+            { action: 'approve', label: t('approve'), className: 'release', refusal: refusal(can.approve) },
+            { action: 'reject', label: t('reject'), className: 'reject', refusal: refusal(can.reject) },
+          ]}
+          send={send}
+        />
       </td>
     </tr>
   );
