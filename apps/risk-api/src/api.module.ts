@@ -7,9 +7,13 @@ import { systemClock } from '@credit/domain';
 import { AuthModule } from '@credit/auth';
 import {
   ApiOutbox,
+  ApprovalRolesRepository,
+  CompanyParametersChangesRepository,
   createDataSource,
   CreditGovernanceRepository,
-  ExposureProjection,
+  CreditLimitChangesRepository,
+  CustomerExposureRepository,
+  HoldsRepository,
   ProjectionQuarantine,
 } from '@credit/postgres';
 import { BackgroundLoop } from '@credit/runtime';
@@ -57,7 +61,6 @@ import {
   DOCUMENT_HOLDS,
   DATA_SOURCE,
   EXPORT_DATA_SOURCE,
-  EXPOSURE_PROJECTION,
   PROJECTION_QUARANTINE,
   LIVE_RECORDS,
   MESSAGE_PUBLISHER,
@@ -157,9 +160,29 @@ export class ApiModule {
           },
         },
         {
-          provide: EXPOSURE_PROJECTION,
+          provide: CustomerExposureRepository,
           inject: [DATA_SOURCE],
-          useFactory: (db: DataSource) => new ExposureProjection(db),
+          useFactory: (db: DataSource) => new CustomerExposureRepository(db),
+        },
+        {
+          provide: HoldsRepository,
+          inject: [DATA_SOURCE, API_OUTBOX],
+          useFactory: (db: DataSource, outbox: ApiOutbox) => new HoldsRepository(db, outbox),
+        },
+        {
+          provide: ApprovalRolesRepository,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new ApprovalRolesRepository(db),
+        },
+        {
+          provide: CreditLimitChangesRepository,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new CreditLimitChangesRepository(db),
+        },
+        {
+          provide: CompanyParametersChangesRepository,
+          inject: [DATA_SOURCE],
+          useFactory: (db: DataSource) => new CompanyParametersChangesRepository(db),
         },
         {
           provide: PROJECTION_QUARANTINE,
@@ -209,16 +232,8 @@ export class ApiModule {
         ApiLifecycle,
         {
           provide: ApiMetrics,
-          inject: [DATA_SOURCE],
-          useFactory: (db: DataSource) =>
-            new ApiMetrics({
-              outboxBacklog: async () => {
-                const [row]: { n: number }[] = await db.query(
-                  'SELECT count(*)::int AS n FROM api_outbox WHERE published_at IS NULL',
-                );
-                return row.n;
-              },
-            }),
+          inject: [API_OUTBOX],
+          useFactory: (outbox: ApiOutbox) => new ApiMetrics({ outboxBacklog: () => outbox.backlog() }),
         },
         { provide: Metrics, useExisting: ApiMetrics },
         CreditChecksService,

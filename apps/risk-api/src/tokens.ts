@@ -2,7 +2,6 @@ export const API_SETTINGS = Symbol('API_SETTINGS');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 /** The CSV exports' own small pool: a slow download never takes a connection checks and decisions need. */
 export const EXPORT_DATA_SOURCE = Symbol('EXPORT_DATA_SOURCE');
-export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');
 /** projection_quarantine: the customers the engine's projector skipped. */
 export const PROJECTION_QUARANTINE = Symbol('PROJECTION_QUARANTINE');
 export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
