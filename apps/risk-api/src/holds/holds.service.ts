@@ -91,7 +91,8 @@ const alreadyDecided = (hold: Pick<HoldRow, 'holdId' | 'status' | 'decidedBy' | 
       `hold ${hold.holdId} was already ${hold.status}` +
       `${hold.decidedBy === null ? '' : ` by ${hold.decidedBy}`}` +
       `${hold.decidedAt === null ? '' : ` at ${hold.decidedAt.toISOString()}`}; a hold is decided only once`,
-    status: hold.status,
+    // Not `status`: that member of the problem details is the HTTP status (RFC 9457).
+    holdStatus: hold.status,
   });
 
 /** Holds (documents blocked by a credit check) and their release by exception or rejection. */
