@@ -9,6 +9,7 @@ import {
   isForeignKeyViolation,
   isUniqueViolation,
   NewHold,
+  ReportsRepository,
 } from '@credit/postgres';
 import { testDatabase, TestDatabase } from '../support/test-database';
 
@@ -291,6 +292,69 @@ describe('Postgres repositories', () => {
     it('finds no exposure for a customer the engine never projected', async () => {
       const exposures = new CustomerExposureRepository(database.db);
       expect(await exposures.find(COMPANY, 'never-seen')).toBeNull();
+    });
+  });
+
+  describe('the exposure read side and reports', () => {
+    /** A projected customer as the engine's projector stores it (the columns the reports read). */
+    const project = (customerId: string, name: string, total: string, status: string) =>
+      database.db.query(
+        `INSERT INTO customer_exposure (company_id, customer_id, orders, deliveries, unposted_invoices, receivables,
+           bills, total, overdue_amount, oldest_overdue_days, limit_amount, limit_mode, attention_threshold_pct,
+           status, utilization_pct, blocked, block_reasons, risk_class, avg_days_late, dishonoured_bills_12m,
+           business_date, state_version, as_of, customer_name)
+         VALUES ('RP01', $1, $3, 0, 0, 0, 0, $3, 0, 0, 1000, 'block', 80, $4, $3::numeric / 10, false, '{}', 'A', 0, 0,
+           '2026-03-02', 1, '2026-03-02T09:00:00Z', $2)`,
+        [customerId, name, total, status],
+      );
+
+    beforeAll(async () => {
+      await project('R1', 'Rossi Srl', '1500.00', 'EXCEEDED');
+      await project('R2', 'Bianchi Spa', '500.00', 'OK');
+      await project('R3', 'Verdi Snc', '2500.00', 'EXCEEDED');
+    });
+
+    it('reads a projected customer as a plain row, numeric money as strings', async () => {
+      const row = await new CustomerExposureRepository(database.db).find('RP01', 'R1');
+      expect(row).toMatchObject({
+        companyId: 'RP01',
+        customerId: 'R1',
+        customerName: 'Rossi Srl',
+        orders: '1500.00',
+        total: '1500.00',
+        limitAmount: '1000.00',
+        limitMode: 'block',
+        status: 'EXCEEDED',
+      });
+    });
+
+    it('names the customer of a hold from the projection', async () => {
+      const holds = new HoldsRepository(database.db, outbox);
+      const hold = newHold('N-1', { companyId: 'RP01', customerId: 'R1' });
+      await holds.insert(database.db.manager, hold);
+      expect((await holds.find('RP01', hold.holdId))?.customerName).toBe('Rossi Srl');
+    });
+
+    it('filters, sorts and counts the exposure list, and sums the summary exactly', async () => {
+      const reports = new ReportsRepository(database.db, database.db);
+      const page = await reports.exposures(
+        'RP01',
+        { status: ['EXCEEDED'], sort: '-total' },
+        { limit: 10, offset: 0 },
+      );
+      expect(page.total).toBe(2);
+      expect(page.items.map((r) => [r.customerId, r.total])).toEqual([
+        ['R3', '2500.00'],
+        ['R1', '1500.00'],
+      ]);
+      expect(await reports.exposureSummary('RP01', {})).toMatchObject({
+        customers: 3,
+        totalExposure: '4500.00',
+        exceeded: 2,
+      });
+      expect((await reports.exposures('RP01', { q: 'bian' }, { limit: 10, offset: 0 })).items).toEqual([
+        expect.objectContaining({ customerId: 'R2' }),
+      ]);
     });
   });
 });

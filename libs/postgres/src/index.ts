@@ -13,3 +13,4 @@ export * from './holds.repository';
 export * from './approval-roles.repository';
 export * from './audit-trails.repository';
 export * from './customer-exposure.repository';
+export * from './reports.repository';
