@@ -24,10 +24,6 @@ export function invalidParams(errors: readonly ValidationError[], parentPath = '
   return params;
 }
 
-/** One message per failed constraint, each naming the property path. */
-export const validationMessages = (errors: readonly ValidationError[]): string[] =>
-  invalidParams(errors).map((p) => p.reason);
-
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function qualify(constraint: string, message: string, property: string, path: string): string {
