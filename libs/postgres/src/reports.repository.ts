@@ -338,7 +338,11 @@ export class ReportsRepository {
     });
   }
 
-  private async exposureRow(sql: Sql, companyId: string, customerId: string): Promise<CustomerExposureRow | null> {
+  private async exposureRow(
+    sql: Sql,
+    companyId: string,
+    customerId: string,
+  ): Promise<CustomerExposureRow | null> {
     const [row] = await sql(
       `SELECT ${EXPOSURE_COLUMNS} FROM customer_exposure e WHERE e.company_id = $1 AND e.customer_id = $2`,
       [companyId, customerId],
@@ -522,7 +526,8 @@ export class ReportsRepository {
     includeSettled: boolean,
     page: PageWindow,
   ): Promise<
-    (Paged<OpenItemRow> & { exposure: CustomerExposureRow; residualTotal: string; overdueTotal: string }) | null
+    | (Paged<OpenItemRow> & { exposure: CustomerExposureRow; residualTotal: string; overdueTotal: string })
+    | null
   > {
     return this.snapshot(async (sql) => {
       const exposure = await this.exposureRow(sql, companyId, customerId);
