@@ -4,7 +4,7 @@
  * and `browser` (the risk desk in Chromium against the real stack: npm run test:browser).
  */
 const moduleNameMapper = {
-  '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime|sandbox|observability)$':
+  '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime|sandbox|observability|infrastructure)$':
     '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };

@@ -364,10 +364,10 @@ describe('credit limits and company parameters through the API', () => {
     const before = recorder.received.get(topics.creditLimits)!.length;
 
     const byViewer = await putLimit(customer, body, viewer).expect(403);
-    expect(byViewer.body).toEqual({
-      statusCode: 403,
-      error: 'Forbidden',
-      message: 'requires role credit-manager',
+    expect(byViewer.body).toMatchObject({
+      status: 403,
+      title: 'Forbidden',
+      detail: 'requires role credit-manager',
     });
     await deleteLimit(customer, { reason: 'x' }, viewer).expect(403);
     const approver = tokenFor(stack, ['approver'], [COMPANY]);

@@ -1074,7 +1074,7 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
       ['/customers/C%20X/history', 'customerId must match'],
     ])('400 naming the parameter: %s', async (path, message) => {
       const res = await get(v1(path)).expect(400);
-      expect(res.body.statusCode).toBe(400);
+      expect(res.body.status).toBe(400);
       expect(res.body.message).toContain(message);
     });
 

@@ -11,24 +11,10 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
-import {
-  BatchConsumer,
-  ClusterProbe,
-  createKafka,
-  ensureTopics,
-  KafkaPublisher,
-  topicSpecs,
-} from '@credit/kafka';
-import {
-  CompanyParametersStore,
-  createRedis,
-  DocumentHolds,
-  Lease,
-  RedisExposureStore,
-  RedisKeys,
-} from '@credit/redis';
-import { createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
-import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
+import { BatchConsumer, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
+import { CompanyParametersStore, DocumentHolds, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
+import { DATA_SOURCE, InfrastructureModule, KAFKA, REDIS, REDIS_KEYS } from '@credit/infrastructure';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
 import { BackgroundLoop } from '@credit/runtime';
@@ -48,10 +34,6 @@ import {
   MESSAGE_PUBLISHER,
 } from './tokens';
 
-const KAFKA = Symbol('KAFKA');
-const REDIS = Symbol('REDIS');
-const DATA_SOURCE = Symbol('DATA_SOURCE');
-
 /** Starts the pieces in dependency order and stops them in reverse, finishing in-flight work. */
 class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ExposureEngine');
@@ -62,8 +44,6 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(MESSAGE_PUBLISHER) private readonly publisher: KafkaPublisher,
     private readonly fold: FoldService,
     private readonly relay: OutboxRelay,
@@ -129,8 +109,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.projector.stop();
     await this.relay.stop();
     await this.publisher.disconnect();
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-    this.redis.disconnect();
+    // Redis and Postgres close after this: InfrastructureModule is global, so it shuts down last.
   }
 }
 
@@ -144,34 +123,29 @@ export class EngineModule {
   static forRoot({ settings, clock }: EngineOptions): DynamicModule {
     return {
       module: EngineModule,
-      controllers: [HealthController, MetricsController],
+      imports: [
+        InfrastructureModule.forRoot({
+          kafka: settings.kafka,
+          redis: settings.redis,
+          postgres: settings.postgres,
+          processName: { kafka: 'engine', redis: 'exposure-engine' },
+          postgresPoolSize: 4,
+        }),
+      ],
+      controllers: [MetricsController],
       providers: [
         { provide: ENGINE_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: clock ?? systemClock(settings.clockOffsetDays) },
-        { provide: KAFKA, useFactory: () => createKafka(settings.kafka, 'engine') },
-        { provide: REDIS, useFactory: () => createRedis(settings.redis, 'exposure-engine') },
-        { provide: DATA_SOURCE, useFactory: () => createDataSource(settings.postgres, 4) },
         {
           provide: EXPOSURE_STORE,
-          inject: [REDIS],
-          useFactory: (redis: Redis) =>
-            new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
-        },
-        {
-          provide: MESSAGE_PUBLISHER,
-          inject: [KAFKA],
-          useFactory: (kafka: Kafka) => new KafkaPublisher(kafka),
+          inject: [REDIS, REDIS_KEYS],
+          useFactory: (redis: Redis, keys: RedisKeys) => new RedisExposureStore(redis, keys),
         },
         {
           provide: OUTBOX_LEASE,
-          inject: [REDIS],
-          useFactory: (redis: Redis) =>
-            new Lease(
-              redis,
-              new RedisKeys(settings.redis.keyPrefix).lease('outbox'),
-              newLeaseOwner(),
-              10_000,
-            ),
+          inject: [REDIS, REDIS_KEYS],
+          useFactory: (redis: Redis, keys: RedisKeys) =>
+            new Lease(redis, keys.lease('outbox'), newLeaseOwner(), 10_000),
         },
         {
           provide: EXPOSURE_PROJECTION,
@@ -185,24 +159,14 @@ export class EngineModule {
         },
         {
           provide: COMPANY_PARAMETERS,
-          inject: [REDIS],
-          useFactory: (redis: Redis) =>
-            new CachedCompanyParameters(
-              new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
-              settings.defaultTimeZone,
-            ),
+          inject: [REDIS, REDIS_KEYS],
+          useFactory: (redis: Redis, keys: RedisKeys) =>
+            new CachedCompanyParameters(new CompanyParametersStore(redis, keys), settings.defaultTimeZone),
         },
-        { provide: ClusterProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new ClusterProbe(kafka) },
         {
           provide: DOCUMENT_HOLDS,
-          inject: [REDIS],
-          useFactory: (redis: Redis) => new DocumentHolds(redis, new RedisKeys(settings.redis.keyPrefix)),
-        },
-        {
-          provide: HEALTH_CHECKS,
-          inject: [ClusterProbe, REDIS, DATA_SOURCE],
-          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) =>
-            serviceChecks({ kafka, redis, db }),
+          inject: [REDIS, REDIS_KEYS],
+          useFactory: (redis: Redis, keys: RedisKeys) => new DocumentHolds(redis, keys),
         },
         {
           provide: EngineMetrics,

@@ -2,7 +2,8 @@
 export const ENGINE_SETTINGS = Symbol('ENGINE_SETTINGS');
 export const CLOCK = Symbol('CLOCK');
 export const EXPOSURE_STORE = Symbol('EXPOSURE_STORE');
-export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
+/** The shared KafkaPublisher (libs/infrastructure). */
+export { MESSAGE_PUBLISHER } from '@credit/infrastructure';
 export const COMPANY_PARAMETERS = Symbol('COMPANY_PARAMETERS');
 export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');
 export const DOCUMENT_HOLDS = Symbol('DOCUMENT_HOLDS');

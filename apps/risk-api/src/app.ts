@@ -1,11 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { ApiSettings } from '@credit/config';
 import { runMigrations } from '@credit/postgres';
 import { ApiMetrics } from '@credit/observability';
 import { ApiModule } from './api.module';
 import { configureHttp } from './http';
+import { buildOpenApiDocument } from './http/openapi';
 
 /** Builds the risk API (not yet listening), so tests drive the same app as production. */
 export async function createApiApp(
@@ -21,15 +22,6 @@ export async function createApiApp(
   app.use(app.get(ApiMetrics).httpMiddleware());
   configureHttp(app, { jsonLimit: settings.maxBodyBytes });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Credit exposure risk API')
-      .setDescription('Exposures, limits, holds and reports of the credit exposure engine')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }

@@ -1,11 +1,10 @@
 export const API_SETTINGS = Symbol('API_SETTINGS');
-export const DATA_SOURCE = Symbol('DATA_SOURCE');
+/** The shared connections' tokens (libs/infrastructure), re-exported for the API's features. */
+export { DATA_SOURCE, MESSAGE_PUBLISHER } from '@credit/infrastructure';
 /** The CSV exports' own small pool: a slow download never takes a connection checks and decisions need. */
 export const EXPORT_DATA_SOURCE = Symbol('EXPORT_DATA_SOURCE');
-export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');
 /** projection_quarantine: the customers the engine's projector skipped. */
 export const PROJECTION_QUARANTINE = Symbol('PROJECTION_QUARANTINE');
-export const MESSAGE_PUBLISHER = Symbol('MESSAGE_PUBLISHER');
 export const API_OUTBOX = Symbol('API_OUTBOX');
 /** The engine's live state in Redis (LiveRecords): credit checks read it, not the projection. */
 export const LIVE_RECORDS = Symbol('LIVE_RECORDS');
@@ -13,9 +12,9 @@ export const COMPANY_PARAMETERS_STORE = Symbol('COMPANY_PARAMETERS_STORE');
 /** DocumentHolds in Redis: each synchronous hold and each decision, recorded for the engine's checks. */
 export const DOCUMENT_HOLDS = Symbol('DOCUMENT_HOLDS');
 /**
- * The outbox relay (ApiLifecycle) as `{ wake() }`: call `wake()` after committing a
+ * The outbox relay (ApiOutboxRelay in core/) as `{ wake() }`: call `wake()` after committing a
  * transaction that enqueued messages. A token, so that services need not import
- * api.module.ts (which imports them: a circular import).
+ * the core module (which would be a circular import).
  */
 export const OUTBOX_WAKER = Symbol('OUTBOX_WAKER');
 export interface OutboxWaker {

@@ -57,8 +57,13 @@ export class Api {
     const text = await response.text();
     const json: unknown = text ? JSON.parse(text) : null;
     if (!response.ok) {
-      const problem = (json ?? {}) as { message?: string; errors?: string[] };
-      throw new ApiError(response.status, problem.message ?? response.statusText, problem.errors ?? []);
+      // RFC 9457 problem details (docs/api.md, "Errors"); `message` is the alias of `detail` kept for older APIs.
+      const problem = (json ?? {}) as { detail?: string; message?: string; errors?: string[] };
+      throw new ApiError(
+        response.status,
+        problem.detail ?? problem.message ?? response.statusText,
+        problem.errors ?? [],
+      );
     }
     return { status: response.status, body: json as T };
   }

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { ASYNCAPI_PATH, buildAsyncApiDocument, renderAsyncApiDocument } from './asyncapi';
 import { decodeInputEvent } from './decode';
 import { keyOf } from './encode';
@@ -76,6 +77,14 @@ describe('docs/asyncapi.json', () => {
     const committed = JSON.parse(readFileSync(FILE, 'utf8'));
     // Regenerate with: UPDATE_ASYNCAPI=1 npx jest libs/contracts/src/asyncapi --selectProjects unit
     expect(committed).toEqual(JSON.parse(JSON.stringify(buildAsyncApiDocument())));
+  });
+
+  it('is a valid AsyncAPI document for the reference parser (@asyncapi/parser): no error diagnostic', async () => {
+    const diagnostics = await new Parser().validate(readFileSync(FILE, 'utf8'));
+    const errors = diagnostics
+      .filter((d) => d.severity === DiagnosticSeverity.Error)
+      .map((d) => `${d.path.join('.')}: ${d.message}`);
+    expect(errors).toEqual([]);
   });
 
   it('is an AsyncAPI 3.0 document with the 9 default topics, a message per event type and a described key', () => {

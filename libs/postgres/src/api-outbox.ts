@@ -111,6 +111,14 @@ export class ApiOutbox {
       return rows.length;
     });
   }
+
+  /** How many queued messages wait to be published (the api_outbox_backlog metric). */
+  async backlog(): Promise<number> {
+    const [row]: { n: number }[] = await this.db.query(
+      'SELECT count(*)::int AS n FROM api_outbox WHERE published_at IS NULL',
+    );
+    return row.n;
+  }
 }
 
 /** The api_outbox columns topic, key, value and headers of a message. */

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { OutboundMessage } from '@credit/kafka';
 import { ApiOutbox } from './api-outbox';
+import { advisoryLock, returnedRows } from './pg-errors';
 
 /**
  * SQL of the "before the sale" governance (migration 1765000000900): credit
@@ -77,15 +78,12 @@ const REQUEST_COLUMNS = `r.request_id, r.company_id, r.customer_id, e.customer_n
 const REQUEST_FROM = `credit_limit_request r LEFT JOIN customer_exposure e
   ON e.company_id = r.company_id AND e.customer_id = r.customer_id`;
 
-/** TypeORM answers an UPDATE / DELETE … RETURNING with [rows, affected]. */
-const returned = <T>(result: [T[], number]): T[] => result[0];
-
 export class CreditGovernanceRepository {
   constructor(private readonly outbox: ApiOutbox) {}
 
   /** One change of a customer's (or a class's) governance at a time, inside the caller's transaction. */
   async lock(m: EntityManager, key: string): Promise<void> {
-    await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    await advisoryLock(m, key);
   }
 
   enqueue(m: EntityManager, messages: OutboundMessage[]): Promise<void> {
@@ -387,7 +385,7 @@ export class CreditGovernanceRepository {
       changeId: string | null;
     },
   ): Promise<boolean> {
-    const rows = returned<{ request_id: string }>(
+    const rows = returnedRows<{ request_id: string }>(
       await m.query(
         `UPDATE credit_limit_request SET status = $3, decided_by = $4, decided_at = $5, decision_reason = $6,
              decided_with = $7::jsonb, change_id = $8

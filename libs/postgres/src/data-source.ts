@@ -5,7 +5,6 @@ import { ApiOutbox1763800000002 } from './migrations/1763800000002-api-outbox';
 import { CustomerExposure1763800000000 } from './migrations/1763800000000-customer-exposure';
 import { Reporting1763800000001 } from './migrations/1763800000001-reporting';
 import { Holds1763800000020 } from './migrations/1763800000020-holds';
-import { HoldRow } from './hold.entity';
 import { Approvals1763800000030 } from './migrations/1763800000030-approvals';
 import { StorableProjections1765000000100 } from './migrations/1765000000100-storable-projections';
 import { Alerts1765000000600 } from './migrations/1765000000600-alerts';
@@ -13,37 +12,13 @@ import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender'
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
 import { CreditClassesExposure1765000000800 } from './migrations/1765000000800-credit-classes-exposure';
 import { CreditGovernance1765000000900 } from './migrations/1765000000900-credit-governance';
-import {
-  ApprovalRoleMemberRow,
-  ApprovalRoleRow,
-  AuthorityChangeRow,
-  HoldDecisionRow,
-} from './approvals.entities';
 import { LimitsParameters1763800000010 } from './migrations/1763800000010-limits-parameters';
-import { CompanyParametersChangeRow, CreditLimitChangeRow } from './limits-parameters.entities';
-import {
-  DishonouredBillRow,
-  ExposureDocumentRow,
-  ExposureEventRow,
-  OpenItemRow,
-  SettlementRow,
-} from './reporting.entities';
 
-export const ENTITIES = [
-  CustomerExposureRow,
-  ExposureDocumentRow,
-  OpenItemRow,
-  SettlementRow,
-  DishonouredBillRow,
-  ExposureEventRow,
-  HoldRow,
-  ApprovalRoleRow,
-  ApprovalRoleMemberRow,
-  AuthorityChangeRow,
-  HoldDecisionRow,
-  CreditLimitChangeRow,
-  CompanyParametersChangeRow,
-];
+/**
+ * The one table read through a TypeORM entity (CustomerExposureRepository);
+ * every other table is read and written with SQL in its repository.
+ */
+export const ENTITIES = [CustomerExposureRow];
 export const MIGRATIONS = [
   CustomerExposure1763800000000,
   Reporting1763800000001,

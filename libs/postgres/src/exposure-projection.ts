@@ -12,8 +12,7 @@ import {
   settlementHistory,
 } from '@credit/domain';
 import { storableText } from '@credit/contracts';
-import { CustomerExposureRow } from './customer-exposure.entity';
-import { HOLD_REASONS } from './hold.entity';
+import { HOLD_REASONS } from './holds.repository';
 
 const COLUMNS = [
   'company_id',
@@ -561,10 +560,5 @@ export class ExposureProjection {
       }
       return { advanced: advanced.map((r) => keyOf(r.companyId, r.customerId)) };
     });
-  }
-
-  async findOne(companyId: string, customerId: string): Promise<CustomerExposureRow | null> {
-    const db = await this.connected();
-    return db.getRepository(CustomerExposureRow).findOneBy({ companyId, customerId });
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Principal, satisfies } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
@@ -32,7 +32,14 @@ import {
   withDefaults,
 } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
-import { ApiOutbox, HOLD_REASONS, HoldReason } from '@credit/postgres';
+import {
+  ApiOutbox,
+  HOLD_REASONS,
+  HoldReason,
+  HoldsRepository,
+  isUniqueViolation,
+  PendingHoldRow,
+} from '@credit/postgres';
 import { CompanyParametersStore, customerKey, DocumentHolds, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
@@ -73,21 +80,7 @@ interface Check {
   now: Date;
 }
 
-/** The columns of a pending hold that a repeated check answers with. */
-interface PendingHold {
-  hold_id: string;
-  exposure_before: string;
-  exposure_after: string;
-  limit_amount: string | null;
-  excess: string;
-  reasons: HoldReason[];
-}
-
 const HOLD_REASON_SET: ReadonlySet<string> = new Set(HOLD_REASONS);
-
-/** Postgres unique_violation: another request held the same document at the same moment. */
-const isUniqueViolation = (error: unknown): boolean =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
 
 /** The response without the fields common to every answer. */
 type Answer = Omit<CreditCheckResponse, 'requestedBy' | 'sentBy' | 'businessDate' | 'requestId'>;
@@ -97,21 +90,6 @@ const MAX_ATTEMPTS = 3;
 
 /** Checks sharing one statement at most (9 parameters each; Postgres takes 65,535). */
 const OUTCOME_BATCH = 500;
-
-/** The checked documents, as the relation `request` of ApiOutbox.enqueueEachUnless. */
-const PENDING_HOLD_COLUMNS = [
-  { name: 'company_id', type: 'text' },
-  { name: 'customer_id', type: 'text' },
-  { name: 'document_type', type: 'text' },
-  { name: 'document_id', type: 'text' },
-];
-
-/** The pending hold of each checked document, if any: a repeated check answers with it. */
-const PENDING_HOLD_OF_REQUEST = `
-  SELECT r.i, h.hold_id, h.exposure_before, h.exposure_after, h.limit_amount, h.excess, h.reasons
-    FROM request r JOIN hold h
-      ON h.company_id = r.company_id AND h.customer_id = r.customer_id
-     AND h.document_type = r.document_type AND h.document_id = r.document_id AND h.status = 'pending'`;
 
 /**
  * The synchronous credit check of spec section 6. It reads the engine's live
@@ -126,6 +104,7 @@ export class CreditChecksService {
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly holds: HoldsRepository,
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(LIVE_RECORDS) private readonly records: LiveRecords,
@@ -176,7 +155,7 @@ export class CreditChecksService {
       requestId: randomUUID(),
       now,
     };
-    const repeated = (pending: PendingHold): Answer =>
+    const repeated = (pending: PendingHoldRow): Answer =>
       repeatedHold(pending, check.result, effectiveLimit(documents.limit, businessDate, params));
     for (let attempt = 1; ; attempt++) {
       try {
@@ -189,7 +168,7 @@ export class CreditChecksService {
             : check.result.decision !== 'HOLD'
               ? { answer: answerOf(check.result) }
               : await this.db.transaction(async (tx) => {
-                  const pending = await this.pendingHold(tx, check);
+                  const pending = await this.holds.pendingOf(tx, documentOf(check));
                   return pending === null ? this.hold(tx, check) : { answer: repeated(pending) };
                 });
         if (!answer.repeated) this.relay.wake();
@@ -213,7 +192,7 @@ export class CreditChecksService {
    * of the event loop share one statement: under load, one Postgres round trip
    * and one commit serve many requests instead of one each.
    */
-  private readonly outcomes = new DataLoader<{ check: Check; queue: boolean }, PendingHold | null>(
+  private readonly outcomes = new DataLoader<{ check: Check; queue: boolean }, PendingHoldRow | null>(
     (checks) => this.queueOutcomes(checks),
     // setImmediate: after the I/O callbacks of this turn, so requests that arrived together share it.
     { cache: false, maxBatchSize: OUTCOME_BATCH, batchScheduleFn: (run) => setImmediate(run) },
@@ -222,17 +201,13 @@ export class CreditChecksService {
   /** The pending hold of each check's document; queues the outcome of those to queue that have none. */
   private async queueOutcomes(
     checks: readonly { check: Check; queue: boolean }[],
-  ): Promise<(PendingHold | null)[]> {
-    const found = await this.outbox.enqueueEachUnless<PendingHold & { i: number }>(
-      this.db.manager,
-      PENDING_HOLD_COLUMNS,
-      PENDING_HOLD_OF_REQUEST,
+  ): Promise<(PendingHoldRow | null)[]> {
+    return this.holds.pendingOfEachOrEnqueue(
       checks.map(({ check, queue }) => ({
-        values: [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
+        document: documentOf(check),
         message: queue ? this.outcomeMessage(check, undefined) : null,
       })),
     );
-    return found.map(([pending]) => pending ?? null);
   }
 
   /**
@@ -245,12 +220,7 @@ export class CreditChecksService {
    */
   private async hold(tx: EntityManager, check: Check): Promise<{ answer: Answer; generation: number }> {
     const document = documentOf(check);
-    const [{ decided }]: { decided: number }[] = await tx.query(
-      `SELECT count(*)::int AS decided FROM hold
-        WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
-          AND status <> 'pending'`,
-      [document.companyId, document.customerId, document.documentType, document.documentId],
-    );
+    const decided = await this.holds.decidedCount(tx, document);
     const holdId = documentHoldId(document, decided);
     await this.insertHold(tx, holdId, check);
     await this.outbox.enqueue(tx, [this.outcomeMessage(check, holdId)]);
@@ -283,37 +253,22 @@ export class CreditChecksService {
     };
   }
 
-  private async pendingHold(tx: EntityManager, check: Check): Promise<PendingHold | null> {
-    const { sql, params } = pendingHoldQuery(check);
-    const [row]: PendingHold[] = await tx.query(sql, params);
-    return row ?? null;
-  }
-
   private async insertHold(tx: EntityManager, holdId: string, check: Check): Promise<void> {
     const { request, result } = check;
-    await tx.query(
-      `INSERT INTO hold (hold_id, company_id, customer_id, document_type, document_id, amount,
-         exposure_before, exposure_after, limit_amount, excess, reasons, requested_by, sent_by, source,
-         causation_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'api', $14, $15)`,
-      [
-        holdId,
-        check.companyId,
-        check.customerId,
-        request.documentType,
-        request.documentId,
-        formatMoney(request.amount),
-        formatMoney(result.exposureBefore),
-        formatMoney(result.exposureAfter),
-        result.limit === null ? null : formatMoney(result.limit),
-        formatMoney(result.excess),
-        result.reasons.filter((r) => HOLD_REASON_SET.has(r)),
-        check.requestedBy,
-        check.sentBy,
-        check.requestId,
-        check.now,
-      ],
-    );
+    await this.holds.insert(tx, {
+      ...documentOf(check),
+      holdId,
+      amount: formatMoney(request.amount),
+      exposureBefore: formatMoney(result.exposureBefore),
+      exposureAfter: formatMoney(result.exposureAfter),
+      limitAmount: result.limit === null ? null : formatMoney(result.limit),
+      excess: formatMoney(result.excess),
+      reasons: result.reasons.filter((r): r is HoldReason => HOLD_REASON_SET.has(r)),
+      requestedBy: check.requestedBy,
+      sentBy: check.sentBy,
+      causationId: check.requestId,
+      createdAt: check.now,
+    });
   }
 }
 
@@ -324,16 +279,6 @@ function documentOf(check: Check): HeldDocument {
     customerId: check.customerId,
     documentType: check.request.documentType,
     documentId: check.request.documentId,
-  };
-}
-
-/** The pending hold of the checked document, if any: a repeated check answers with it. */
-function pendingHoldQuery(check: Check): { sql: string; params: unknown[] } {
-  return {
-    sql: `SELECT hold_id, exposure_before, exposure_after, limit_amount, excess, reasons FROM hold
-           WHERE company_id = $1 AND customer_id = $2 AND document_type = $3 AND document_id = $4
-             AND status = 'pending'`,
-    params: [check.companyId, check.customerId, check.request.documentType, check.request.documentId],
   };
 }
 
@@ -397,24 +342,28 @@ function outcomeEvent(check: Check, holdId: string | undefined): OutputEvent {
  * hold as recorded (its figures and reasons), its statuses against the
  * customer's current attention threshold.
  */
-function repeatedHold(pending: PendingHold, fresh: CreditCheckResult, limit: EffectiveLimit | null): Answer {
+function repeatedHold(
+  pending: PendingHoldRow,
+  fresh: CreditCheckResult,
+  limit: EffectiveLimit | null,
+): Answer {
   const statusOf = (amount: string): ExposureStatus =>
-    limit === null || pending.limit_amount === null
+    limit === null || pending.limitAmount === null
       ? 'NO_LIMIT'
-      : limitStatus(parseMoney(amount), { ...limit, amount: parseMoney(pending.limit_amount) });
-  const before = parseMoney(pending.exposure_before);
-  const after = parseMoney(pending.exposure_after);
+      : limitStatus(parseMoney(amount), { ...limit, amount: parseMoney(pending.limitAmount) });
+  const before = parseMoney(pending.exposureBefore);
+  const after = parseMoney(pending.exposureAfter);
   return {
     decision: 'HOLD',
-    holdId: pending.hold_id,
+    holdId: pending.holdId,
     repeated: true,
     severity: fresh.severity,
     exposureBefore: formatMoney(before),
     exposureAfter: formatMoney(after),
     incremental: formatMoney(after - before),
-    limit: pending.limit_amount === null ? null : formatMoney(parseMoney(pending.limit_amount)),
+    limit: pending.limitAmount === null ? null : formatMoney(parseMoney(pending.limitAmount)),
     excess: formatMoney(parseMoney(pending.excess)),
     reasons: [...pending.reasons],
-    status: { before: statusOf(pending.exposure_before), after: statusOf(pending.exposure_after) },
+    status: { before: statusOf(pending.exposureBefore), after: statusOf(pending.exposureAfter) },
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import express, { NextFunction, Request, Response } from 'express';
+import { problem, PROBLEM_CONTENT_TYPE } from '../http/problem.filter';
 
 /** Where the browser finds the desk: same origin as the API, so the same token and no CORS. */
 export const DESK_PATH = '/desk';
@@ -35,11 +36,13 @@ export function deskStatic(directory: string | undefined): express.Router {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.originalUrl === DESK_PATH) return res.redirect(301, `${DESK_PATH}/`);
     if (!directory) {
-      res.status(404).json({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'the risk desk is not built: run npm run build',
-      });
+      res
+        .status(404)
+        .type(PROBLEM_CONTENT_TYPE)
+        .json({
+          ...problem(404, 'the risk desk is not built: run npm run build'),
+          instance: req.originalUrl,
+        });
       return;
     }
     next();

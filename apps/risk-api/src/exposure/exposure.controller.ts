@@ -2,10 +2,10 @@ import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common'
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@credit/auth';
-import { CustomerExposureRow, ExposureProjection, isDatabaseUnavailable } from '@credit/postgres';
+import { CustomerExposureRepository, CustomerExposureRow, isDatabaseUnavailable } from '@credit/postgres';
 import { customerKey, LiveRecords } from '@credit/redis';
 import { CompanyIdParam, CustomerIdParam } from '../http';
-import { EXPOSURE_PROJECTION, LIVE_RECORDS } from '../tokens';
+import { LIVE_RECORDS } from '../tokens';
 import { ExposureView, exposureView, exposureViewOfRecord } from './exposure.view';
 
 @ApiTags('exposure')
@@ -13,7 +13,7 @@ import { ExposureView, exposureView, exposureViewOfRecord } from './exposure.vie
 @Controller('v1/companies/:companyId/customers')
 export class ExposureController {
   constructor(
-    @Inject(EXPOSURE_PROJECTION) private readonly projection: ExposureProjection,
+    private readonly exposures: CustomerExposureRepository,
     @Inject(LIVE_RECORDS) private readonly records: LiveRecords,
   ) {}
 
@@ -27,7 +27,7 @@ export class ExposureController {
   ): Promise<ExposureView> {
     let row: CustomerExposureRow | null;
     try {
-      row = await this.projection.findOne(companyId, customerId);
+      row = await this.exposures.find(companyId, customerId);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       // Postgres away: the engine's live state answers, and says so.

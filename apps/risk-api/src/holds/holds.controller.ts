@@ -164,7 +164,7 @@ export class HoldsController {
       409,
       'Conflict',
       `hold ${HOLD_EXAMPLE.holdId} was already released by maria at 2026-03-01T10:57:40.500Z; a hold is decided only once`,
-      { status: 'released' },
+      { holdStatus: 'released' },
     ),
   )
   release(
@@ -207,7 +207,7 @@ export class HoldsController {
       409,
       'Conflict',
       `hold ${HOLD_EXAMPLE.holdId} was already released by maria at 2026-03-01T10:57:40.500Z; a hold is decided only once`,
-      { status: 'released' },
+      { holdStatus: 'released' },
     ),
   )
   reject(

@@ -102,6 +102,25 @@ class TestController {
 const token = (roles: Role[], companies: string[] | '*' = ['IT01'], ttlSeconds = 600) =>
   mintToken({ sub: 'alice', roles, companies, ttlSeconds, secret: SECRET });
 
+/** The RFC 9457 body the API answers with, compatibility aliases included. */
+const problemBody = (
+  status: number,
+  title: string,
+  detail: unknown,
+  instance: string,
+  extra: object = {},
+) => ({
+  type: 'about:blank',
+  title,
+  status,
+  detail,
+  instance,
+  statusCode: status,
+  error: title,
+  message: detail,
+  ...extra,
+});
+
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const future = () => Math.floor(Date.now() / 1000) + 600;
 
@@ -141,9 +160,10 @@ describe('risk-api HTTP conventions with AuthModule', () => {
       await get('/t/health').expect(200, { status: 'ok' });
     });
 
-    it('rejects a request without a token with the JSON 401 body', async () => {
+    it('rejects a request without a token with the problem+json 401 body', async () => {
       const res = await get(exposure).expect(401);
-      expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'missing bearer token' });
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.body).toEqual(problemBody(401, 'Unauthorized', 'missing bearer token', exposure));
       expect(res.headers['www-authenticate']).toBe('Bearer');
     });
 
@@ -167,10 +187,10 @@ describe('risk-api HTTP conventions with AuthModule', () => {
         secret: OTHER_SECRET,
       });
       const res = await get(exposure, forged).expect(401);
-      expect(res.body).toEqual({
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'token signature is invalid',
+      expect(res.body).toMatchObject({
+        status: 401,
+        title: 'Unauthorized',
+        detail: 'token signature is invalid',
       });
       expect(res.headers['www-authenticate']).toMatch(/error="invalid_token"/);
     });
@@ -200,7 +220,7 @@ describe('risk-api HTTP conventions with AuthModule', () => {
         now: new Date(Date.now() - 120_000),
       });
       const res = await get(exposure, expired).expect(401);
-      expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'token expired' });
+      expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized', detail: 'token expired' });
     });
 
     it('accepts a token expired by less than the 30 s clock tolerance', async () => {
@@ -239,10 +259,10 @@ describe('risk-api HTTP conventions with AuthModule', () => {
 
     it('forbids a viewer on a credit-manager route', async () => {
       const res = await release(token(['viewer', 'approver'])).expect(403);
-      expect(res.body).toEqual({
-        statusCode: 403,
-        error: 'Forbidden',
-        message: 'requires role credit-manager',
+      expect(res.body).toMatchObject({
+        status: 403,
+        title: 'Forbidden',
+        detail: 'requires role credit-manager',
       });
     });
 
@@ -255,7 +275,11 @@ describe('risk-api HTTP conventions with AuthModule', () => {
       const res = await get('/t/companies/IT02/customers/C001/exposure', token(['admin'], ['IT01'])).expect(
         403,
       );
-      expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'no access to company IT02' });
+      expect(res.body).toMatchObject({
+        status: 403,
+        title: 'Forbidden',
+        detail: 'no access to company IT02',
+      });
       await release(token(['admin'], ['IT01']), 'IT02').expect(403);
     });
 
@@ -270,7 +294,7 @@ describe('risk-api HTTP conventions with AuthModule', () => {
 
     it('denies a route without @RequireRole even to an admin of every company', async () => {
       const res = await get('/t/unannotated', token(['admin'], '*')).expect(403);
-      expect(res.body.statusCode).toBe(403);
+      expect(res.body.status).toBe(403);
       expect(res.body.leaked).toBeUndefined();
     });
 
@@ -327,10 +351,10 @@ describe('risk-api HTTP conventions with AuthModule', () => {
 
     it('rejects a customerId with a forbidden character, naming customerId', async () => {
       const res = await get('/t/companies/IT01/customers/C%20001/exposure', viewerAll()).expect(400);
-      expect(res.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'customerId must match ^[A-Za-z0-9._/-]{1,64}$',
+      expect(res.body).toMatchObject({
+        status: 400,
+        title: 'Bad Request',
+        detail: 'customerId must match ^[A-Za-z0-9._/-]{1,64}$',
       });
     });
 
@@ -351,13 +375,16 @@ describe('risk-api HTTP conventions with AuthModule', () => {
   describe('errors', () => {
     it('answers an unexpected error with 500, a reference and no internals', async () => {
       const res = await get('/t/boom', token(['viewer'])).expect(500);
-      expect(res.body).toEqual({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: expect.stringMatching(/^Internal error; reference [0-9a-f-]{36}$/),
-        reference: expect.any(String),
-      });
-      expect(res.body.message).toBe(`Internal error; reference ${res.body.reference}`);
+      expect(res.body).toEqual(
+        problemBody(
+          500,
+          'Internal Server Error',
+          expect.stringMatching(/^Internal error; reference [0-9a-f-]{36}$/),
+          '/t/boom',
+          { reference: expect.any(String) },
+        ),
+      );
+      expect(res.body.detail).toBe(`Internal error; reference ${res.body.reference}`);
       const text = JSON.stringify(res.body);
       expect(text).not.toMatch(/hunter2|postgres|stack|\.ts:|at /);
       // logged server side, under the same reference, with the stack
@@ -369,22 +396,23 @@ describe('risk-api HTTP conventions with AuthModule', () => {
     it('answers Postgres being away with 503, Retry-After and a message saying so', async () => {
       const res = await get('/t/database-away', token(['viewer'])).expect(503);
       expect(res.headers['retry-after']).toBe('5');
-      expect(res.body).toEqual({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: expect.stringMatching(/^The reporting database \(Postgres\) is unavailable/),
-      });
+      expect(res.body).toEqual(
+        problemBody(
+          503,
+          'Service Unavailable',
+          expect.stringMatching(/^The reporting database \(Postgres\) is unavailable/),
+          '/t/database-away',
+        ),
+      );
       expect(JSON.stringify(res.body)).not.toMatch(/ECONNREFUSED|5432/);
     });
 
     it('keeps the status, message and extra fields of an HttpException', async () => {
-      const res = await get('/t/missing', token(['viewer'])).expect(404);
-      expect(res.body).toEqual({
-        statusCode: 404,
-        error: 'Not Found',
-        message: 'customer has no events',
-        customerId: 'C1',
-      });
+      const res = await get('/t/missing?x=1', token(['viewer'])).expect(404);
+      // instance: the path without the query
+      expect(res.body).toEqual(
+        problemBody(404, 'Not Found', 'customer has no events', '/t/missing', { customerId: 'C1' }),
+      );
     });
 
     it('answers invalid JSON with 400 "request body is not valid JSON"', async () => {
@@ -394,11 +422,14 @@ describe('risk-api HTTP conventions with AuthModule', () => {
         .set('Content-Type', 'application/json')
         .send('{"reason": "x",')
         .expect(400);
-      expect(res.body).toEqual({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'request body is not valid JSON',
-      });
+      expect(res.body).toEqual(
+        problemBody(
+          400,
+          'Bad Request',
+          'request body is not valid JSON',
+          '/t/companies/IT01/holds/H1/release',
+        ),
+      );
     });
 
     it('answers a body over the limit with 413', async () => {
@@ -408,14 +439,14 @@ describe('risk-api HTTP conventions with AuthModule', () => {
         .set('Content-Type', 'application/json')
         .send(JSON.stringify({ reason: 'x'.repeat(200_000), orderRefs: [] }))
         .expect(413);
-      expect(res.body.statusCode).toBe(413);
-      expect(res.body.error).toBe('Payload Too Large');
-      expect(res.body.message).toMatch(/too large/);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ type: 'about:blank', status: 413, title: 'Payload Too Large' });
+      expect(res.body.detail).toMatch(/too large/);
     });
 
     it('answers an unknown route with a JSON 404', async () => {
       const res = await get('/nope').expect(404);
-      expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+      expect(res.body).toMatchObject({ status: 404, title: 'Not Found', instance: '/nope' });
     });
   });
 
@@ -444,7 +475,10 @@ describe('risk-api HTTP conventions with AuthModule', () => {
         ],
       }).expect(400);
       expect(res.body.errors).toEqual(['orderRefs.1.amount must be a money string like 1234.56']);
-      expect(res.body.message).toBe('orderRefs.1.amount must be a money string like 1234.56');
+      expect(res.body.detail).toBe('orderRefs.1.amount must be a money string like 1234.56');
+      expect(res.body.invalidParams).toEqual([
+        { name: 'orderRefs.1.amount', reason: 'orderRefs.1.amount must be a money string like 1234.56' },
+      ]);
     });
 
     it('rejects unknown properties, naming them (also nested)', async () => {
@@ -459,6 +493,12 @@ describe('risk-api HTTP conventions with AuthModule', () => {
           'property orderRefs.0.note should not exist',
         ]),
       );
+      expect(res.body.invalidParams).toEqual(
+        expect.arrayContaining([
+          { name: 'extra', reason: 'property extra should not exist' },
+          { name: 'orderRefs.0.note', reason: 'property orderRefs.0.note should not exist' },
+        ]),
+      );
     });
 
     it('reports every failing field', async () => {
@@ -466,7 +506,7 @@ describe('risk-api HTTP conventions with AuthModule', () => {
       expect(res.body.errors).toEqual(
         expect.arrayContaining([expect.stringMatching(/^reason /), expect.stringMatching(/^orderRefs /)]),
       );
-      expect(res.body.message).toBe(res.body.errors.join('; '));
+      expect(res.body.detail).toBe(res.body.errors.join('; '));
     });
   });
 });

@@ -1,6 +1,4 @@
 import { BadRequestException, Param, PipeTransform } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
 
 /**
  * Path parameters of the contract (spec section 2).
@@ -44,20 +42,3 @@ export class CustomerIdPipe extends PatternParamPipe {
 export const CompanyIdParam = (): ParameterDecorator => Param('companyId', new CompanyIdPipe());
 /** `@CustomerIdParam() customerId: string` = `@Param('customerId', new CustomerIdPipe())`. */
 export const CustomerIdParam = (): ParameterDecorator => Param('customerId', new CustomerIdPipe());
-
-/** DTO form, for `@Param() params: CompanyParams` with the global ValidationPipe (also documents OpenAPI). */
-export class CompanyParams {
-  @ApiProperty({ pattern: COMPANY_ID_PATTERN.source, example: 'IT01' })
-  @Matches(COMPANY_ID_PATTERN, { message: mustMatch('companyId', COMPANY_ID_PATTERN) })
-  companyId!: string;
-}
-
-export class CustomerParams extends CompanyParams {
-  @ApiProperty({
-    pattern: CUSTOMER_ID_PATTERN.source,
-    example: 'C000123',
-    description: 'URL-encode `/` as %2F',
-  })
-  @Matches(CUSTOMER_ID_PATTERN, { message: mustMatch('customerId', CUSTOMER_ID_PATTERN) })
-  customerId!: string;
-}

@@ -13,29 +13,55 @@ import { isDatabaseUnavailable } from '@credit/postgres';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 
+/** The media type of every error response (RFC 9457). */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** A field of the request that failed a rule: its path (`orderRefs.0.amount`) and the message naming both. */
+export interface InvalidParam {
+  name: string;
+  reason: string;
+}
+
 /**
- * Error body of every non-2xx response:
- * `{ statusCode, error, message, errors?, reference? }`.
+ * The body of every non-2xx response: RFC 9457 problem details, sent as
+ * `application/problem+json` (one schema, `ProblemDetails` in docs/openapi.json).
  *
- * - `message` is always one string. Validation failures also carry `errors`,
- *   one message per failed field (the `message` is those joined with "; ").
- * - HttpExceptions keep their status, message and any extra fields they carry.
- * - Anything else is a 500 `Internal error; reference <uuid>`: the error and its
- *   stack are logged server side under that reference, never sent to the client.
- * - body-parser errors: invalid JSON → 400 "request body is not valid JSON",
- *   too large → 413, unsupported charset/encoding → 415.
- * - Postgres unreachable → 503 with `Retry-After`, naming what is unavailable
+ * - `type` is `about:blank` (the status says what kind of problem it is),
+ *   `title` the status's reason phrase, `status` the HTTP status, `detail`
+ *   what went wrong in this request (one sentence naming the field and the
+ *   rule), `instance` the request's path (without the query).
+ * - Extensions: `errors`, one message per failed rule of a 400 (each starting
+ *   with the field's path; `detail` is them joined with "; "); `invalidParams`,
+ *   the same as `{ name, reason }` when the request validation named the field;
+ *   `reference`, on a 500, the id the server logged the error under; and any
+ *   field an exception carries (e.g. `missing` on a 403 of a hold decision).
+ * - Compatibility aliases for clients written before RFC 9457: `statusCode`
+ *   (= status), `error` (= title) and `message` (= detail).
+ * - Anything that is not an HttpException is a 500 `Internal error; reference <uuid>`:
+ *   the error and its stack are logged under that reference, never sent.
+ * - body-parser errors: invalid JSON -> 400 "request body is not valid JSON",
+ *   too large -> 413, unsupported charset/encoding -> 415.
+ * - Postgres unreachable -> 503 with `Retry-After`, naming what is unavailable
  *   (the exposure read keeps answering from the live state meanwhile). A 503
  *   is logged as a warning without a stack: capacity or an outage, not a bug.
  */
-export interface ProblemBody {
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: string[];
+  invalidParams?: InvalidParam[];
+  reference?: string;
   statusCode: number;
   error: string;
   message: string;
-  errors?: string[];
-  reference?: string;
-  [extra: string]: unknown;
+  [extension: string]: unknown;
 }
+
+/** The members RFC 9457 and the compatibility aliases define: an exception's extra fields never replace them. */
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'statusCode', 'error', 'message']);
 
 interface RequestLike {
   method?: string;
@@ -98,30 +124,41 @@ export const DATABASE_UNAVAILABLE_MESSAGE =
   'The reporting database (Postgres) is unavailable, so this request cannot be served now; retry in a few ' +
   'seconds. Exposure reads keep answering from the live state, and no event is lost meanwhile.';
 
-/** The response body for an HttpException. */
-export function problemFromHttpException(exception: HttpException): ProblemBody {
-  const statusCode = exception.getStatus();
+/** Problem details of a status, a detail and extension members. */
+export function problem(
+  status: number,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+): ProblemDetails {
+  const title = reason(status);
+  const body: ProblemDetails = {
+    type: 'about:blank',
+    title,
+    status,
+    detail,
+    // Set by the filter from the request; declared here so that it follows `detail` in the body.
+    instance: undefined,
+    statusCode: status,
+    error: title,
+    message: detail,
+  };
+  for (const [name, value] of Object.entries(extensions)) if (!RESERVED.has(name)) body[name] = value;
+  return body;
+}
+
+/** The problem details of an HttpException: its status, its message as detail, its extra fields as extensions. */
+export function problemFromHttpException(exception: HttpException): ProblemDetails {
+  const status = exception.getStatus();
   const response = exception.getResponse();
   if (!isRecord(response)) {
-    const message = typeof response === 'string' && response ? response : reason(statusCode);
-    return { statusCode, error: reason(statusCode), message };
+    return problem(status, typeof response === 'string' && response ? response : reason(status));
   }
-  const { error, message, ...extra } = response;
-  delete extra.statusCode;
-  const body: ProblemBody = {
-    ...extra,
-    statusCode,
-    error: typeof error === 'string' && error ? error : reason(statusCode),
-    message: reason(statusCode),
-  };
+  const { message, ...extensions } = response;
   if (Array.isArray(message)) {
     const errors = message.map(String);
-    body.errors = errors;
-    if (errors.length > 0) body.message = errors.join('; ');
-  } else if (typeof message === 'string' && message) {
-    body.message = message;
+    return problem(status, errors.length > 0 ? errors.join('; ') : reason(status), { ...extensions, errors });
   }
-  return body;
+  return problem(status, typeof message === 'string' && message ? message : reason(status), extensions);
 }
 
 @Catch()
@@ -133,7 +170,8 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<RequestLike>();
     const response = http.getResponse<ResponseLike>();
-    const route = `${request.method ?? '?'} ${request.originalUrl ?? request.url ?? '?'}`;
+    const url = request.originalUrl ?? request.url ?? '?';
+    const route = `${request.method ?? '?'} ${url}`;
 
     const databaseAway = !(exception instanceof HttpException) && isDatabaseUnavailable(exception);
     const httpException = databaseAway
@@ -141,27 +179,22 @@ export class ProblemFilter implements ExceptionFilter {
       : exception instanceof HttpException
         ? exception
         : translateBodyParserError(exception);
-    let body: ProblemBody;
+    let body: ProblemDetails;
     if (httpException) {
       body = problemFromHttpException(httpException);
       if (databaseAway) {
         // An outage, not a bug: no stack trace, one line to correlate with the database's state.
         this.logger.warn(`${route} → 503: Postgres unavailable (${String((exception as Error).message)})`);
-      } else if (body.statusCode === 503) {
+      } else if (body.status === 503) {
         // Refused for capacity or a dependency away (e.g. every export slot taken): no bug, no stack.
         this.logger.warn(`${route} → 503: ${body.message}`);
-      } else if (body.statusCode >= 500) {
+      } else if (body.status >= 500) {
         body.reference = randomUUID();
-        this.logger.error(`${route} → ${body.statusCode}; reference ${body.reference}`, httpException.stack);
+        this.logger.error(`${route} → ${body.status}; reference ${body.reference}`, httpException.stack);
       }
     } else {
       const reference = randomUUID();
-      body = {
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: `Internal error; reference ${reference}`,
-        reference,
-      };
+      body = problem(500, `Internal error; reference ${reference}`, { reference });
       const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
       this.logger.error(`${route} → 500; reference ${reference}`, detail);
     }
@@ -170,7 +203,9 @@ export class ProblemFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    body.instance = url.split('?')[0];
     if (databaseAway) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
-    response.status(body.statusCode).json(body);
+    response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
+    response.status(body.status).json(body);
   }
 }

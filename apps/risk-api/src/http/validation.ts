@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { MONEY_PATTERN } from '@credit/domain';
 import { Matches, ValidationOptions } from 'class-validator';
+import type { InvalidParam } from './problem.filter';
 
 /**
  * The global ValidationPipe: unknown properties are rejected (400), payloads are
@@ -9,18 +10,18 @@ import { Matches, ValidationOptions } from 'class-validator';
  * the field by its full path, e.g. `orderRefs.0.amount must be a money string like 1234.56`.
  */
 
-/** Flattens class-validator errors into one message per failed constraint, each naming the property path. */
-export function validationMessages(errors: readonly ValidationError[], parentPath = ''): string[] {
-  const messages: string[] = [];
+/** Flattens class-validator errors into one `{ name, reason }` per failed constraint, name being the property path. */
+export function invalidParams(errors: readonly ValidationError[], parentPath = ''): InvalidParam[] {
+  const params: InvalidParam[] = [];
   for (const error of errors) {
     const property = error.property === undefined || error.property === null ? '' : String(error.property);
     const path = parentPath && property ? `${parentPath}.${property}` : parentPath || property;
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
-      messages.push(qualify(constraint, message, property, path));
+      params.push({ name: path, reason: qualify(constraint, message, property, path) });
     }
-    if (error.children?.length) messages.push(...validationMessages(error.children, path));
+    if (error.children?.length) params.push(...invalidParams(error.children, path));
   }
-  return messages;
+  return params;
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -34,11 +35,10 @@ function qualify(constraint: string, message: string, property: string, path: st
 }
 
 export function validationExceptionFactory(errors: ValidationError[]): BadRequestException {
-  const messages = validationMessages(errors);
+  const params = invalidParams(errors);
   return new BadRequestException({
-    statusCode: 400,
-    error: 'Bad Request',
-    message: messages.length > 0 ? messages : ['request validation failed'],
+    message: params.length > 0 ? params.map((p) => p.reason) : ['request validation failed'],
+    invalidParams: params,
   });
 }
 

@@ -19,9 +19,12 @@ import {
 } from '@credit/contracts';
 import { parseMoney } from '@credit/domain';
 import {
+  advisoryLock,
   ApiOutbox,
-  AuditedCreditLimit,
   CreditGovernanceRepository,
+  CreditLimitChangeRow,
+  CreditLimitChangesRepository,
+  CustomerExposureRepository,
   CustomerExposureRow,
   LimitRequestRow,
   LimitRequestStatus,
@@ -46,21 +49,10 @@ import {
 import { LimitRequestPage, LimitRequestView } from '../limit-requests/limit-request.dto';
 import { PageQuery, pageOf } from '../http/paging';
 
-interface ChangeRecord {
-  id: string;
-  action: 'set' | 'removed';
-  before: AuditedCreditLimit | null;
-  after: AuditedCreditLimit | null;
-  changed_by: string;
-  reason: string;
-  changed_at: Date;
-  event_id: string;
-}
-
 /** The limit in force, as far as the API knows it. */
 interface KnownLimit {
   limit: CreditLimitView;
-  change: ChangeRecord | null;
+  change: CreditLimitChangeRow | null;
 }
 
 /** The limit of a PUT body with the contract's defaults filled in. */
@@ -95,15 +87,15 @@ const sameTerms = (a: CreditLimitView, b: CreditLimitView): boolean =>
   a.attentionThresholdPct === b.attentionThresholdPct &&
   a.validUntil === b.validUntil;
 
-const changeView = (row: ChangeRecord): CreditLimitChangeView => ({
+const changeView = (row: CreditLimitChangeRow): CreditLimitChangeView => ({
   changeId: row.id,
   action: row.action,
   before: row.before,
   after: row.after,
-  changedBy: row.changed_by,
+  changedBy: row.changedBy,
   reason: row.reason,
-  changedAt: new Date(row.changed_at).toISOString(),
-  eventId: row.event_id,
+  changedAt: row.changedAt.toISOString(),
+  eventId: row.eventId,
 });
 
 /** The creditLimit.set data of a PUT body, set by `setBy`. */
@@ -168,8 +160,6 @@ function requestView(row: LimitRequestRow): LimitRequestView {
   };
 }
 
-const CHANGE_COLUMNS = 'id, action, before, after, changed_by, reason, changed_at, event_id';
-
 /**
  * Credit limits changed through the API. Each change is one Postgres
  * transaction: the audit row and the event for the engine (through the API
@@ -180,6 +170,8 @@ const CHANGE_COLUMNS = 'id, action, before, after, changed_by, reason, changed_a
 export class CreditLimitsService {
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly changes: CreditLimitChangesRepository,
+    private readonly exposures: CustomerExposureRepository,
     @Inject(API_OUTBOX) private readonly outbox: ApiOutbox,
     @Inject(API_SETTINGS) private readonly settings: ApiSettings,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
@@ -196,19 +188,13 @@ export class CreditLimitsService {
     companyId: string,
     customerId: string,
   ): Promise<KnownLimit | null> {
-    const [latest]: ChangeRecord[] = await manager.query(
-      `SELECT ${CHANGE_COLUMNS} FROM credit_limit_change
-        WHERE company_id = $1 AND customer_id = $2 ORDER BY seq DESC LIMIT 1`,
-      [companyId, customerId],
-    );
+    const latest = await this.changes.latest(companyId, customerId, manager);
     if (latest !== undefined) {
       return latest.action === 'set' && latest.after !== null
         ? { limit: latest.after, change: latest }
         : null;
     }
-    const projected = projectedLimit(
-      await manager.getRepository(CustomerExposureRow).findOneBy({ companyId, customerId }),
-    );
+    const projected = projectedLimit(await this.exposures.find(companyId, customerId, manager));
     return projected === null ? null : { limit: projected, change: null };
   }
 
@@ -217,7 +203,7 @@ export class CreditLimitsService {
     if (known === null) {
       throw new NotFoundException(`Customer ${customerId} of company ${companyId} has no credit limit`);
     }
-    const row = await this.db.getRepository(CustomerExposureRow).findOneBy({ companyId, customerId });
+    const row = await this.exposures.find(companyId, customerId);
     const projected = projectedLimit(row);
     const { limit, change } = known;
     return {
@@ -227,9 +213,9 @@ export class CreditLimitsService {
       limit,
       source: change === null ? 'engine' : 'api',
       changeId: change?.id ?? null,
-      setBy: change?.changed_by ?? null,
+      setBy: change?.changedBy ?? null,
       reason: change?.reason ?? null,
-      setAt: change === null ? null : new Date(change.changed_at).toISOString(),
+      setAt: change === null ? null : change.changedAt.toISOString(),
       appliedByEngine: projected !== null && sameTerms(projected, limit),
     };
   }
@@ -436,7 +422,7 @@ export class CreditLimitsService {
     const changeId = randomUUID();
     const before = await (async () => {
       // One change of a customer's limit at a time: `before` is the limit the change replaces.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`credit-limit:${key}`]);
+      await advisoryLock(tx, `credit-limit:${key}`);
       const known = await this.known(tx, companyId, customerId);
       if (action === 'removed' && known === null) {
         throw new NotFoundException(
@@ -444,23 +430,18 @@ export class CreditLimitsService {
         );
       }
       const previous = known?.limit ?? null;
-      await tx.query(
-        `INSERT INTO credit_limit_change
-           (id, company_id, customer_id, action, before, after, changed_by, reason, changed_at, event_id)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10)`,
-        [
-          changeId,
-          companyId,
-          customerId,
-          action,
-          previous === null ? null : JSON.stringify(previous),
-          after === null ? null : JSON.stringify(after),
-          principal.subject,
-          reason,
-          changedAt,
-          envelope.eventId,
-        ],
-      );
+      await this.changes.insert(tx, {
+        id: changeId,
+        companyId,
+        customerId,
+        action,
+        before: previous,
+        after,
+        changedBy: principal.subject,
+        reason,
+        changedAt,
+        eventId: envelope.eventId,
+      });
       await this.outbox.enqueue(tx, [{ topic: this.settings.kafka.topics.creditLimits, key, value }]);
       return previous;
     })();
@@ -469,17 +450,7 @@ export class CreditLimitsService {
 
   async history(companyId: string, customerId: string, query: PageQuery): Promise<CreditLimitHistoryPage> {
     const { limit, offset } = pageOf(query);
-    const [rows, [{ total }]]: [ChangeRecord[], { total: string }[]] = await Promise.all([
-      this.db.query(
-        `SELECT ${CHANGE_COLUMNS} FROM credit_limit_change
-          WHERE company_id = $1 AND customer_id = $2 ORDER BY seq DESC LIMIT $3 OFFSET $4`,
-        [companyId, customerId, limit, offset],
-      ),
-      this.db.query(
-        `SELECT count(*) AS total FROM credit_limit_change WHERE company_id = $1 AND customer_id = $2`,
-        [companyId, customerId],
-      ),
-    ]);
-    return { items: rows.map(changeView), limit, offset, total: Number(total) };
+    const { rows, total } = await this.changes.history(companyId, customerId, { limit, offset });
+    return { items: rows.map(changeView), limit, offset, total };
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import { CompanyParameters, COMPONENTS, DEFAULT_PARAMETERS, withDefaults } from '@credit/domain';
+import { advisoryLock, CompanyParametersChangesRepository } from '@credit/postgres';
 import { CompanyParametersStore } from '@credit/redis';
 import { PageQuery, pageOf } from '../http/paging';
 import { API_SETTINGS, COMPANY_PARAMETERS_STORE, DATA_SOURCE } from '../tokens';
@@ -90,15 +91,6 @@ const hasChanges = (body: UpdateCompanyParametersBody): boolean =>
     (key) => key !== 'reason' && (body as unknown as Record<string, unknown>)[key] !== undefined,
   );
 
-interface ChangeRecord {
-  id: string;
-  before: CompanyParameters;
-  after: CompanyParameters;
-  changed_by: string;
-  reason: string;
-  changed_at: Date;
-}
-
 /**
  * Company parameters: read from Redis (the engine's source), changed through
  * the API with an audit row in Postgres. The Redis save runs inside the
@@ -112,6 +104,7 @@ export class CompanyParametersService {
 
   constructor(
     @Inject(DATA_SOURCE) private readonly db: DataSource,
+    private readonly changes: CompanyParametersChangesRepository,
     @Inject(COMPANY_PARAMETERS_STORE) private readonly store: CompanyParametersStore,
     @Inject(API_SETTINGS) settings: ApiSettings,
   ) {
@@ -150,28 +143,22 @@ export class CompanyParametersService {
     try {
       const result = await this.db.transaction(async (tx) => {
         // One change of a company's parameters at a time: `before` is what the change replaces.
-        await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-          `company-parameters:${companyId}`,
-        ]);
+        await advisoryLock(tx, `company-parameters:${companyId}`);
         before = (await this.effective(companyId)).parameters;
         const after = mergeParameters(before, body);
         const errors = riskClassOrderErrors(after);
         if (errors.length > 0) {
           throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: errors });
         }
-        await tx.query(
-          `INSERT INTO company_parameters_change (id, company_id, before, after, changed_by, reason, changed_at)
-           VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7)`,
-          [
-            changeId,
-            companyId,
-            JSON.stringify(before),
-            JSON.stringify(after),
-            principal.subject,
-            body.reason,
-            changedAt,
-          ],
-        );
+        await this.changes.insert<CompanyParameters>(tx, {
+          id: changeId,
+          companyId,
+          before,
+          after,
+          changedBy: principal.subject,
+          reason: body.reason,
+          changedAt,
+        });
         // Last step before the commit: if Redis fails, the audit row is rolled back with it.
         const customersReviewed = await this.store.save(companyId, after);
         redis.saved = true;
@@ -203,24 +190,15 @@ export class CompanyParametersService {
 
   async history(companyId: string, query: PageQuery): Promise<CompanyParametersHistoryPage> {
     const { limit, offset } = pageOf(query);
-    const [rows, [{ total }]]: [ChangeRecord[], { total: string }[]] = await Promise.all([
-      this.db.query(
-        `SELECT id, before, after, changed_by, reason, changed_at FROM company_parameters_change
-          WHERE company_id = $1 ORDER BY seq DESC LIMIT $2 OFFSET $3`,
-        [companyId, limit, offset],
-      ),
-      this.db.query(`SELECT count(*) AS total FROM company_parameters_change WHERE company_id = $1`, [
-        companyId,
-      ]),
-    ]);
+    const { rows, total } = await this.changes.history<CompanyParameters>(companyId, { limit, offset });
     const items: CompanyParametersChangeView[] = rows.map((row) => ({
       changeId: row.id,
       before: row.before,
       after: row.after,
-      changedBy: row.changed_by,
+      changedBy: row.changedBy,
       reason: row.reason,
-      changedAt: new Date(row.changed_at).toISOString(),
+      changedAt: row.changedAt.toISOString(),
     }));
-    return { items, limit, offset, total: Number(total) };
+    return { items, limit, offset, total };
   }
 }

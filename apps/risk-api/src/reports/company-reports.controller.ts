@@ -13,7 +13,7 @@ import { RequireRole } from '@credit/auth';
 import { ApiSettings, ExportSettings } from '@credit/config';
 import { CompanyIdParam, Slots } from '../http';
 import { API_SETTINGS } from '../tokens';
-import { ExposureView } from '../exposure/exposure.view';
+import { ExposureView, exposureView } from '../exposure/exposure.view';
 import { bool, csvHeader, csvRecord, CsvCell, numeric, text } from './csv';
 import {
   CompanyAgeingQuery,
@@ -23,7 +23,7 @@ import {
   pageWindow,
 } from './query';
 import { CompanyAgeingDto, ExposurePageDto, ExposureSummaryDto } from './reports.dto';
-import { ReportsRepository } from './reports.repository';
+import { ReportsRepository } from '@credit/postgres';
 
 /** The CSV export stops after this many rows (headers X-Total-Count and X-Truncated say so). */
 export const CSV_MAX_ROWS = 100_000;
@@ -121,7 +121,7 @@ export class CompanyReportsController {
   ): Promise<ExposurePageDto> {
     const page = pageWindow(query);
     const { items, total } = await this.reports.exposures(companyId, query, page);
-    return { items, total, ...page };
+    return { items: items.map(exposureView), total, ...page };
   }
 
   @Get('exposures/summary')
@@ -192,7 +192,7 @@ export class CompanyReportsController {
         },
         rows: async (rows) => {
           if (res.destroyed) return false;
-          const ok = res.write(rows.map(exposureCsvRecord).join(''));
+          const ok = res.write(rows.map((row) => exposureCsvRecord(exposureView(row))).join(''));
           return ok || writable(res);
         },
       });

@@ -25,7 +25,8 @@ import {
   OpenItemsPageDto,
   PaymentBehaviourDto,
 } from './reports.dto';
-import { ReportsRepository } from './reports.repository';
+import { ReportsRepository } from '@credit/postgres';
+import { exposureView } from '../exposure/exposure.view';
 
 const unknownCustomer = (companyId: string, customerId: string) =>
   new NotFoundException(
@@ -74,7 +75,7 @@ export class CustomerReportsController {
       customerId,
       customerName: result.exposure.customerName,
       businessDate: result.exposure.businessDate,
-      asOf: result.exposure.asOf,
+      asOf: exposureView(result.exposure).asOf,
       ...page,
       components: result.components,
     };

@@ -1,6 +1,17 @@
 import { BadRequestException, PipeTransform, Query } from '@nestjs/common';
 import { ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import {
+  AGEING_SORT_KEYS,
+  AgeingSortKey,
+  COMPONENT_NAMES,
+  ComponentKey,
+  EXPOSURE_SORT_KEYS,
+  ExposureSortKey,
+  HISTORY_TYPES,
+  HistoryType,
+  parseSort,
+} from '@credit/postgres';
 import { pageOf, PageQuery } from '../http/paging';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, Length, Matches } from 'class-validator';
 
@@ -25,6 +36,8 @@ const QueryList = (): PropertyDecorator =>
   });
 
 export { PageQuery };
+export { AGEING_SORT_KEYS, COMPONENT_NAMES, EXPOSURE_SORT_KEYS, HISTORY_TYPES, parseSort };
+export type { AgeingSortKey, ComponentKey, ExposureSortKey, HistoryType };
 export type PageWindow = ReturnType<typeof pageOf>;
 export const pageWindow = pageOf;
 
@@ -33,15 +46,6 @@ export type ExposureStatusName = (typeof EXPOSURE_STATUSES)[number];
 export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
 export type RiskClassName = (typeof RISK_CLASSES)[number];
 
-export const EXPOSURE_SORT_KEYS = [
-  'total',
-  'utilization',
-  'overdueAmount',
-  'customerId',
-  'customerName',
-  'status',
-] as const;
-export type ExposureSortKey = (typeof EXPOSURE_SORT_KEYS)[number];
 const EXPOSURE_SORT_PATTERN = new RegExp(`^-?(${EXPOSURE_SORT_KEYS.join('|')})$`);
 
 /** A decimal percentage such as `80` or `112.5`. */
@@ -132,9 +136,6 @@ export class ExposureListQuery extends IntersectionType(ExposureFilterQuery, Pag
 /** The board's summary: the list's filters, no sort. */
 export class ExposureSummaryQuery extends OmitType(ExposureFilterQuery, ['sort'] as const) {}
 
-export const COMPONENT_NAMES = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
-export type ComponentKey = (typeof COMPONENT_NAMES)[number];
-
 export class DocumentsQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: COMPONENT_NAMES,
@@ -157,16 +158,6 @@ export class OpenItemsQuery extends PageQuery {
   includeSettled?: boolean;
 }
 
-export const AGEING_SORT_KEYS = [
-  'customerId',
-  'total',
-  'notDue',
-  'days1To30',
-  'days31To60',
-  'days61To90',
-  'over90Days',
-] as const;
-export type AgeingSortKey = (typeof AGEING_SORT_KEYS)[number];
 const AGEING_SORT_PATTERN = new RegExp(`^-?(${AGEING_SORT_KEYS.join('|')})$`);
 
 export class CompanyAgeingQuery extends PageQuery {
@@ -183,21 +174,6 @@ export class CompanyAgeingQuery extends PageQuery {
   sort?: string;
 }
 
-/** The types of the customer history: the events the engine publishes, and hold decisions. */
-export const HISTORY_TYPES = [
-  'exposure.statusChanged',
-  'overdue.changed',
-  'creditReview.due',
-  'customer.blocked',
-  'customer.unblocked',
-  'document.allowed',
-  'document.warned',
-  'document.held',
-  'document.released',
-  'document.rejected',
-] as const;
-export type HistoryType = (typeof HISTORY_TYPES)[number];
-
 export class HistoryQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'Comma-separated types to keep.',
@@ -209,16 +185,6 @@ export class HistoryQuery extends PageQuery {
   @ArrayMaxSize(HISTORY_TYPES.length * 2)
   @IsIn(HISTORY_TYPES, { each: true })
   type?: HistoryType[];
-}
-
-/** `-total` → { key: 'total', descending: true }. Only call with a validated value. */
-export function parseSort<K extends string>(
-  sort: string | undefined,
-  fallback: K,
-): { key: K; descending: boolean } {
-  if (sort === undefined) return { key: fallback, descending: false };
-  const descending = sort.startsWith('-');
-  return { key: (descending ? sort.slice(1) : sort) as K, descending };
 }
 
 /** For routes without query parameters: any parameter is 400 "property <name> should not exist". */

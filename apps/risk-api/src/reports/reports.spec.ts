@@ -1,6 +1,6 @@
 import { exposureCsvHeader, exposureCsvRecord } from './company-reports.controller';
 import { parseSort } from './query';
-import { escapeLike } from './reports.repository';
+import { escapeLike } from '@credit/postgres';
 import { ExposureView } from '../exposure/exposure.view';
 
 const view = (overrides: Partial<ExposureView> = {}): ExposureView => ({

@@ -1,28 +1,159 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { addDays, ageingBucketOf, BEHAVIOUR_WINDOW_DAYS } from '@credit/domain';
-import { CustomerExposureRow } from '@credit/postgres';
-import { ExposureView, exposureView } from '../exposure/exposure.view';
-import { DATA_SOURCE, EXPORT_DATA_SOURCE } from '../tokens';
-import {
-  AgeingSortKey,
-  ComponentKey,
-  ExposureFilterQuery,
-  ExposureSortKey,
-  HistoryType,
-  PageWindow,
-  parseSort,
-} from './query';
-import type {
-  AgeingBucketsDto,
-  ComponentDocumentsDto,
-  ExposureSummaryDto,
-  CustomerAgeingDto,
-  DishonouredBillDto,
-  HistoryItemDto,
-  OpenItemDto,
-  SettlementDto,
-} from './reports.dto';
+import { CustomerExposureRow } from './customer-exposure.entity';
+
+export const EXPOSURE_SORT_KEYS = [
+  'total',
+  'utilization',
+  'overdueAmount',
+  'customerId',
+  'customerName',
+  'status',
+] as const;
+export type ExposureSortKey = (typeof EXPOSURE_SORT_KEYS)[number];
+export const AGEING_SORT_KEYS = [
+  'customerId',
+  'total',
+  'notDue',
+  'days1To30',
+  'days31To60',
+  'days61To90',
+  'over90Days',
+] as const;
+export type AgeingSortKey = (typeof AGEING_SORT_KEYS)[number];
+export const COMPONENT_NAMES = ['orders', 'deliveries', 'unpostedInvoices', 'receivables', 'bills'] as const;
+export type ComponentKey = (typeof COMPONENT_NAMES)[number];
+/** The types of the customer history: the events the engine publishes, and hold decisions. */
+export const HISTORY_TYPES = [
+  'exposure.statusChanged',
+  'overdue.changed',
+  'creditReview.due',
+  'customer.blocked',
+  'customer.unblocked',
+  'document.allowed',
+  'document.warned',
+  'document.held',
+  'document.released',
+  'document.rejected',
+] as const;
+export type HistoryType = (typeof HISTORY_TYPES)[number];
+
+export const AGEING_BUCKETS = ['notDue', 'days1To30', 'days31To60', 'days61To90', 'over90Days'] as const;
+export type AgeingBucketName = (typeof AGEING_BUCKETS)[number];
+
+/** `-total` -> { key: 'total', descending: true }. Only call with a validated value. */
+export function parseSort<K extends string>(
+  sort: string | undefined,
+  fallback: K,
+): { key: K; descending: boolean } {
+  if (sort === undefined) return { key: fallback, descending: false };
+  const descending = sort.startsWith('-');
+  return { key: (descending ? sort.slice(1) : sort) as K, descending };
+}
+
+/** Which customers an exposure report keeps (every field optional: all of them). */
+export interface ExposureFilter {
+  status?: string[];
+  blocked?: boolean;
+  riskClass?: string[];
+  /** Decimal string: customers at or above this utilisation. */
+  minUtilizationPct?: string;
+  /** A prefix of the customer id or name, case-insensitive. */
+  q?: string;
+  salesAgentId?: string[];
+  /** A validated sort key, `-` first for descending. */
+  sort?: string;
+}
+
+export interface PageWindow {
+  limit: number;
+  offset: number;
+}
+
+export interface AgeingBucketsRow {
+  notDue: string;
+  days1To30: string;
+  days31To60: string;
+  days61To90: string;
+  over90Days: string;
+}
+
+export interface DocumentRow {
+  documentId: string;
+  amount: string;
+  details: Record<string, unknown>;
+}
+
+export interface ComponentDocumentsRow {
+  amount: string;
+  documentsTotal: string;
+  count: number;
+  items: DocumentRow[];
+}
+
+export interface ExposureSummaryRow {
+  companyId: string;
+  customers: number;
+  totalExposure: string;
+  exceeded: number;
+  warning: number;
+  blocked: number;
+  overdueAmount: string;
+  overdueCustomers: number;
+  holdsWaiting: number;
+  holdsWaitingAmount: string;
+  asOf: string | null;
+}
+
+export interface CustomerAgeingRow {
+  companyId: string;
+  customerId: string;
+  customerName: string | null;
+  businessDate: string;
+  buckets: AgeingBucketsRow;
+  residualTotal: string;
+  overdueTotal: string;
+  openItems: number;
+}
+
+export interface OpenItemRow {
+  openItemId: string;
+  amount: string;
+  settled: string;
+  residual: string;
+  dueDate: string;
+  daysOverdue: number;
+  bucket: AgeingBucketName | null;
+}
+
+export interface SettlementRow {
+  entryId: string;
+  openItemId: string;
+  amount: string;
+  settlementDate: string;
+  dueDate: string | null;
+  daysLate: number | null;
+  countsInAverage: boolean;
+}
+
+export interface DishonouredBillRow {
+  billId: string;
+  amount: string;
+  dishonouredOn: string | null;
+  dueDate: string | null;
+  instrument: string | null;
+  inWindow: boolean;
+}
+
+export interface HistoryItemRow {
+  kind: 'event' | 'hold' | 'decision';
+  type: string;
+  occurredAt: string;
+  sequence: number | null;
+  eventId: string | null;
+  causationId: string | null;
+  data: Record<string, unknown>;
+}
 
 /**
  * Read-only SQL over the engine's reporting projections (customer_exposure,
@@ -68,8 +199,8 @@ const EXPOSURE_COLUMNS = `
   e.max_document_amount::text AS max_document_amount, e.manual_block_reason,
   ${DATE('e.manual_block_until')} AS manual_block_until, ${DATE('e.review_due_on')} AS review_due_on`;
 
-function exposureOf(row: Row): ExposureView {
-  const entity: CustomerExposureRow = {
+function exposureOf(row: Row): CustomerExposureRow {
+  return {
     companyId: String(row.company_id),
     customerId: String(row.customer_id),
     orders: String(row.orders),
@@ -108,7 +239,6 @@ function exposureOf(row: Row): ExposureView {
     manualBlockUntil: (row.manual_block_until as string | null) ?? null,
     reviewDueOn: (row.review_due_on as string | null) ?? null,
   };
-  return exposureView(entity);
 }
 
 const STATUS_SEVERITY = `CASE e.status WHEN 'NO_LIMIT' THEN 0 WHEN 'OK' THEN 1 WHEN 'WARNING' THEN 2 ELSE 3 END`;
@@ -121,7 +251,7 @@ const EXPOSURE_SORT: Readonly<Record<ExposureSortKey, string>> = {
   status: STATUS_SEVERITY,
 };
 
-function exposureWhere(companyId: string, filter: ExposureFilterQuery, params: Params): string {
+function exposureWhere(companyId: string, filter: ExposureFilter, params: Params): string {
   const conditions = [`e.company_id = ${params.add(companyId)}`];
   if (filter.status !== undefined) conditions.push(`e.status = ANY(${params.add(filter.status)}::text[])`);
   if (filter.blocked !== undefined) conditions.push(`e.blocked = ${params.add(filter.blocked)}`);
@@ -155,7 +285,7 @@ export interface ExposureSink {
   /** Called once, with how many rows match (before the cap), before any row. */
   start(matching: number): void;
   /** Called per batch; return false to stop (the client went away). */
-  rows(rows: ExposureView[]): Promise<boolean>;
+  rows(rows: CustomerExposureRow[]): Promise<boolean>;
 }
 
 export interface Paged<T> {
@@ -173,7 +303,7 @@ const AGEING_COLUMNS = `
   ${MONEY_SUM('o.residual', 'e.business_date - o.due_date > 0')} AS overdue_total,
   count(o.open_item_id)::int AS open_items`;
 
-const bucketsOf = (row: Row): AgeingBucketsDto => ({
+const bucketsOf = (row: Row): AgeingBucketsRow => ({
   notDue: String(row.not_due),
   days1To30: String(row.days_1_to_30),
   days31To60: String(row.days_31_to_60),
@@ -191,14 +321,14 @@ const AGEING_SORT: Readonly<Record<AgeingSortKey, string>> = {
   over90Days: 'over_90_days',
 };
 
-@Injectable()
 export class ReportsRepository {
   /** Once seen, the hold tables stay (they come with a migration); until then look again each time. */
   private holdTablesPresent = false;
 
   constructor(
-    @Inject(DATA_SOURCE) private readonly db: DataSource,
-    @Inject(EXPORT_DATA_SOURCE) private readonly exportDb: DataSource,
+    private readonly db: DataSource,
+    /** The CSV exports' own small pool: a slow download never takes a connection checks and decisions need. */
+    private readonly exportDb: DataSource,
   ) {}
 
   private snapshot<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
@@ -208,7 +338,11 @@ export class ReportsRepository {
     });
   }
 
-  private async exposureRow(sql: Sql, companyId: string, customerId: string): Promise<ExposureView | null> {
+  private async exposureRow(
+    sql: Sql,
+    companyId: string,
+    customerId: string,
+  ): Promise<CustomerExposureRow | null> {
     const [row] = await sql(
       `SELECT ${EXPOSURE_COLUMNS} FROM customer_exposure e WHERE e.company_id = $1 AND e.customer_id = $2`,
       [companyId, customerId],
@@ -218,9 +352,9 @@ export class ReportsRepository {
 
   async exposures(
     companyId: string,
-    filter: ExposureFilterQuery,
+    filter: ExposureFilter,
     page: PageWindow,
-  ): Promise<Paged<ExposureView>> {
+  ): Promise<Paged<CustomerExposureRow>> {
     return this.snapshot(async (sql) => {
       const params = new Params();
       const where = exposureWhere(companyId, filter, params);
@@ -244,7 +378,7 @@ export class ReportsRepository {
    * pending holds of those customers (of the whole company without a filter,
    * also of customers not projected yet).
    */
-  async exposureSummary(companyId: string, filter: ExposureFilterQuery): Promise<ExposureSummaryDto> {
+  async exposureSummary(companyId: string, filter: ExposureFilter): Promise<ExposureSummaryRow> {
     return this.snapshot(async (sql) => {
       const params = new Params();
       const where = exposureWhere(companyId, filter, params);
@@ -296,7 +430,7 @@ export class ReportsRepository {
    */
   async exportExposures(
     companyId: string,
-    filter: ExposureFilterQuery,
+    filter: ExposureFilter,
     limits: { maxRows: number; batchSize: number; timeoutMs: number },
     sink: ExposureSink,
   ): Promise<void> {
@@ -344,8 +478,8 @@ export class ReportsRepository {
     components: readonly ComponentKey[],
     page: PageWindow,
   ): Promise<{
-    exposure: ExposureView;
-    components: Partial<Record<ComponentKey, ComponentDocumentsDto>>;
+    exposure: CustomerExposureRow;
+    components: Partial<Record<ComponentKey, ComponentDocumentsRow>>;
   } | null> {
     return this.snapshot(async (sql) => {
       const exposure = await this.exposureRow(sql, companyId, customerId);
@@ -366,11 +500,11 @@ export class ReportsRepository {
           ORDER BY component, rn`,
         [companyId, customerId, components, page.offset, page.limit],
       );
-      const result: Partial<Record<ComponentKey, ComponentDocumentsDto>> = {};
+      const result: Partial<Record<ComponentKey, ComponentDocumentsRow>> = {};
       for (const component of components) {
         const stat = stats.find((s) => s.component === component);
         result[component] = {
-          amount: exposure.components[component],
+          amount: exposure[component],
           documentsTotal: stat === undefined ? '0.00' : String(stat.documents_total),
           count: stat === undefined ? 0 : Number(stat.n),
           items: rows
@@ -392,7 +526,8 @@ export class ReportsRepository {
     includeSettled: boolean,
     page: PageWindow,
   ): Promise<
-    (Paged<OpenItemDto> & { exposure: ExposureView; residualTotal: string; overdueTotal: string }) | null
+    | (Paged<OpenItemRow> & { exposure: CustomerExposureRow; residualTotal: string; overdueTotal: string })
+    | null
   > {
     return this.snapshot(async (sql) => {
       const exposure = await this.exposureRow(sql, companyId, customerId);
@@ -431,7 +566,7 @@ export class ReportsRepository {
     });
   }
 
-  async customerAgeing(companyId: string, customerId: string): Promise<CustomerAgeingDto | null> {
+  async customerAgeing(companyId: string, customerId: string): Promise<CustomerAgeingRow | null> {
     return this.snapshot(async (sql) => {
       const [row] = await sql(
         `SELECT e.company_id, e.customer_id, e.customer_name, ${DATE('e.business_date')} AS business_date,
@@ -451,7 +586,7 @@ export class ReportsRepository {
     sort: string | undefined,
     page: PageWindow,
   ): Promise<
-    Paged<CustomerAgeingDto> & { buckets: AgeingBucketsDto; residualTotal: string; overdueTotal: string }
+    Paged<CustomerAgeingRow> & { buckets: AgeingBucketsRow; residualTotal: string; overdueTotal: string }
   > {
     const { key, descending } = parseSort<AgeingSortKey>(sort, 'customerId');
     const order = `${AGEING_SORT[key]} ${descending ? 'DESC' : 'ASC'}${key === 'customerId' ? '' : ', customer_id COLLATE "C" ASC'}`;
@@ -492,9 +627,9 @@ export class ReportsRepository {
     customerId: string,
     page: PageWindow,
   ): Promise<{
-    exposure: ExposureView;
-    settlements: Paged<SettlementDto>;
-    dishonouredBills: Paged<DishonouredBillDto>;
+    exposure: CustomerExposureRow;
+    settlements: Paged<SettlementRow>;
+    dishonouredBills: Paged<DishonouredBillRow>;
   } | null> {
     return this.snapshot(async (sql) => {
       const exposure = await this.exposureRow(sql, companyId, customerId);
@@ -573,7 +708,7 @@ export class ReportsRepository {
     customerId: string,
     types: readonly HistoryType[] | undefined,
     page: PageWindow,
-  ): Promise<Paged<HistoryItemDto> | null> {
+  ): Promise<Paged<HistoryItemRow> | null> {
     return this.snapshot(async (sql) => {
       const exposure = await this.exposureRow(sql, companyId, customerId);
       if (exposure === null) return null;
@@ -617,7 +752,7 @@ export class ReportsRepository {
       return {
         total: Number(count.n),
         items: rows.map((r) => ({
-          kind: r.kind as HistoryItemDto['kind'],
+          kind: r.kind as HistoryItemRow['kind'],
           type: String(r.type),
           occurredAt: (r.occurred_at as Date).toISOString(),
           sequence: r.sequence === null ? null : Number(r.sequence),
@@ -635,7 +770,7 @@ export class ReportsRepository {
   }
 }
 
-function customerAgeingOf(row: Row): CustomerAgeingDto {
+function customerAgeingOf(row: Row): CustomerAgeingRow {
   return {
     companyId: String(row.company_id),
     customerId: String(row.customer_id),
