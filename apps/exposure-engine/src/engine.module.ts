@@ -1,4 +1,5 @@
 import {
+  BeforeApplicationShutdown,
   DynamicModule,
   Inject,
   Logger,
@@ -12,7 +13,7 @@ import { DataSource } from 'typeorm';
 import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
 import {
-  BatchConsumer,
+  BatchConsumerTransport,
   ClusterProbe,
   createKafka,
   ensureTopics,
@@ -32,6 +33,7 @@ import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
 import { BackgroundLoop } from '@credit/runtime';
+import { FoldController, INPUT_BATCH } from './fold.controller';
 import { FoldService } from './fold.service';
 import { engineMetrics } from './metrics';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
@@ -52,10 +54,14 @@ const KAFKA = Symbol('KAFKA');
 const REDIS = Symbol('REDIS');
 const DATA_SOURCE = Symbol('DATA_SOURCE');
 
-/** Starts the pieces in dependency order and stops them in reverse, finishing in-flight work. */
-class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+/**
+ * Starts the pieces in dependency order and stops them in reverse, finishing
+ * in-flight work. The consumer is the microservice's transport: Nest starts it
+ * after this bootstrap (startAllMicroservices) and closes it, finishing the
+ * batch in hand, between beforeApplicationShutdown and onApplicationShutdown.
+ */
+class EngineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('ExposureEngine');
-  private consumer?: BatchConsumer;
   /** Notices a lost state store even when no batch arrives (idle partitions must be replayed too). */
   private readonly storeWatch = new BackgroundLoop('store watch', () => this.replayIfStoreLost(), 1_000);
 
@@ -69,12 +75,11 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly relay: OutboxRelay,
     private readonly projector: Projector,
     private readonly reviews: ReviewScheduler,
-    private readonly metrics: EngineMetrics,
+    private readonly transport: BatchConsumerTransport,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const role = this.settings.role;
-    const projects = role !== 'fold';
     if (role === 'project') {
       // The projection only reads Redis and writes Postgres; woken by its own polling.
       this.projector.start();
@@ -86,28 +91,14 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.publisher.connect();
     const storeIsNew = await this.fold.adoptStoreEpoch();
     this.relay.start();
-    if (projects) this.projector.start();
+    if (role !== 'fold') this.projector.start();
     this.reviews.start();
-    this.consumer = new BatchConsumer(this.kafka, {
-      groupId: this.settings.groupId,
-      sessionTimeoutMs: this.settings.sessionTimeoutMs,
-      partitionsConcurrently: this.settings.partitionsConcurrently,
-      maxBytesPerPartition: this.settings.fetchBytesPerPartition,
-      topics: this.fold.inputTopics,
-      handle: async (batch) => {
-        const timer = this.metrics.foldBatchSeconds.startTimer();
-        const outcome = await this.fold.foldBatch(batch);
-        if (outcome === 'folded') timer();
-        this.relay.wake();
-        if (projects) this.projector.wake();
-        return outcome;
-      },
-    });
-    this.consumer.onCrash((error) => this.logger.error(`Consumer crashed: ${error.message}`));
+    this.transport.on('crash', (error) => this.logger.error(`Consumer crashed: ${error.message}`));
     // A new or lost store is rebuilt by replaying the input topics, which keep their history.
-    if (storeIsNew)
+    if (storeIsNew) {
       this.logger.log('State store is new or was lost: replaying the input topics from the start');
-    await this.consumer.start({ replayFromStart: storeIsNew });
+      this.transport.seekAssignedToStart();
+    }
     this.storeWatch.start();
     this.logger.log(
       `Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId} (role ${role})`,
@@ -118,13 +109,17 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (!(await this.fold.storeWasLost())) return false;
     this.logger.warn('The state store was lost: replaying every assigned partition from the start');
     await this.fold.adoptStoreEpoch();
-    this.consumer?.seekAssignedToStart();
+    this.transport.seekAssignedToStart();
     return false;
+  }
+
+  /** Before the transport closes: a replay must not be asked of a consumer that is leaving. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.storeWatch.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.storeWatch.stop();
-    await this.consumer?.stop();
     await this.reviews.stop();
     await this.projector.stop();
     await this.relay.stop();
@@ -144,7 +139,7 @@ export class EngineModule {
   static forRoot({ settings, clock }: EngineOptions): DynamicModule {
     return {
       module: EngineModule,
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, FoldController],
       providers: [
         { provide: ENGINE_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: clock ?? systemClock(settings.clockOffsetDays) },
@@ -210,6 +205,20 @@ export class EngineModule {
           useFactory: (kafka: Kafka, redis: Redis) => engineMetrics(settings, kafka, redis),
         },
         { provide: Metrics, useExisting: EngineMetrics },
+        {
+          // The consumer group member, as the transport of the engine's microservice (see app.ts).
+          provide: BatchConsumerTransport,
+          inject: [KAFKA, FoldService],
+          useFactory: (kafka: Kafka, fold: FoldService) =>
+            BatchConsumerTransport.of(kafka, {
+              pattern: INPUT_BATCH,
+              groupId: settings.groupId,
+              sessionTimeoutMs: settings.sessionTimeoutMs,
+              partitionsConcurrently: settings.partitionsConcurrently,
+              maxBytesPerPartition: settings.fetchBytesPerPartition,
+              topics: fold.inputTopics,
+            }),
+        },
         FoldService,
         OutboxRelay,
         Projector,
