@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CustomerRecord } from '@credit/domain';
 import { ExposureProjection, ProjectionQuarantine, UnstorableValueError } from '@credit/postgres';
+import { customerKey } from '@credit/contracts';
 import { ExposureStore } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 import { BackgroundLoop } from '@credit/runtime';
@@ -97,7 +98,7 @@ export class Projector {
   private byCustomer(records: CustomerRecord[], events: unknown[]): CustomerWrite[] {
     const writes = new Map<string, CustomerWrite>();
     const of = (companyId: string, customerId: string): CustomerWrite => {
-      const key = `${companyId}:${customerId}`;
+      const key = customerKey(companyId, customerId);
       let write = writes.get(key);
       if (!write) writes.set(key, (write = { companyId, customerId, record: null, events: [] }));
       return write;
@@ -144,7 +145,7 @@ export class Projector {
     );
     this.metrics.projectionQuarantined.inc();
     this.logger.error(
-      `customer ${write.companyId}:${write.customerId} quarantined (state version ` +
+      `customer ${customerKey(write.companyId, write.customerId)} quarantined (state version ` +
         `${write.record?.version ?? 'none'}, ${skippedEventIds.length} history events skipped): ${error.message}`,
     );
   }

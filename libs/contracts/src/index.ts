@@ -1,3 +1,4 @@
+export * from './customer-key';
 export * from './schemas';
 export * from './decode';
 export * from './encode';

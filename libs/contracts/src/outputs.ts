@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DocumentType } from '../../domain/src/facts';
+import { customerKey } from './customer-key';
 import type { DeadLetterReason } from './decode';
 import {
   BLOCK_REASONS,
@@ -167,7 +168,7 @@ export function outputEvent<T extends OutputEventType>(params: OutputEventParams
 /** The Kafka message of an output event: key `<companyId>:<customerId>`, value the JSON. */
 export function encodeOutputEvent(event: OutputEvent): { key: Buffer; value: Buffer } {
   return {
-    key: Buffer.from(`${event.companyId}:${event.customerId}`, 'utf8'),
+    key: Buffer.from(customerKey(event.companyId, event.customerId), 'utf8'),
     value: Buffer.from(JSON.stringify(event), 'utf8'),
   };
 }

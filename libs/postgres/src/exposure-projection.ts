@@ -11,7 +11,7 @@ import {
   parseMoney,
   settlementHistory,
 } from '@credit/domain';
-import { storableText } from '@credit/contracts';
+import { customerKey, storableText } from '@credit/contracts';
 import { CustomerExposureRow } from './customer-exposure.entity';
 import { HOLD_REASONS } from './hold.entity';
 
@@ -172,8 +172,6 @@ const byKey = (a: CustomerRecord, b: CustomerRecord): number =>
         : a.customerId > b.customerId
           ? 1
           : 0;
-
-const keyOf = (companyId: string, customerId: string) => `${companyId}:${customerId}`;
 
 /** Rows built from the stored state; a state they cannot be built from is unstorable, not a crash. */
 function built<T>(what: string, build: () => T): T {
@@ -488,7 +486,7 @@ export class ExposureProjection {
     // One record per customer (one statement cannot update a row twice), the newest.
     const latest = new Map<string, CustomerRecord>();
     for (const record of records) {
-      const key = keyOf(record.companyId, record.customerId);
+      const key = customerKey(record.companyId, record.customerId);
       if (record.assessment !== null && (latest.get(key)?.version ?? -1) < record.version) {
         latest.set(key, record);
       }
@@ -515,8 +513,10 @@ export class ExposureProjection {
          WHERE customer_exposure.state_version < EXCLUDED.state_version
          RETURNING company_id, customer_id`,
       );
-      const advancedKeys = new Set(moved.map((r) => keyOf(String(r.company_id), String(r.customer_id))));
-      const advanced = assessed.filter((r) => advancedKeys.has(keyOf(r.companyId, r.customerId)));
+      const advancedKeys = new Set(
+        moved.map((r) => customerKey(String(r.company_id), String(r.customer_id))),
+      );
+      const advanced = assessed.filter((r) => advancedKeys.has(customerKey(r.companyId, r.customerId)));
 
       if (advanced.length > 0) {
         const deletes = DETAIL_TABLES.map(
@@ -559,7 +559,7 @@ export class ExposureProjection {
           ],
         );
       }
-      return { advanced: advanced.map((r) => keyOf(r.companyId, r.customerId)) };
+      return { advanced: advanced.map((r) => customerKey(r.companyId, r.customerId)) };
     });
   }
 

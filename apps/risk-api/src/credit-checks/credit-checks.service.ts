@@ -5,9 +5,10 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Principal, satisfies } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
+  customerKey,
   deterministicEventId,
-  documentHoldId,
   DOCUMENT_OUTCOME_TYPES,
+  documentHoldId,
   documentOutcomeData,
   HeldDocument,
   LIMITS,
@@ -33,7 +34,7 @@ import {
 } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 import { ApiOutbox, HOLD_REASONS, HoldReason } from '@credit/postgres';
-import { CompanyParametersStore, customerKey, DocumentHolds, LiveRecords } from '@credit/redis';
+import { CompanyParametersStore, DocumentHolds, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
   API_OUTBOX,
