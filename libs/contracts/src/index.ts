@@ -3,6 +3,7 @@ export * from './schemas';
 export * from './decode';
 export * from './encode';
 export * from './outputs';
+export * from './output-events';
 export * from './notification-events';
 export * from './envelope';
 export { buildAsyncApiDocument, renderAsyncApiDocument, ASYNCAPI_PATH } from './asyncapi';

@@ -6,13 +6,11 @@ import { Principal, satisfies } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
   customerKey,
-  deterministicEventId,
-  DOCUMENT_OUTCOME_TYPES,
   documentHoldId,
-  documentOutcomeData,
+  documentOutcomeEvent,
   HeldDocument,
   LIMITS,
-  OutputEvent,
+  outputMessage,
 } from '@credit/contracts';
 import {
   businessDateAt,
@@ -276,12 +274,25 @@ export class CreditChecksService {
     }
   }
 
+  /**
+   * document.allowed / warned / held. Outcomes of API requests carry sequence 0:
+   * the per-customer sequence belongs to the engine's state, which the API does
+   * not write (docs/api.md).
+   */
   private outcomeMessage(check: Check, holdId: string | undefined): OutboundMessage {
-    return {
-      topic: this.settings.kafka.topics.blocks,
-      key: customerKey(check.companyId, check.customerId),
-      value: JSON.stringify(outcomeEvent(check, holdId)),
-    };
+    const event = documentOutcomeEvent(
+      {
+        companyId: check.companyId,
+        customerId: check.customerId,
+        causationId: check.requestId,
+        sequence: 0,
+        occurredAt: check.now.toISOString(),
+      },
+      check.request,
+      { result: check.result, holdId },
+      { requestedBy: check.requestedBy, sentBy: check.sentBy },
+    );
+    return outputMessage(event, this.settings.kafka.topics);
   }
 
   private async pendingHold(tx: EntityManager, check: Check): Promise<PendingHold | null> {
@@ -365,31 +376,6 @@ function answerOf(result: CreditCheckResult, holdId?: string): Answer {
     excess: formatMoney(result.excess),
     reasons: [...result.reasons],
     status: { before: result.statusBefore, after: result.statusAfter },
-  };
-}
-
-/**
- * document.allowed / warned / held in the contract's envelope. Outcomes of API
- * requests carry sequence 0: the per-customer sequence belongs to the engine's
- * state, which the API does not write (docs/api.md).
- */
-function outcomeEvent(check: Check, holdId: string | undefined): OutputEvent {
-  const type = DOCUMENT_OUTCOME_TYPES[check.result.decision];
-  const key = customerKey(check.companyId, check.customerId);
-  return {
-    eventId: deterministicEventId(key, check.requestId, type),
-    type,
-    schemaVersion: 1,
-    occurredAt: check.now.toISOString(),
-    companyId: check.companyId,
-    customerId: check.customerId,
-    causationId: check.requestId,
-    sequence: 0,
-    data: documentOutcomeData(check.request, check.result, {
-      requestedBy: check.requestedBy,
-      sentBy: check.sentBy,
-      holdId,
-    }),
   };
 }
 

@@ -11,8 +11,8 @@ import { ApiSettings } from '@credit/config';
 import {
   DocumentDecisionData,
   DocumentReason,
-  encodeOutputEvent,
   outputEvent,
+  outputMessage,
   validateOutputEvent,
 } from '@credit/contracts';
 import { formatMoney } from '@credit/domain';
@@ -347,8 +347,7 @@ export class HoldsService {
     if (!validation.ok) {
       throw new Error(`${event.type} for hold ${hold.hold_id} violates its schema: ${validation.message}`);
     }
-    const { key, value } = encodeOutputEvent(event);
-    return { topic: this.settings.kafka.topics.blocks, key, value };
+    return outputMessage(event, this.settings.kafka.topics);
   }
 
   private async detailOf(hold: HoldSqlRow): Promise<HoldDetailDto> {
