@@ -2,6 +2,7 @@ export * from './customer-exposure.entity';
 export * from './reporting.entities';
 export * from './data-source';
 export * from './exposure-projection';
+export * from './read-model-rows';
 export * from './api-outbox';
 export * from './limits-parameters.entities';
 export * from './hold.entity';
