@@ -1,4 +1,4 @@
-import { keyOf } from '@credit/contracts';
+import { customerKey } from '@credit/contracts';
 import { BenchStack } from './bench-stack';
 
 function percentile(sorted: number[], p: number): number {
@@ -28,7 +28,7 @@ export async function breachLatency(stack: BenchStack, samples: number, backgrou
   await producer.send({
     topic: t.creditLimits,
     messages: Array.from({ length: customers }, (_, i) => ({
-      key: keyOf('LAT', `L${i}`),
+      key: customerKey('LAT', `L${i}`),
       value: JSON.stringify(
         envelope(`L${i}`, `lat-limit-${i}`, 'creditLimit.set', {
           amount: '1000.00',
@@ -62,7 +62,7 @@ export async function breachLatency(stack: BenchStack, samples: number, backgrou
         n += 1;
         const customerId = `BG${n % 2000}`;
         return {
-          key: keyOf('LAT', customerId),
+          key: customerKey('LAT', customerId),
           value: JSON.stringify(
             envelope(customerId, `bg-${n}`, 'order.confirmed', {
               orderId: `SO-${n % 5000}`,
@@ -89,7 +89,7 @@ export async function breachLatency(stack: BenchStack, samples: number, backgrou
       topic: t.documents,
       messages: [
         {
-          key: keyOf('LAT', customerId),
+          key: customerKey('LAT', customerId),
           value: JSON.stringify(
             envelope(customerId, eventId, 'order.confirmed', {
               orderId: 'SO-LAT',

@@ -1,3 +1,4 @@
+import { customerKey } from '@credit/contracts';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, ClientRequest, request as httpRequest } from 'node:http';
@@ -13,7 +14,7 @@ import {
   parseMoney,
 } from '@credit/domain';
 import { createDataSource } from '@credit/postgres';
-import { customerKey, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { RedisExposureStore, RedisKeys } from '@credit/redis';
 import { BenchStack, rssOf, startApp, stopApp } from './bench-stack';
 
 /**

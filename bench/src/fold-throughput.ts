@@ -1,7 +1,7 @@
 import { Batch, Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { TopicNames } from '@credit/config';
-import { decodeInputEvent, InputStream } from '@credit/contracts';
+import { customerKey, decodeInputEvent, InputStream } from '@credit/contracts';
 import {
   applyFact,
   Assessed,
@@ -100,7 +100,7 @@ export function domainFloorConsume(
       const decoded = decodeInputEvent(stream, m.key, m.value);
       if (!decoded.ok) continue;
       const { fact } = decoded;
-      const key = `${fact.companyId}:${fact.customerId}`;
+      const key = customerKey(fact.companyId, fact.customerId);
       const customer = customers.get(key) ?? {
         record: newCustomerRecord(fact.companyId, fact.customerId),
         assessed: null,

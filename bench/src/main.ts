@@ -13,7 +13,7 @@ import {
   emptyDocuments,
   formatMoney,
 } from '@credit/domain';
-import { decodeInputEvent, encodeInputEvent, InputStream, keyOf, RawEnvelope } from '@credit/contracts';
+import { decodeInputEvent, encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
 import { projectionBacklog, RedisKeys } from '@credit/redis';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { benchStack, BenchStack, cpuSecondsOf, rssOf, startApp, stopApp } from './bench-stack';
@@ -70,7 +70,7 @@ async function produce(stack: BenchStack, streams: Record<InputStream, RawEnvelo
     for (let i = 0; i < envelopes.length; i += 1000) {
       const messages = envelopes
         .slice(i, i + 1000)
-        .map((e) => ({ key: keyOf(e.companyId, e.customerId), value: encodeInputEvent(e) }));
+        .map((e) => ({ key: customerKey(e.companyId, e.customerId), value: encodeInputEvent(e) }));
       await producer.send({ topic, messages, acks: 1 });
       count += messages.length;
     }
@@ -88,12 +88,12 @@ async function spotCheck(stack: BenchStack, streams: Record<InputStream, RawEnve
     keys.size < sample && i < all.length;
     i += Math.max(1, Math.floor(all.length / (sample * 3)))
   ) {
-    keys.add(keyOf(all[i].companyId, all[i].customerId));
+    keys.add(customerKey(all[i].companyId, all[i].customerId));
   }
   const documents = new Map<string, CustomerDocuments>();
   for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
     for (const e of envelopes) {
-      const key = keyOf(e.companyId, e.customerId);
+      const key = customerKey(e.companyId, e.customerId);
       if (!keys.has(key)) continue;
       const decoded = decodeInputEvent(stream, Buffer.from(key), encodeInputEvent(e));
       if (decoded.ok) documents.set(key, applyFact(documents.get(key) ?? emptyDocuments(), decoded.fact));

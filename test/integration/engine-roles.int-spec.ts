@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { customerKey } from '@credit/contracts';
 import { runMigrations } from '@credit/postgres';
 import { projectionBacklog, RedisKeys } from '@credit/redis';
 import { EngineProcess } from '../support/engine-process';
@@ -85,7 +86,7 @@ describe('engine roles: fold and project in separate processes', () => {
       60_000,
     );
     const folded = await eventually(
-      () => redis.hget(keys.customer(`${COMPANY}:${CUSTOMERS[2]}`), 'v'),
+      () => redis.hget(keys.customer(customerKey(COMPANY, CUSTOMERS[2])), 'v'),
       (v) => v !== null && Number(v) % 1000 >= 10,
       60_000,
     );

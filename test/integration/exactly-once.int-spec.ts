@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Producer } from 'kafkajs';
 import { businessDateAt, DEFAULT_PARAMETERS } from '@credit/domain';
-import { keyOf } from '@credit/contracts';
+import { customerKey } from '@credit/contracts';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { TopicRecorder } from '../support/kafka-io';
@@ -146,7 +146,7 @@ describe('exactly once, whatever Kafka and the process do', () => {
       expect(await mismatches(h, expected)).toEqual([]);
       await recorderCaughtUp(h, expected);
       expect(historyProblems(h, expected)).toEqual([]);
-      expect([...expected.keys()]).toContain(keyOf('DE01', 'C00001'));
+      expect([...expected.keys()]).toContain(customerKey('DE01', 'C00001'));
     } finally {
       await first.terminate();
       await second.terminate();

@@ -10,6 +10,7 @@ import {
   newCustomerRecord,
   reassess,
 } from '@credit/domain';
+import { decodeHistoryEntry } from '@credit/contracts';
 import { ExposureProjection } from '@credit/postgres';
 import { RedisExposureStore, RedisKeys } from '@credit/redis';
 import { waitUntilFolded } from '../support/folding';
@@ -338,7 +339,13 @@ describe('reporting projections: from each amount to its documents', () => {
       const record: CustomerRecord = (await store.records([KEY])).get(KEY)!;
       expect(String(record.version)).toBe(exposure.state_version);
       const projection = new ExposureProjection(projectionDb);
-      const options = { events: published, parameters: () => DEFAULT_PARAMETERS };
+      // What was published reads back as history entries, as the projector reads its queue.
+      const entries = published.map((e) => {
+        const decoded = decodeHistoryEntry(e);
+        if (!decoded.ok) throw new Error(`${decoded.field}: ${decoded.message}`);
+        return decoded.entry;
+      });
+      const options = { events: entries, parameters: () => DEFAULT_PARAMETERS };
       const before = await snapshot();
 
       expect(await projection.upsert([record], clock.now(), options)).toEqual({ advanced: [] });

@@ -1,3 +1,4 @@
+import { customerKey } from '@credit/contracts';
 import { Consumer, Kafka, Producer } from 'kafkajs';
 
 export interface RawEvent {
@@ -30,7 +31,7 @@ export class TestProducer {
     return this.producer.send({
       topic,
       messages: events.map((e) => ({
-        key: `${e.companyId}:${e.customerId}`,
+        key: customerKey(e.companyId, e.customerId),
         value: JSON.stringify({ schemaVersion: 1, occurredAt: '2026-03-01T10:15:00+01:00', ...e }),
       })),
     });

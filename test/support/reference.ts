@@ -6,7 +6,7 @@ import {
   emptyDocuments,
   formatMoney,
 } from '@credit/domain';
-import { decodeInputEvent, encodeInputEvent, InputStream, keyOf, RawEnvelope } from '@credit/contracts';
+import { decodeInputEvent, encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
 
 export type Streams = Partial<Record<InputStream, RawEnvelope[]>>;
 
@@ -44,7 +44,7 @@ export function referenceExposures(
   const applied = new Set<string>();
   for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
     for (const envelope of envelopes) {
-      const key = keyOf(envelope.companyId, envelope.customerId);
+      const key = customerKey(envelope.companyId, envelope.customerId);
       const decoded = decodeInputEvent(stream, Buffer.from(key), encodeInputEvent(envelope));
       if (!decoded.ok || applied.has(`${key}|${decoded.fact.eventId}`)) continue;
       applied.add(`${key}|${decoded.fact.eventId}`);
@@ -101,7 +101,7 @@ export function publishedHistoryProblems(events: OutputEvent[], finalStatus: Map
   const byId = new Map<string, OutputEvent>();
   const byCustomer = new Map<string, Map<number, OutputEvent>>();
   for (const event of events) {
-    const key = keyOf(event.companyId, event.customerId);
+    const key = customerKey(event.companyId, event.customerId);
     const seen = byId.get(event.eventId);
     if (seen) {
       if (

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { EngineSettings } from '@credit/config';
 import { Clock } from '@credit/domain';
 import { mintToken, Role } from '@credit/auth';
-import { EngineModule } from '../../apps/exposure-engine/src/engine.module';
+import { createEngineApp, startEngineApp } from '../../apps/exposure-engine/src/app';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { createApiApp } from '../../apps/risk-api/src/app';
 import { IsolatedStack } from './isolated-stack';
@@ -24,10 +24,8 @@ export async function startEngine(
   role: EngineSettings['role'] = stack.engine.role,
 ): Promise<INestApplication> {
   const settings = { ...stack.engine, role };
-  const app = await NestFactory.create(EngineModule.forRoot({ settings, clock }), {
-    logger: ['error', 'warn'],
-  });
-  await app.init();
+  const app = await createEngineApp({ settings, clock }, ['error', 'warn']);
+  await startEngineApp(app);
   return app;
 }
 

@@ -1,4 +1,4 @@
-import { keyOf, LIMITS, RawEnvelope, encodeInputEvent, InputStream } from '@credit/contracts';
+import { customerKey, LIMITS, RawEnvelope, encodeInputEvent, InputStream } from '@credit/contracts';
 import { TopicNames } from '@credit/config';
 import { Streams } from './reference';
 
@@ -112,7 +112,7 @@ function poison(
   envelope: RawEnvelope,
   options: BadInputOptions,
 ): { key: string; value: Buffer } {
-  const key = keyOf(envelope.companyId, envelope.customerId);
+  const key = customerKey(envelope.companyId, envelope.customerId);
   const broken = { ...envelope, eventId: `bad-${i}-${envelope.eventId}` };
   const data = (envelope.data ?? {}) as Record<string, unknown>;
   const encoded = (e: RawEnvelope) => ({ key, value: encodeInputEvent(e) });
@@ -183,7 +183,7 @@ export async function produceAll(
 ): Promise<void> {
   for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
     const messages = envelopes.map((e) => ({
-      key: keyOf(e.companyId, e.customerId),
+      key: customerKey(e.companyId, e.customerId),
       value: encodeInputEvent(e),
     }));
     bad

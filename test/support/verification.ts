@@ -2,7 +2,7 @@ import request from 'supertest';
 import Redis from 'ioredis';
 import { RedisKeys } from '@credit/redis';
 import { INestApplication } from '@nestjs/common';
-import { decodeInputEvent, encodeInputEvent, InputStream, keyOf, RawEnvelope } from '@credit/contracts';
+import { decodeInputEvent, encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
 import { IsolatedStack } from './isolated-stack';
 import { TopicRecorder } from './kafka-io';
 import { tokenFor } from './running-apps';
@@ -140,7 +140,7 @@ export async function appliedEventProblems(stack: IsolatedStack, streams: Stream
   const want = new Map<string, Set<string>>();
   for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
     for (const envelope of envelopes) {
-      const key = keyOf(envelope.companyId, envelope.customerId);
+      const key = customerKey(envelope.companyId, envelope.customerId);
       const decoded = decodeInputEvent(stream, Buffer.from(key), encodeInputEvent(envelope));
       if (!decoded.ok) continue;
       const ids = want.get(key) ?? new Set<string>();

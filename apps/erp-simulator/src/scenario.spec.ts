@@ -12,7 +12,7 @@ import {
   INPUT_STREAMS,
   InputStream,
   inputMessage,
-  keyOf,
+  customerKey,
   RawEnvelope,
 } from '@credit/contracts';
 import { demoStory, expectedOutcome } from './demo-story';
@@ -48,7 +48,7 @@ function factsByCustomer(scenario: Scenario): Map<string, Fact[]> {
   for (const { stream, envelope } of events) {
     const result = decode(stream, envelope);
     if (!result.ok) throw new Error(result.message);
-    const key = keyOf(envelope.companyId, envelope.customerId);
+    const key = customerKey(envelope.companyId, envelope.customerId);
     byCustomer.set(key, [...(byCustomer.get(key) ?? []), result.fact]);
   }
   return byCustomer;
@@ -76,7 +76,7 @@ describe('generateScenario', () => {
     expect(scenario.customers).toHaveLength(24);
     const perKey = new Map<string, number>();
     for (const { envelope } of allEvents(scenario)) {
-      const key = keyOf(envelope.companyId, envelope.customerId);
+      const key = customerKey(envelope.companyId, envelope.customerId);
       perKey.set(key, (perKey.get(key) ?? 0) + 1);
       expect(inputMessage(envelope).key.toString()).toBe(key);
     }
@@ -224,7 +224,7 @@ describe('generateScenario', () => {
       if (f.type === 'creditLimit.set') modes.set(`${f.companyId}:${f.customerId}`, f.mode);
     expect(new Set(modes.values())).toEqual(new Set(['warn', 'block']));
     const big = generateScenario({ ...OPTIONS, customers: 60, eventsPerCustomer: 5 });
-    const withLimit = new Set(big.streams.creditLimits.map((e) => keyOf(e.companyId, e.customerId)));
+    const withLimit = new Set(big.streams.creditLimits.map((e) => customerKey(e.companyId, e.customerId)));
     expect(withLimit.size).toBeLessThan(big.customers.length);
   });
 

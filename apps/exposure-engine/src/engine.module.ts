@@ -1,4 +1,5 @@
 import {
+  BeforeApplicationShutdown,
   DynamicModule,
   Inject,
   Logger,
@@ -11,13 +12,14 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
-import { BatchConsumer, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
+import { BatchConsumerTransport, ensureTopics, KafkaPublisher, topicSpecs } from '@credit/kafka';
 import { CompanyParametersStore, DocumentHolds, Lease, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
 import { DATA_SOURCE, InfrastructureModule, KAFKA, REDIS, REDIS_KEYS } from '@credit/infrastructure';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
 import { BackgroundLoop } from '@credit/runtime';
+import { FoldController, INPUT_BATCH } from './fold.controller';
 import { FoldService } from './fold.service';
 import { engineMetrics } from './metrics';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
@@ -34,10 +36,14 @@ import {
   MESSAGE_PUBLISHER,
 } from './tokens';
 
-/** Starts the pieces in dependency order and stops them in reverse, finishing in-flight work. */
-class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+/**
+ * Starts the pieces in dependency order and stops them in reverse, finishing
+ * in-flight work. The consumer is the microservice's transport: Nest starts it
+ * after this bootstrap (startAllMicroservices) and closes it, finishing the
+ * batch in hand, between beforeApplicationShutdown and onApplicationShutdown.
+ */
+class EngineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('ExposureEngine');
-  private consumer?: BatchConsumer;
   /** Notices a lost state store even when no batch arrives (idle partitions must be replayed too). */
   private readonly storeWatch = new BackgroundLoop('store watch', () => this.replayIfStoreLost(), 1_000);
 
@@ -49,12 +55,11 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly relay: OutboxRelay,
     private readonly projector: Projector,
     private readonly reviews: ReviewScheduler,
-    private readonly metrics: EngineMetrics,
+    private readonly transport: BatchConsumerTransport,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const role = this.settings.role;
-    const projects = role !== 'fold';
     if (role === 'project') {
       // The projection only reads Redis and writes Postgres; woken by its own polling.
       this.projector.start();
@@ -66,28 +71,14 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     await this.publisher.connect();
     const storeIsNew = await this.fold.adoptStoreEpoch();
     this.relay.start();
-    if (projects) this.projector.start();
+    if (role !== 'fold') this.projector.start();
     this.reviews.start();
-    this.consumer = new BatchConsumer(this.kafka, {
-      groupId: this.settings.groupId,
-      sessionTimeoutMs: this.settings.sessionTimeoutMs,
-      partitionsConcurrently: this.settings.partitionsConcurrently,
-      maxBytesPerPartition: this.settings.fetchBytesPerPartition,
-      topics: this.fold.inputTopics,
-      handle: async (batch) => {
-        const timer = this.metrics.foldBatchSeconds.startTimer();
-        const outcome = await this.fold.foldBatch(batch);
-        if (outcome === 'folded') timer();
-        this.relay.wake();
-        if (projects) this.projector.wake();
-        return outcome;
-      },
-    });
-    this.consumer.onCrash((error) => this.logger.error(`Consumer crashed: ${error.message}`));
+    this.transport.on('crash', (error) => this.logger.error(`Consumer crashed: ${error.message}`));
     // A new or lost store is rebuilt by replaying the input topics, which keep their history.
-    if (storeIsNew)
+    if (storeIsNew) {
       this.logger.log('State store is new or was lost: replaying the input topics from the start');
-    await this.consumer.start({ replayFromStart: storeIsNew });
+      this.transport.seekAssignedToStart();
+    }
     this.storeWatch.start();
     this.logger.log(
       `Folding ${this.fold.inputTopics.join(', ')} as group ${this.settings.groupId} (role ${role})`,
@@ -98,13 +89,17 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     if (!(await this.fold.storeWasLost())) return false;
     this.logger.warn('The state store was lost: replaying every assigned partition from the start');
     await this.fold.adoptStoreEpoch();
-    this.consumer?.seekAssignedToStart();
+    this.transport.seekAssignedToStart();
     return false;
+  }
+
+  /** Before the transport closes: a replay must not be asked of a consumer that is leaving. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.storeWatch.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.storeWatch.stop();
-    await this.consumer?.stop();
     await this.reviews.stop();
     await this.projector.stop();
     await this.relay.stop();
@@ -132,7 +127,7 @@ export class EngineModule {
           postgresPoolSize: 4,
         }),
       ],
-      controllers: [MetricsController],
+      controllers: [MetricsController, FoldController],
       providers: [
         { provide: ENGINE_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: clock ?? systemClock(settings.clockOffsetDays) },
@@ -174,6 +169,20 @@ export class EngineModule {
           useFactory: (kafka: Kafka, redis: Redis) => engineMetrics(settings, kafka, redis),
         },
         { provide: Metrics, useExisting: EngineMetrics },
+        {
+          // The consumer group member, as the transport of the engine's microservice (see app.ts).
+          provide: BatchConsumerTransport,
+          inject: [KAFKA, FoldService],
+          useFactory: (kafka: Kafka, fold: FoldService) =>
+            BatchConsumerTransport.of(kafka, {
+              pattern: INPUT_BATCH,
+              groupId: settings.groupId,
+              sessionTimeoutMs: settings.sessionTimeoutMs,
+              partitionsConcurrently: settings.partitionsConcurrently,
+              maxBytesPerPartition: settings.fetchBytesPerPartition,
+              topics: fold.inputTopics,
+            }),
+        },
         FoldService,
         OutboxRelay,
         Projector,

@@ -16,9 +16,10 @@ import {
 } from '@credit/domain';
 import { EngineSettings, TopicNames } from '@credit/config';
 import {
-  DecodeResult,
-  decodeInputEvent,
+  customerKey,
   deadLetterMessage,
+  decodeInputEvent,
+  DecodeResult,
   documentHoldId,
   HeldDocument,
   InputStream,
@@ -26,7 +27,6 @@ import {
 import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
 import {
   CreatedHold,
-  customerKey,
   CustomerWrite,
   DocumentHolds,
   DocumentHoldState,

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { setPriority } from 'node:os';
 import { ConfigError, engineSettings, EngineSettings, loggedLevels } from '@credit/config';
-import { EngineModule } from './engine.module';
+import { createEngineApp, startEngineApp } from './app';
 
 async function bootstrap(): Promise<void> {
   let settings: EngineSettings;
@@ -24,10 +23,9 @@ async function bootstrap(): Promise<void> {
       new Logger('ExposureEngine').warn(`could not lower the projector's priority: ${String(error)}`);
     }
   }
-  const app = await NestFactory.create(EngineModule.forRoot({ settings }), {
-    logger: loggedLevels(settings.logLevel),
-  });
+  const app = await createEngineApp({ settings }, loggedLevels(settings.logLevel));
   app.enableShutdownHooks();
+  await startEngineApp(app);
   await app.listen(settings.healthPort, '127.0.0.1');
   new Logger('ExposureEngine').log(`Health on http://127.0.0.1:${settings.healthPort}/health`);
 }

@@ -1,65 +1,17 @@
-import { CreditCheckResult, CustomerRecord, FactOf, formatMoney, Notification } from '@credit/domain';
+import { CreditCheckResult, CustomerRecord, FactOf, Notification } from '@credit/domain';
 import { TopicNames } from '@credit/config';
-import {
-  deterministicEventId,
-  documentHoldId,
-  DOCUMENT_OUTCOME_TYPES,
-  documentOutcomeData,
-  pendingHoldData,
-} from '@credit/contracts';
+import { documentHoldId, documentOutcomeEvent, notificationEvents, outputMessage } from '@credit/contracts';
 import { OutboundMessage } from '@credit/kafka';
 
-function dataOf(n: Notification): Record<string, unknown> {
-  switch (n.type) {
-    case 'exposure.statusChanged':
-      return {
-        from: n.from,
-        to: n.to,
-        total: formatMoney(n.total),
-        limit: n.limit === null ? null : formatMoney(n.limit),
-        utilizationPct: n.utilizationPct,
-        components: {
-          orders: formatMoney(n.components.orders),
-          deliveries: formatMoney(n.components.deliveries),
-          unpostedInvoices: formatMoney(n.components.unpostedInvoices),
-          receivables: formatMoney(n.components.receivables),
-          bills: formatMoney(n.components.bills),
-        },
-      };
-    case 'overdue.changed':
-      return {
-        overdue: n.overdue,
-        overdueAmount: formatMoney(n.overdueAmount),
-        oldestOverdueDays: n.oldestOverdueDays,
-      };
-    case 'customer.blocked':
-      return { reasons: n.reasons };
-    case 'customer.unblocked':
-      return { previousReasons: n.previousReasons };
-    case 'creditReview.due':
-      return {
-        dueOn: n.dueOn,
-        creditClass: n.creditClass,
-        lastChangedOn: n.lastChangedOn,
-        reviewEveryDays: n.reviewEveryDays,
-      };
-  }
-}
-
-const topicOf = (n: Notification, topics: TopicNames) =>
-  n.type === 'customer.blocked' || n.type === 'customer.unblocked' ? topics.blocks : topics.breaches;
-
 /**
- * What the eventId derives from besides the customer and the type: the cause,
- * except for a credit review, which is due once per date whatever reassessment
- * first sees it (a fold, or the scheduler on any tick).
+ * The engine's output events as outbox messages; the events themselves are
+ * built by @credit/contracts' one builder family (output-events.ts there).
  */
-const idCause = (n: Notification, causationId: string): string =>
-  n.type === 'creditReview.due' ? `creditReview:${n.dueOn}` : causationId;
 
 /**
- * The output events for what one cause changed. Their ids derive from the
- * cause (see idCause), so a replay after a crash republishes the same ids.
+ * The output events for what one cause changed, numbered from
+ * `firstSequence`. Their ids derive from the cause, so a replay after a crash
+ * republishes the same ids.
  */
 export function outputMessages(
   notifications: Notification[],
@@ -69,22 +21,13 @@ export function outputMessages(
   occurredAt: Date,
   topics: TopicNames,
 ): OutboundMessage[] {
-  const key = `${record.companyId}:${record.customerId}`;
-  return notifications.map((n, i) => ({
-    topic: topicOf(n, topics),
-    key,
-    value: JSON.stringify({
-      eventId: deterministicEventId(key, idCause(n, causationId), n.type),
-      type: n.type,
-      schemaVersion: 1,
-      occurredAt: occurredAt.toISOString(),
-      companyId: record.companyId,
-      customerId: record.customerId,
-      causationId,
-      sequence: firstSequence + i,
-      data: dataOf(n),
-    }),
-  }));
+  return notificationEvents(notifications, {
+    companyId: record.companyId,
+    customerId: record.customerId,
+    causationId,
+    firstSequence,
+    occurredAt: occurredAt.toISOString(),
+  }).map((event) => outputMessage(event, topics));
 }
 
 /**
@@ -97,9 +40,8 @@ export type CheckOutcome = { result: CreditCheckResult; generation: number } | {
 
 /**
  * The outcome of an asynchronous credit check (document.allowed / warned /
- * held) on risk.blocks. Its eventId derives from the customer and the check's
- * eventId, so a replay republishes the same id. A check of a document whose
- * hold is pending publishes document.held naming that hold, as the API's
+ * held) on risk.blocks, caused by the check's eventId. A check of a document
+ * whose hold is pending publishes document.held naming that hold, as the API's
  * synchronous check answers with it, whether the engine or the API created it;
  * the projector stores each hold once.
  */
@@ -111,28 +53,19 @@ export function documentOutcomeMessage(
   occurredAt: Date,
   topics: TopicNames,
 ): OutboundMessage {
-  const key = `${record.companyId}:${record.customerId}`;
-  const type = 'pendingHoldId' in outcome ? 'document.held' : DOCUMENT_OUTCOME_TYPES[outcome.result.decision];
-  const who = { requestedBy: check.requestedBy };
-  return {
-    topic: topics.blocks,
-    key,
-    value: JSON.stringify({
-      eventId: deterministicEventId(key, check.eventId, type),
-      type,
-      schemaVersion: 1,
-      occurredAt: occurredAt.toISOString(),
+  const event = documentOutcomeEvent(
+    {
       companyId: record.companyId,
       customerId: record.customerId,
       causationId: check.eventId,
       sequence,
-      data:
-        'pendingHoldId' in outcome
-          ? pendingHoldData(check, { ...who, holdId: outcome.pendingHoldId })
-          : documentOutcomeData(check, outcome.result, {
-              ...who,
-              holdId: documentHoldId(check, outcome.generation),
-            }),
-    }),
-  };
+      occurredAt: occurredAt.toISOString(),
+    },
+    check,
+    'pendingHoldId' in outcome
+      ? outcome
+      : { result: outcome.result, holdId: documentHoldId(check, outcome.generation) },
+    { requestedBy: check.requestedBy },
+  );
+  return outputMessage(event, topics);
 }

@@ -6,6 +6,7 @@ import {
   QuarantineEntry,
   UnstorableValueError,
 } from '@credit/postgres';
+import { customerKey, outputEvent } from '@credit/contracts';
 import { ExposureStore, ProjectionDue } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 import { CompanyParametersSource } from './company-parameters';
@@ -21,11 +22,8 @@ class RefusingProjection {
 
   async upsert(records: CustomerRecord[], _asOf: Date, options: ProjectionOptions = {}) {
     const keys = [
-      ...records.map((r) => `${r.companyId}:${r.customerId}`),
-      ...(options.events ?? []).map((e) => {
-        const { companyId, customerId } = e as { companyId: string; customerId: string };
-        return `${companyId}:${customerId}`;
-      }),
+      ...records.map((r) => customerKey(r.companyId, r.customerId)),
+      ...(options.events ?? []).map((e) => customerKey(e.companyId, e.customerId)),
     ];
     this.steps.push(keys);
     if (this.failure) throw this.failure;
@@ -39,6 +37,17 @@ class RefusingProjection {
   }
 }
 
+const blocked = (customerId: string) =>
+  outputEvent({
+    type: 'customer.blocked',
+    companyId: 'IT01',
+    customerId,
+    causationId: 'in-1',
+    sequence: 1,
+    occurredAt: '2026-03-20T09:00:00.000Z',
+    data: { reasons: ['OVERDUE'] },
+  });
+
 function projectorWith(customers: number, poisoned: string[]) {
   const records = new Map<string, CustomerRecord>();
   for (let c = 0; c < customers; c++) {
@@ -49,7 +58,7 @@ function projectorWith(customers: number, poisoned: string[]) {
   const store = {
     projectionsDue: async () => due,
     pendingHistory: async () => [
-      { id: 'h1', value: [{ eventId: 'ev-1', companyId: 'IT01', customerId: poisoned[0] ?? 'C0' }] },
+      { id: 'h1', value: [blocked(poisoned[0] ?? 'C0'), { eventId: 'not-an-event' }] },
     ],
     records: async (keys: string[]) => new Map(keys.map((k) => [k, records.get(k)!])),
     projected: async (done: ProjectionDue[]) => void cleared.push(...done),
@@ -85,7 +94,8 @@ describe('Projector: a customer Postgres refuses never holds up the others', () 
     expect(quarantined.find((q) => q.customerId === 'C17')).toMatchObject({
       companyId: 'IT01',
       stateVersion: 5,
-      skippedEventIds: ['ev-1'],
+      // The typed history entry of the customer; the entry that is no event is left out.
+      skippedEventIds: [blocked('C17').eventId],
       reason: expect.stringContaining('22021'),
     });
     expect(projection.written.size).toBe(998);

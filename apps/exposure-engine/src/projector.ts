@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CustomerRecord } from '@credit/domain';
 import { ExposureProjection, ProjectionQuarantine, UnstorableValueError } from '@credit/postgres';
+import { customerKey, decodeHistoryEntry, HistoryEntry } from '@credit/contracts';
 import { ExposureStore } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 import { BackgroundLoop } from '@credit/runtime';
@@ -21,18 +22,8 @@ interface CustomerWrite {
   companyId: string;
   customerId: string;
   record: CustomerRecord | null;
-  events: unknown[];
+  events: HistoryEntry[];
 }
-
-const customerOf = (event: unknown): { companyId: string; customerId: string } => {
-  const e = event as { companyId?: unknown; customerId?: unknown } | null;
-  return { companyId: String(e?.companyId ?? ''), customerId: String(e?.customerId ?? '') };
-};
-
-const eventIdOf = (event: unknown): string | null => {
-  const id = (event as { eventId?: unknown } | null)?.eventId;
-  return typeof id === 'string' ? id : null;
-};
 
 /**
  * Copies changed customers into the Postgres projections: the exposure, the
@@ -83,30 +74,40 @@ export class Projector {
     ]);
     if (due.length === 0 && history.length === 0) return false;
     const records = await this.store.records(due.map((d) => d.key));
-    await this.write(
-      this.byCustomer(
-        [...records.values()],
-        history.flatMap((e) => e.value),
-      ),
-    );
+    await this.write(this.byCustomer([...records.values()], this.entriesOf(history.flatMap((e) => e.value))));
     await this.store.projected(due);
     await this.store.acknowledgeHistory(history.map((e) => e.id));
     return true;
   }
 
-  private byCustomer(records: CustomerRecord[], events: unknown[]): CustomerWrite[] {
+  /**
+   * The queued history entries read back as the events they are. One that is
+   * not (only a defect could queue it) is logged and left out of the history,
+   * never holding up the others.
+   */
+  private entriesOf(queued: unknown[]): HistoryEntry[] {
+    const entries: HistoryEntry[] = [];
+    for (const value of queued) {
+      const decoded = decodeHistoryEntry(value);
+      if (decoded.ok) entries.push(decoded.entry);
+      else
+        this.logger.error(
+          `history entry left out: ${decoded.message}: ${JSON.stringify(value).slice(0, 500)}`,
+        );
+    }
+    return entries;
+  }
+
+  private byCustomer(records: CustomerRecord[], events: HistoryEntry[]): CustomerWrite[] {
     const writes = new Map<string, CustomerWrite>();
     const of = (companyId: string, customerId: string): CustomerWrite => {
-      const key = `${companyId}:${customerId}`;
+      const key = customerKey(companyId, customerId);
       let write = writes.get(key);
       if (!write) writes.set(key, (write = { companyId, customerId, record: null, events: [] }));
       return write;
     };
     for (const record of records) of(record.companyId, record.customerId).record = record;
-    for (const event of events) {
-      const { companyId, customerId } = customerOf(event);
-      of(companyId, customerId).events.push(event);
-    }
+    for (const event of events) of(event.companyId, event.customerId).events.push(event);
     return [...writes.values()];
   }
 
@@ -131,7 +132,7 @@ export class Projector {
   }
 
   private async skip(write: CustomerWrite, error: UnstorableValueError): Promise<void> {
-    const skippedEventIds = write.events.map(eventIdOf).filter((id): id is string => id !== null);
+    const skippedEventIds = write.events.map((event) => event.eventId);
     await this.quarantine.quarantine(
       {
         companyId: write.companyId,
@@ -144,7 +145,7 @@ export class Projector {
     );
     this.metrics.projectionQuarantined.inc();
     this.logger.error(
-      `customer ${write.companyId}:${write.customerId} quarantined (state version ` +
+      `customer ${customerKey(write.companyId, write.customerId)} quarantined (state version ` +
         `${write.record?.version ?? 'none'}, ${skippedEventIds.length} history events skipped): ${error.message}`,
     );
   }

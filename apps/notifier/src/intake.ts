@@ -1,3 +1,4 @@
+import { customerKey } from '@credit/contracts';
 import { Logger } from '@nestjs/common';
 import { NotifierSettings } from '@credit/config';
 import { businessDateAt, Clock, CustomerRecord } from '@credit/domain';
@@ -9,7 +10,7 @@ import {
   NotificationsRepository,
   SalesAgentRow,
 } from '@credit/postgres';
-import { customerKey } from '@credit/redis';
+
 import {
   CustomerContext,
   NotifiedEvent,

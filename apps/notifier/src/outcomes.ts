@@ -1,4 +1,4 @@
-import { notificationEvent, NotificationEventType } from '@credit/contracts';
+import { customerKey, notificationEvent, NotificationEventType } from '@credit/contracts';
 import { OutboundMessage } from '@credit/kafka';
 import type { DeliveryRow } from '@credit/postgres';
 
@@ -38,7 +38,7 @@ export function outcomeMessages(
       });
       return {
         topic,
-        key: `${event.companyId}:${event.customerId}`,
+        key: customerKey(event.companyId, event.customerId),
         value: JSON.stringify(event),
         headers: {},
       };

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { ASYNCAPI_PATH, buildAsyncApiDocument, renderAsyncApiDocument } from './asyncapi';
 import { decodeInputEvent } from './decode';
-import { keyOf } from './encode';
+import { customerKey } from './customer-key';
 import { validateOutputEvent } from './outputs';
 import {
   DEFAULT_TOPICS,
@@ -127,7 +127,7 @@ describe('docs/asyncapi.json', () => {
       if (!payloadValidator(payload)) return false;
       if (stream) {
         const envelope = payload as Json;
-        const key = Buffer.from(keyOf(String(envelope.companyId), String(envelope.customerId)));
+        const key = Buffer.from(customerKey(String(envelope.companyId), String(envelope.customerId)));
         return decodeInputEvent(stream, key, Buffer.from(JSON.stringify(payload))).ok;
       }
       if ((OUTPUT_EVENT_TYPES as readonly string[]).includes(name)) return validateOutputEvent(payload).ok;

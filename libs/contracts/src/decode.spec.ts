@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { Fact } from '../../domain/src/facts';
 import { formatMoney } from '../../domain/src/money';
 import { DecodeResult, decodeInputEvent } from './decode';
-import { RawEnvelope, encodeInputEvent, inputMessage, keyOf, rawEnvelope, rawEvent } from './encode';
+import { customerKey } from './customer-key';
+import { RawEnvelope, encodeInputEvent, inputMessage, rawEnvelope, rawEvent } from './encode';
 import { INPUT_EXAMPLES } from './examples';
 import {
   INPUT_EVENT_TYPES,
@@ -22,8 +23,11 @@ const HEAD = {
   customerId: 'C000123',
 };
 
-const decode = (stream: InputStream, envelope: RawEnvelope, key: string | null = keyOf('IT01', 'C000123')) =>
-  decodeInputEvent(stream, key === null ? null : Buffer.from(key), encodeInputEvent(envelope));
+const decode = (
+  stream: InputStream,
+  envelope: RawEnvelope,
+  key: string | null = customerKey('IT01', 'C000123'),
+) => decodeInputEvent(stream, key === null ? null : Buffer.from(key), encodeInputEvent(envelope));
 
 const ok = (result: DecodeResult): Fact => {
   if (!result.ok) throw new Error(`expected ok, got ${result.reason} ${result.field}: ${result.message}`);
@@ -479,7 +483,7 @@ describe('decodeInputEvent: every event type decodes into its Fact', () => {
       { deliveryId: 'x'.repeat(128) },
       { companyId, customerId, eventId },
     );
-    const fact = ok(decode('documents', envelope, keyOf(companyId, customerId)));
+    const fact = ok(decode('documents', envelope, customerKey(companyId, customerId)));
     expect([fact.companyId, fact.customerId, fact.eventId]).toEqual([companyId, customerId, eventId]);
   });
 
@@ -994,7 +998,7 @@ describe('decodeInputEvent: property', () => {
   it('any valid envelope decodes, keeps its identity and its amounts format back to the same value', () => {
     fc.assert(
       fc.property(validEventArb(), ({ stream, envelope }) => {
-        const fact = ok(decode(stream, envelope, keyOf(envelope.companyId, envelope.customerId)));
+        const fact = ok(decode(stream, envelope, customerKey(envelope.companyId, envelope.customerId)));
         expect(fact.type).toBe(envelope.type);
         expect([fact.eventId, fact.occurredAt, fact.companyId, fact.customerId]).toEqual([
           envelope.eventId,

@@ -1,3 +1,4 @@
+import { customerKey } from './customer-key';
 import { isUtf8 } from 'node:buffer';
 import { ValidateFunction } from 'ajv';
 import { DeliveryRef, Fact, FactOf, JournalLine, OrderRef, Settlement } from '../../domain/src/facts';
@@ -123,7 +124,7 @@ export function decodeInputEvent(
   }
 
   const valid = envelope as unknown as Envelope;
-  const expectedKey = `${valid.companyId}:${valid.customerId}`;
+  const expectedKey = customerKey(valid.companyId, valid.customerId);
   if (key === null || key.length === 0) {
     return fail('MISSING_KEY', `the message has no key; expected ${echo(expectedKey)}`, 'key');
   }

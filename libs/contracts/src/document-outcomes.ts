@@ -1,5 +1,6 @@
 import { CheckDecision, CheckRequest, CreditCheckResult } from '../../domain/src/credit-check';
 import { formatMoney } from '../../domain/src/money';
+import { customerKey } from './customer-key';
 import { deterministicEventId, DocumentHeldData, DocumentOutcomeData } from './outputs';
 
 /** The output event that announces each decision of a credit check (spec sections 6 and 7). */
@@ -74,7 +75,7 @@ export interface HeldDocument {
  */
 export function documentHoldId(document: HeldDocument, generation: number): string {
   return deterministicEventId(
-    `${document.companyId}:${document.customerId}`,
+    customerKey(document.companyId, document.customerId),
     'hold',
     document.documentType,
     document.documentId,

@@ -1,3 +1,4 @@
+import { customerKey } from './customer-key';
 import { randomUUID } from 'node:crypto';
 import {
   BillInstrument,
@@ -112,9 +113,6 @@ export const RAW_ENVELOPE_DEFAULTS = {
   customerId: 'C000123',
 } as const;
 
-/** The Kafka key of every input and output event of a customer. */
-export const keyOf = (companyId: string, customerId: string): string => `${companyId}:${customerId}`;
-
 /** A typed, valid-by-construction raw envelope (eventId random unless given). */
 export function rawEvent<T extends InputEventType>(
   type: T,
@@ -149,7 +147,7 @@ export function encodeInputEvent(envelope: RawEnvelope): Buffer {
 /** The Kafka message of an input event: key `<companyId>:<customerId>`, value the JSON. */
 export function inputMessage(envelope: RawEnvelope): { key: Buffer; value: Buffer } {
   return {
-    key: Buffer.from(keyOf(envelope.companyId, envelope.customerId), 'utf8'),
+    key: Buffer.from(customerKey(envelope.companyId, envelope.customerId), 'utf8'),
     value: encodeInputEvent(envelope),
   };
 }

@@ -1,5 +1,6 @@
 import { RawDataByType, RawEnvelope, rawEvent } from './encode';
-import { deadLetterMessage, outputEvent, AnyOutputEvent, DeadLetterMessage } from './outputs';
+import { deadLetterMessage, AnyOutputEvent, DeadLetterMessage } from './outputs';
+import { outputEvent } from './output-events';
 import { NotificationEvent, notificationEvent } from './notification-events';
 import { DEFAULT_TOPICS, InputEventType, NotificationEventType, OutputEventType } from './schemas';
 

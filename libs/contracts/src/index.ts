@@ -1,7 +1,10 @@
+export * from './customer-key';
 export * from './schemas';
 export * from './decode';
 export * from './encode';
 export * from './outputs';
+export * from './output-events';
+export * from './history';
 export * from './notification-events';
 export * from './envelope';
 export { buildAsyncApiDocument, renderAsyncApiDocument, ASYNCAPI_PATH } from './asyncapi';

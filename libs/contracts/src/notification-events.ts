@@ -1,4 +1,4 @@
-import { deterministicEventId } from './outputs';
+import { outputEventId } from './output-events';
 import { NOTIFICATION_CHANNELS, NotificationEventType } from './schemas';
 
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -27,9 +27,10 @@ export interface NotificationEvent {
 }
 
 /**
- * The outcome of one delivery. Its eventId derives from the delivery, the outcome
- * and the attempt count, so a failed delivery re-sent by the retry route and then
- * delivered publishes a second, distinct event.
+ * The outcome of one delivery. Its eventId (outputEventId) derives from the
+ * customer, the delivery, the outcome and the attempt count, so a failed
+ * delivery re-sent by the retry route and then delivered publishes a second,
+ * distinct event.
  */
 export function notificationEvent(params: {
   type: NotificationEventType;
@@ -40,7 +41,7 @@ export function notificationEvent(params: {
 }): NotificationEvent {
   const { type, occurredAt, companyId, customerId, data } = params;
   return {
-    eventId: deterministicEventId(type, companyId, data.deliveryId, String(data.attempts)),
+    eventId: outputEventId(companyId, customerId, data.deliveryId, type, String(data.attempts)),
     type,
     schemaVersion: 1,
     occurredAt,

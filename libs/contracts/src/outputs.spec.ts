@@ -6,11 +6,10 @@ import {
   deadLetterMessage,
   deadLetterRecord,
   deterministicEventId,
-  encodeOutputEvent,
-  outputEvent,
   validateDeadLetterHeaders,
   validateOutputEvent,
 } from './outputs';
+import { outputEvent, outputMessage } from './output-events';
 import { OUTPUT_EVENT_TYPES, deadLetterRecordValidator, describeSchemaError } from './schemas';
 
 const UUID_V5_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -63,10 +62,11 @@ describe('output events', () => {
     expect(validateOutputEvent(event)).toEqual({ ok: true });
   });
 
-  it('encodeOutputEvent keys by company and customer', () => {
-    const { key, value } = encodeOutputEvent(outputEvent(params));
-    expect(key.toString()).toBe('IT01:C1');
-    expect(JSON.parse(value.toString())).toEqual(outputEvent(params));
+  it("outputMessage keys by company and customer, on its type's topic", () => {
+    const { topic, key, value } = outputMessage(outputEvent(params), { breaches: 'b', blocks: 'k' });
+    expect(topic).toBe('b');
+    expect(key).toBe('IT01:C1');
+    expect(JSON.parse(value)).toEqual(outputEvent(params));
   });
 
   it.each(OUTPUT_EVENT_TYPES.map((t) => [t]))('the example of %s validates', (type) => {

@@ -133,45 +133,6 @@ export function deterministicEventId(...parts: string[]): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export interface OutputEventParams<T extends OutputEventType> {
-  type: T;
-  companyId: string;
-  customerId: string;
-  causationId: string;
-  sequence: number;
-  occurredAt: string;
-  data: OutputDataByType[T];
-  /**
-   * Extra parts that tell apart several events of the same type from the same cause (e.g. the
-   * documentId). The eventId is deterministicEventId(type, companyId, customerId, causationId, ...idParts).
-   */
-  idParts?: readonly string[];
-}
-
-/** Builds an output event whose eventId is deterministic for its cause. */
-export function outputEvent<T extends OutputEventType>(params: OutputEventParams<T>): OutputEvent<T> {
-  const { type, companyId, customerId, causationId, sequence, occurredAt, data, idParts = [] } = params;
-  return {
-    eventId: deterministicEventId(type, companyId, customerId, causationId, ...idParts),
-    type,
-    schemaVersion: 1,
-    occurredAt,
-    companyId,
-    customerId,
-    causationId,
-    sequence,
-    data,
-  };
-}
-
-/** The Kafka message of an output event: key `<companyId>:<customerId>`, value the JSON. */
-export function encodeOutputEvent(event: OutputEvent): { key: Buffer; value: Buffer } {
-  return {
-    key: Buffer.from(`${event.companyId}:${event.customerId}`, 'utf8'),
-    value: Buffer.from(JSON.stringify(event), 'utf8'),
-  };
-}
-
 export type ValidationResult = { ok: true } | ({ ok: false } & SchemaViolation);
 
 const OUTPUT_TYPES: ReadonlySet<string> = new Set(OUTPUT_EVENT_TYPES);

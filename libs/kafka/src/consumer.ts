@@ -2,6 +2,9 @@ import { Consumer, Kafka, PartitionAssigners } from 'kafkajs';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import { InboundBatch } from './ports';
 
+/** What a batch handler answers: applied, or 'replay' to read every assigned partition again from the start. */
+export type BatchOutcome = 'folded' | 'replay';
+
 export interface BatchConsumerOptions {
   groupId: string;
   topics: string[];
@@ -9,7 +12,7 @@ export interface BatchConsumerOptions {
    * Applies a whole batch; the offsets are committed to Kafka only after it
    * resolves. 'replay' asks to read every assigned partition again from the start.
    */
-  handle: (batch: InboundBatch) => Promise<'folded' | 'replay'>;
+  handle: (batch: InboundBatch) => Promise<BatchOutcome>;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   partitionsConcurrently?: number;

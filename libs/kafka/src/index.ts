@@ -5,3 +5,4 @@ export * from './publisher';
 export * from './consumer';
 export * from './co-partitioned-assigner';
 export * from './cluster-probe';
+export * from './batch-transport';

@@ -1,165 +1,28 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { CompanyParameters, CustomerRecord, DEFAULT_PARAMETERS } from '@credit/domain';
+import { customerKey, HistoryEntry, storableText } from '@credit/contracts';
 import {
-  CompanyParameters,
-  COMPONENTS,
-  CustomerRecord,
-  DEFAULT_PARAMETERS,
-  dishonouredBills,
-  exposureBreakdown,
-  formatMoney,
-  openItems,
-  parseMoney,
-  settlementHistory,
-} from '@credit/domain';
-import { storableText } from '@credit/contracts';
-import { HOLD_REASONS } from './holds.repository';
-
-const COLUMNS = [
-  'company_id',
-  'customer_id',
-  'orders',
-  'deliveries',
-  'unposted_invoices',
-  'receivables',
-  'bills',
-  'total',
-  'overdue_amount',
-  'oldest_overdue_days',
-  'limit_amount',
-  'limit_mode',
-  'attention_threshold_pct',
-  'valid_until',
-  'status',
-  'utilization_pct',
-  'blocked',
-  'block_reasons',
-  'risk_class',
-  'avg_days_late',
-  'dishonoured_bills_12m',
-  'business_date',
-  'state_version',
-  'as_of',
-  'customer_name',
-  'vat_number',
-  'sales_agent_id',
-  'customer_email',
-  'limit_temporary_amount',
-  'limit_temporary_until',
-  'limit_effective_amount',
-  'credit_class',
-  'max_payment_terms_days',
-  'max_document_amount',
-  'manual_block_reason',
-  'manual_block_until',
-  'review_due_on',
-] as const;
-
-const moneyOrNull = (cents: bigint | null | undefined): string | null =>
-  cents == null ? null : formatMoney(cents);
-
-function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
-  const a = record.assessment!;
-  return [
-    record.companyId,
-    record.customerId,
-    formatMoney(a.components.orders),
-    formatMoney(a.components.deliveries),
-    formatMoney(a.components.unpostedInvoices),
-    formatMoney(a.components.receivables),
-    formatMoney(a.components.bills),
-    formatMoney(a.total),
-    formatMoney(a.overdueAmount),
-    a.oldestOverdueDays,
-    a.limit === null ? null : formatMoney(a.limit.amount),
-    a.limit?.mode ?? null,
-    a.limit?.attentionThresholdPct ?? null,
-    a.limit?.validUntil ?? null,
-    a.status,
-    a.utilizationPct,
-    a.blocked,
-    a.blockReasons,
-    a.riskClass,
-    a.avgDaysLate,
-    a.dishonouredBills12m,
-    a.businessDate,
-    record.version,
-    asOf,
-    record.documents.profile?.name ?? null,
-    record.documents.profile?.vatNumber ?? null,
-    record.documents.profile?.salesAgentId ?? null,
-    record.documents.profile?.email ?? null,
-    moneyOrNull(a.limit?.temporaryAmount),
-    a.limit?.temporaryUntil ?? null,
-    moneyOrNull(a.limitAmount),
-    a.creditClass?.code ?? null,
-    a.creditClass?.maxPaymentTermsDays ?? null,
-    moneyOrNull(a.creditClass?.maxDocumentAmount),
-    a.manualBlock?.reason ?? null,
-    a.manualBlock?.until ?? null,
-    a.reviewDueOn ?? null,
-  ];
-}
+  bindValues,
+  DetailRows,
+  detailRows,
+  DISHONOURED_COLUMNS,
+  DOCUMENT_COLUMNS,
+  EVENT_COLUMNS,
+  eventRows,
+  EXPOSURE_COLUMNS,
+  exposureRow,
+  HOLD_COLUMNS,
+  holdRows,
+  OPEN_ITEM_COLUMNS,
+  RowOf,
+  SETTLEMENT_COLUMNS,
+} from './read-model-rows';
 
 /** Postgres refuses a statement with more bind parameters than this. */
 const MAX_PARAMETERS = 65_535;
 
-const DOCUMENT_COLUMNS = [
-  'company_id',
-  'customer_id',
-  'component',
-  'document_id',
-  'amount',
-  'details',
-  'state_version',
-] as const;
-const OPEN_ITEM_COLUMNS = [
-  'company_id',
-  'customer_id',
-  'open_item_id',
-  'amount',
-  'due_date',
-  'settled',
-  'residual',
-  'state_version',
-] as const;
-const SETTLEMENT_COLUMNS = [
-  'company_id',
-  'customer_id',
-  'entry_id',
-  'open_item_id',
-  'amount',
-  'settlement_date',
-  'due_date',
-  'days_late',
-  'state_version',
-] as const;
-const DISHONOURED_COLUMNS = [
-  'company_id',
-  'customer_id',
-  'bill_id',
-  'amount',
-  'dishonoured_on',
-  'due_date',
-  'instrument',
-  'state_version',
-] as const;
-const EVENT_COLUMNS = [
-  'event_id',
-  'company_id',
-  'customer_id',
-  'type',
-  'sequence',
-  'causation_id',
-  'occurred_at',
-  'data',
-] as const;
-
 /** The tables replaced per customer when its customer_exposure row moves forward. */
 const DETAIL_TABLES = ['exposure_document', 'open_item', 'settlement', 'dishonoured_bill'] as const;
-
-/** JSON for the details column: money (bigint cents) as decimal strings with two decimals. */
-const detailsJson = (details: unknown): string =>
-  JSON.stringify(details, (_key, value: unknown) => (typeof value === 'bigint' ? formatMoney(value) : value));
 
 const byKey = (a: CustomerRecord, b: CustomerRecord): number =>
   a.companyId < b.companyId
@@ -172,8 +35,6 @@ const byKey = (a: CustomerRecord, b: CustomerRecord): number =>
           ? 1
           : 0;
 
-const keyOf = (companyId: string, customerId: string) => `${companyId}:${customerId}`;
-
 /** Rows built from the stored state; a state they cannot be built from is unstorable, not a crash. */
 function built<T>(what: string, build: () => T): T {
   try {
@@ -181,195 +42,6 @@ function built<T>(what: string, build: () => T): T {
   } catch (error) {
     throw new UnstorableValueError(`${what}: cannot be built from the stored state: ${String(error)}`, error);
   }
-}
-
-/** The detail rows of one customer, as bind values in the column order of each table. */
-interface DetailRows {
-  documents: unknown[][];
-  openItems: unknown[][];
-  settlements: unknown[][];
-  dishonoured: unknown[][];
-}
-
-function detailRows(record: CustomerRecord, params: CompanyParameters, into: DetailRows): void {
-  const { companyId, customerId, documents: docs, version } = record;
-  // The record's own business date: the rows are a function of the stored state only.
-  const businessDate = record.assessment!.businessDate;
-  const breakdown = exposureBreakdown(docs, businessDate, params);
-  for (const component of COMPONENTS) {
-    for (const row of breakdown[component]) {
-      into.documents.push([
-        companyId,
-        customerId,
-        component,
-        row.documentId,
-        formatMoney(row.amount),
-        detailsJson(row.details),
-        version,
-      ]);
-    }
-  }
-  for (const item of openItems(docs).values()) {
-    into.openItems.push([
-      companyId,
-      customerId,
-      item.openItemId,
-      formatMoney(item.amount),
-      item.dueDate,
-      formatMoney(item.settled),
-      formatMoney(item.residual),
-      version,
-    ]);
-  }
-  for (const s of settlementHistory(docs)) {
-    into.settlements.push([
-      companyId,
-      customerId,
-      s.entryId,
-      s.openItemId,
-      formatMoney(s.amount),
-      s.settlementDate,
-      s.dueDate,
-      s.daysLate,
-      version,
-    ]);
-  }
-  for (const bill of dishonouredBills(docs)) {
-    into.dishonoured.push([
-      companyId,
-      customerId,
-      bill.billId,
-      formatMoney(bill.amount),
-      bill.dishonouredOn,
-      bill.dueDate,
-      bill.instrument,
-      version,
-    ]);
-  }
-}
-
-interface PublishedEvent {
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  companyId: string;
-  customerId: string;
-  causationId: string;
-  sequence: number;
-  data: unknown;
-}
-
-const isPublishedEvent = (value: unknown): value is PublishedEvent => {
-  const e = value as Partial<PublishedEvent> | null;
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof e.eventId === 'string' &&
-    typeof e.type === 'string' &&
-    typeof e.occurredAt === 'string' &&
-    typeof e.companyId === 'string' &&
-    typeof e.customerId === 'string' &&
-    typeof e.causationId === 'string' &&
-    typeof e.sequence === 'number'
-  );
-};
-
-/** The published events as exposure_event rows, each eventId once, sorted (a stable lock order). */
-function eventRows(events: readonly unknown[]): unknown[][] {
-  const byId = new Map<string, PublishedEvent>();
-  for (const event of events) {
-    if (isPublishedEvent(event)) byId.set(event.eventId, event);
-  }
-  return [...byId.values()]
-    .sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))
-    .map((e) => [
-      e.eventId,
-      e.companyId,
-      e.customerId,
-      e.type,
-      e.sequence,
-      e.causationId,
-      e.occurredAt,
-      JSON.stringify(e.data ?? {}),
-    ]);
-}
-
-const HOLD_COLUMNS = [
-  'hold_id',
-  'company_id',
-  'customer_id',
-  'document_type',
-  'document_id',
-  'amount',
-  'exposure_before',
-  'exposure_after',
-  'limit_amount',
-  'excess',
-  'reasons',
-  'requested_by',
-  'source',
-  'causation_id',
-  'created_at',
-] as const;
-
-const HOLD_REASON_SET: ReadonlySet<string> = new Set(HOLD_REASONS);
-
-interface HeldData {
-  holdId: string;
-  documentType: string;
-  documentId: string;
-  amount: string;
-  exposureBefore: string;
-  exposureAfter: string;
-  limit: string | null;
-  reasons?: string[];
-  requestedBy?: string;
-}
-
-const isHeldData = (value: unknown): value is HeldData => {
-  const d = value as Partial<HeldData> | null;
-  return (
-    typeof d === 'object' &&
-    d !== null &&
-    typeof d.holdId === 'string' &&
-    typeof d.documentType === 'string' &&
-    typeof d.documentId === 'string' &&
-    typeof d.amount === 'string' &&
-    typeof d.exposureBefore === 'string' &&
-    typeof d.exposureAfter === 'string' &&
-    (typeof d.limit === 'string' || d.limit === null)
-  );
-};
-
-/**
- * A hold row (source 'event') for each document.held the engine published for
- * an asynchronous credit check, each holdId once, sorted (a stable lock order).
- */
-function holdRows(events: readonly unknown[]): unknown[][] {
-  const byId = new Map<string, unknown[]>();
-  for (const event of events) {
-    if (!isPublishedEvent(event) || event.type !== 'document.held' || !isHeldData(event.data)) continue;
-    const d = event.data;
-    const excess = d.limit === null ? 0n : parseMoney(d.exposureAfter) - parseMoney(d.limit);
-    byId.set(d.holdId, [
-      d.holdId,
-      event.companyId,
-      event.customerId,
-      d.documentType,
-      d.documentId,
-      d.amount,
-      d.exposureBefore,
-      d.exposureAfter,
-      d.limit,
-      formatMoney(excess > 0n ? excess : 0n),
-      (d.reasons ?? []).filter((r) => HOLD_REASON_SET.has(r)),
-      d.requestedBy ?? null,
-      'event',
-      event.causationId,
-      event.occurredAt,
-    ]);
-  }
-  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 
 /**
@@ -415,11 +87,11 @@ const UNSTORABLE_REASON_MAX_LENGTH = 1000;
  * Multi-row INSERTs of `rows`, as few statements as the bind-parameter limit
  * allows. Returns the rows of `tail`'s RETURNING clause, if any.
  */
-async function insertRows(
+async function insertRows<C extends readonly string[]>(
   db: EntityManager,
   table: string,
-  columns: readonly string[],
-  rows: readonly unknown[][],
+  columns: C,
+  rows: readonly RowOf<C>[],
   tail = '',
 ): Promise<Record<string, unknown>[]> {
   const perStatement = Math.floor(MAX_PARAMETERS / columns.length);
@@ -427,7 +99,8 @@ async function insertRows(
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     const params: unknown[] = [];
-    const tuples = chunk.map((values) => {
+    const tuples = chunk.map((row) => {
+      const values = bindValues(columns, row);
       const first = params.length;
       params.push(...values);
       return `(${values.map((_, i) => `$${first + i + 1}`).join(', ')})`;
@@ -449,8 +122,8 @@ async function insertRows(
 }
 
 export interface ProjectionOptions {
-  /** The output events (parsed envelopes) published for these customers: appended to the history. */
-  events?: readonly unknown[];
+  /** The history entries (events published for these customers): appended to the history. */
+  events?: readonly HistoryEntry[];
   /** The company parameters the records were assessed with (bills at risk depend on billRiskDays). */
   parameters?: (companyId: string) => CompanyParameters;
 }
@@ -487,7 +160,7 @@ export class ExposureProjection {
     // One record per customer (one statement cannot update a row twice), the newest.
     const latest = new Map<string, CustomerRecord>();
     for (const record of records) {
-      const key = keyOf(record.companyId, record.customerId);
+      const key = customerKey(record.companyId, record.customerId);
       if (record.assessment !== null && (latest.get(key)?.version ?? -1) < record.version) {
         latest.set(key, record);
       }
@@ -500,7 +173,7 @@ export class ExposureProjection {
     const parametersOf = options.parameters ?? (() => DEFAULT_PARAMETERS);
     const db = await this.connected();
     return db.transaction(async (tx) => {
-      const updates = COLUMNS.slice(2)
+      const updates = EXPOSURE_COLUMNS.slice(2)
         .map((c) => `${c} = EXCLUDED.${c}`)
         .join(', ');
       // ON CONFLICT ... WHERE locks the existing row even when it is not updated,
@@ -508,14 +181,16 @@ export class ExposureProjection {
       const moved = await insertRows(
         tx,
         'customer_exposure',
-        COLUMNS,
-        built('customer_exposure', () => assessed.map((record) => rowValues(record, asOf))),
+        EXPOSURE_COLUMNS,
+        built('customer_exposure', () => assessed.map((record) => exposureRow(record, asOf))),
         `ON CONFLICT (company_id, customer_id) DO UPDATE SET ${updates}
          WHERE customer_exposure.state_version < EXCLUDED.state_version
          RETURNING company_id, customer_id`,
       );
-      const advancedKeys = new Set(moved.map((r) => keyOf(String(r.company_id), String(r.customer_id))));
-      const advanced = assessed.filter((r) => advancedKeys.has(keyOf(r.companyId, r.customerId)));
+      const advancedKeys = new Set(
+        moved.map((r) => customerKey(String(r.company_id), String(r.customer_id))),
+      );
+      const advanced = assessed.filter((r) => advancedKeys.has(customerKey(r.companyId, r.customerId)));
 
       if (advanced.length > 0) {
         const deletes = DETAIL_TABLES.map(
@@ -531,7 +206,13 @@ export class ExposureProjection {
         );
         const rows: DetailRows = { documents: [], openItems: [], settlements: [], dishonoured: [] };
         built('the detail rows', () => {
-          for (const record of advanced) detailRows(record, parametersOf(record.companyId), rows);
+          for (const record of advanced) {
+            const own = detailRows(record, parametersOf(record.companyId));
+            rows.documents.push(...own.documents);
+            rows.openItems.push(...own.openItems);
+            rows.settlements.push(...own.settlements);
+            rows.dishonoured.push(...own.dishonoured);
+          }
         });
         await insertRows(tx, 'exposure_document', DOCUMENT_COLUMNS, rows.documents);
         await insertRows(tx, 'open_item', OPEN_ITEM_COLUMNS, rows.openItems);
@@ -558,7 +239,7 @@ export class ExposureProjection {
           ],
         );
       }
-      return { advanced: advanced.map((r) => keyOf(r.companyId, r.customerId)) };
+      return { advanced: advanced.map((r) => customerKey(r.companyId, r.customerId)) };
     });
   }
 }

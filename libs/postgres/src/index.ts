@@ -1,6 +1,7 @@
 export * from './customer-exposure.entity';
 export * from './data-source';
 export * from './exposure-projection';
+export * from './read-model-rows';
 export * from './api-outbox';
 export * from './availability';
 export * from './projection-quarantine';

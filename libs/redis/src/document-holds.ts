@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { HeldDocument } from '@credit/contracts';
-import { customerKey, RedisKeys } from './keys';
+import { customerKey, HeldDocument } from '@credit/contracts';
+import { RedisKeys } from './keys';
 
 /**
  * Raises the stored steps, never lowers them: a late write of an older step

@@ -18,6 +18,3 @@ export class RedisKeys {
   documentHolds = (customerKey: string) => `${this.prefix}document-holds:${customerKey}`;
   readonly pattern = () => `${this.prefix}*`;
 }
-
-/** `<companyId>:<customerId>`, the Kafka message key of the contract. */
-export const customerKey = (companyId: string, customerId: string) => `${companyId}:${customerId}`;

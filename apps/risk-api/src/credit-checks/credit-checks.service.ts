@@ -5,13 +5,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal, satisfies } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
-  deterministicEventId,
+  customerKey,
   documentHoldId,
-  DOCUMENT_OUTCOME_TYPES,
-  documentOutcomeData,
+  documentOutcomeEvent,
   HeldDocument,
   LIMITS,
-  OutputEvent,
+  outputMessage,
 } from '@credit/contracts';
 import {
   businessDateAt,
@@ -40,7 +39,7 @@ import {
   isUniqueViolation,
   PendingHoldRow,
 } from '@credit/postgres';
-import { CompanyParametersStore, customerKey, DocumentHolds, LiveRecords } from '@credit/redis';
+import { CompanyParametersStore, DocumentHolds, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
   API_OUTBOX,
@@ -245,12 +244,25 @@ export class CreditChecksService {
     }
   }
 
+  /**
+   * document.allowed / warned / held. Outcomes of API requests carry sequence 0:
+   * the per-customer sequence belongs to the engine's state, which the API does
+   * not write (docs/api.md).
+   */
   private outcomeMessage(check: Check, holdId: string | undefined): OutboundMessage {
-    return {
-      topic: this.settings.kafka.topics.blocks,
-      key: customerKey(check.companyId, check.customerId),
-      value: JSON.stringify(outcomeEvent(check, holdId)),
-    };
+    const event = documentOutcomeEvent(
+      {
+        companyId: check.companyId,
+        customerId: check.customerId,
+        causationId: check.requestId,
+        sequence: 0,
+        occurredAt: check.now.toISOString(),
+      },
+      check.request,
+      { result: check.result, holdId },
+      { requestedBy: check.requestedBy, sentBy: check.sentBy },
+    );
+    return outputMessage(event, this.settings.kafka.topics);
   }
 
   private async insertHold(tx: EntityManager, holdId: string, check: Check): Promise<void> {
@@ -309,31 +321,6 @@ function answerOf(result: CreditCheckResult, holdId?: string): Answer {
     excess: formatMoney(result.excess),
     reasons: [...result.reasons],
     status: { before: result.statusBefore, after: result.statusAfter },
-  };
-}
-
-/**
- * document.allowed / warned / held in the contract's envelope. Outcomes of API
- * requests carry sequence 0: the per-customer sequence belongs to the engine's
- * state, which the API does not write (docs/api.md).
- */
-function outcomeEvent(check: Check, holdId: string | undefined): OutputEvent {
-  const type = DOCUMENT_OUTCOME_TYPES[check.result.decision];
-  const key = customerKey(check.companyId, check.customerId);
-  return {
-    eventId: deterministicEventId(key, check.requestId, type),
-    type,
-    schemaVersion: 1,
-    occurredAt: check.now.toISOString(),
-    companyId: check.companyId,
-    customerId: check.customerId,
-    causationId: check.requestId,
-    sequence: 0,
-    data: documentOutcomeData(check.request, check.result, {
-      requestedBy: check.requestedBy,
-      sentBy: check.sentBy,
-      holdId,
-    }),
   };
 }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   decodeInputEvent,
   InputEventType,
-  keyOf,
+  customerKey,
   RawDataByType,
   RawEnvelope,
   STREAM_EVENT_TYPES,
@@ -36,7 +36,7 @@ export function governanceMessage<T extends GovernanceEventType>(
     customerId,
     data: data as unknown as Record<string, unknown>,
   };
-  const key = keyOf(companyId, customerId);
+  const key = customerKey(companyId, customerId);
   const value = Buffer.from(JSON.stringify(envelope), 'utf8');
   if (STREAM_EVENT_TYPES.creditLimits.includes(type as unknown as InputEventType)) {
     const decoded = decodeInputEvent('creditLimits', Buffer.from(key, 'utf8'), value);

@@ -1,9 +1,10 @@
+import { customerKey } from '@credit/contracts';
 import { Controller, Get, Inject, NotFoundException, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@credit/auth';
 import { CustomerExposureRepository, CustomerExposureRow, isDatabaseUnavailable } from '@credit/postgres';
-import { customerKey, LiveRecords } from '@credit/redis';
+import { LiveRecords } from '@credit/redis';
 import { CompanyIdParam, CustomerIdParam } from '../http';
 import { LIVE_RECORDS } from '../tokens';
 import { ExposureView, exposureView, exposureViewOfRecord } from './exposure.view';

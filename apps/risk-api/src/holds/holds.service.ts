@@ -11,8 +11,8 @@ import { ApiSettings } from '@credit/config';
 import {
   DocumentDecisionData,
   DocumentReason,
-  encodeOutputEvent,
   outputEvent,
+  outputMessage,
   validateOutputEvent,
 } from '@credit/contracts';
 import { formatMoney } from '@credit/domain';
@@ -278,8 +278,7 @@ export class HoldsService {
     if (!validation.ok) {
       throw new Error(`${event.type} for hold ${hold.holdId} violates its schema: ${validation.message}`);
     }
-    const { key, value } = encodeOutputEvent(event);
-    return { topic: this.settings.kafka.topics.blocks, key, value };
+    return outputMessage(event, this.settings.kafka.topics);
   }
 
   private async detailOf(hold: HoldRow): Promise<HoldDetailDto> {

@@ -13,7 +13,7 @@ import { ApiSettings } from '@credit/config';
 import {
   CREDIT_LIMIT_DEFAULTS,
   decodeInputEvent,
-  keyOf,
+  customerKey,
   RawDataByType,
   RawEnvelope,
 } from '@credit/contracts';
@@ -377,7 +377,7 @@ export class CreditLimitsService {
       customerId,
       data: data as Record<string, unknown>,
     };
-    const key = keyOf(companyId, customerId);
+    const key = customerKey(companyId, customerId);
     const value = Buffer.from(JSON.stringify(envelope), 'utf8');
     // What the engine would dead-letter is never published: checked with the engine's own decoder.
     const decoded = decodeInputEvent('creditLimits', Buffer.from(key, 'utf8'), value);

@@ -1,3 +1,4 @@
+import { customerKey } from '@credit/contracts';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiSettings } from '@credit/config';
@@ -12,7 +13,7 @@ import {
   systemClock,
 } from '@credit/domain';
 import { CreditGovernanceRepository } from '@credit/postgres';
-import { CompanyParametersStore, customerKey, LiveRecords } from '@credit/redis';
+import { CompanyParametersStore, LiveRecords } from '@credit/redis';
 import {
   API_CLOCK,
   API_SETTINGS,

@@ -1,0 +1,33 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { BatchConsumerTransport } from '@credit/kafka';
+import { EngineModule, EngineOptions } from './engine.module';
+
+/**
+ * Builds the engine (not yet started), so tests drive the same app as
+ * production: an HTTP app (health, metrics) with, unless the role only
+ * projects, the consumer group as its microservice.
+ */
+export async function createEngineApp(
+  options: EngineOptions,
+  logger: false | LogLevel[],
+): Promise<INestApplication> {
+  const app = await NestFactory.create(EngineModule.forRoot(options), { logger });
+  if (options.settings.role !== 'project') {
+    app.connectMicroservice<MicroserviceOptions>(
+      { strategy: app.get(BatchConsumerTransport) },
+      { inheritAppConfig: true },
+    );
+  }
+  return app;
+}
+
+/**
+ * Bootstraps the engine (topics, producer, store epoch, relay, projector,
+ * scheduler), then starts consuming: the first batch finds them all running.
+ */
+export async function startEngineApp(app: INestApplication): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+}
