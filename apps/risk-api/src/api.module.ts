@@ -47,6 +47,7 @@ import { LimitProposalController } from './proposal/limit-proposal.controller';
 import { LimitProposalService } from './proposal/limit-proposal.service';
 import { DeskModule } from './desk/desk.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { RATE_LIMIT_GUARD, rateLimitModule } from './http';
 import {
   API_CLOCK,
@@ -118,6 +119,7 @@ export class ApiModule {
         rateLimitModule(settings.rateLimit),
         DeskModule.forRoot(settings),
         AlertsModule,
+        DeadLettersModule.forRoot(settings),
       ],
       controllers: [
         HealthController,
@@ -235,7 +237,7 @@ export class ApiModule {
       ],
       // Global, so that feature modules (AlertsModule) inject the shared connections.
       global: true,
-      exports: [ApiLifecycle, DATA_SOURCE],
+      exports: [ApiLifecycle, DATA_SOURCE, OUTBOX_WAKER],
     };
   }
 }

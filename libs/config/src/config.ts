@@ -129,6 +129,19 @@ export interface ApiSettings extends CommonSettings {
   stateCacheSize: number;
   exports: ExportSettings;
   live: LiveStreamSettings;
+  deadLetters: DeadLetterIntakeSettings;
+}
+
+/**
+ * The API's projection of the dead-letter topic into Postgres (dead_letter),
+ * which the operator tooling lists and re-drives. The instances share one
+ * consumer group, so each dead letter is recorded by one of them (and again,
+ * harmlessly, after a rebalance).
+ */
+export interface DeadLetterIntakeSettings {
+  /** API_DEAD_LETTER_INTAKE: false leaves the projection to another instance or process. */
+  enabled: boolean;
+  groupId: string;
 }
 
 export type AlertLanguage = 'it' | 'en';
@@ -278,6 +291,15 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
     live: {
       streamsPerUser: env.int('API_LIVE_STREAMS_PER_USER', 5, 1, 1000),
       maxBufferedBytes: env.int('API_LIVE_MAX_BUFFER_BYTES', 1_048_576, 16_384, 67_108_864),
+    },
+    deadLetters: {
+      enabled: env.oneOf('API_DEAD_LETTER_INTAKE', 'true', ['true', 'false'] as const) === 'true',
+      groupId: env.string(
+        'API_DEAD_LETTER_GROUP_ID',
+        'risk-api-dead-letters',
+        /^[A-Za-z0-9._-]{1,128}$/,
+        'must be a consumer group id',
+      ),
     },
   };
   env.done();
