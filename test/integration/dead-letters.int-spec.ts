@@ -79,9 +79,7 @@ describe('dead letters: listed, inspected and re-driven', () => {
       () => http().get('/v1/admin/dead-letters').set('Authorization', `Bearer ${admin}`),
       (r) => r.status === 200 && r.body.total === 2,
     );
-    const [letter] = listed.body.items.filter(
-      (d: { reason: string }) => d.reason === 'VALIDATION_FAILED',
-    );
+    const [letter] = listed.body.items.filter((d: { reason: string }) => d.reason === 'VALIDATION_FAILED');
     expect(letter).toMatchObject({
       field: 'data.amount',
       companyId: COMPANY,
@@ -170,10 +168,11 @@ describe('dead letters: listed, inspected and re-driven', () => {
     const trail = await http()
       .get(`/v1/admin/dead-letters/${letter.eventId}`)
       .set('Authorization', `Bearer ${admin}`);
-    expect(trail.body.redriven).toMatchObject({ by: 'ops.anna', newEventId: redrivenEventId(letter.eventId) });
-    const pending = await http()
-      .get('/v1/admin/dead-letters/counts')
-      .set('Authorization', `Bearer ${admin}`);
+    expect(trail.body.redriven).toMatchObject({
+      by: 'ops.anna',
+      newEventId: redrivenEventId(letter.eventId),
+    });
+    const pending = await http().get('/v1/admin/dead-letters/counts').set('Authorization', `Bearer ${admin}`);
     expect(pending.body.reasons).toContainEqual({ reason: 'VALIDATION_FAILED', total: 1, pending: 0 });
     await eventually(
       () => exposure(),

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { createJsonLogger, useJsonLogs, withJsonLogs } from '@credit/observability';
 import { setPriority } from 'node:os';
-import { ConfigError, engineSettings, EngineSettings, loggedLevels } from '@credit/config';
+import { ConfigError, engineSettings, EngineSettings } from '@credit/config';
 import { EngineModule } from './engine.module';
 
 async function bootstrap(): Promise<void> {
@@ -24,9 +25,12 @@ async function bootstrap(): Promise<void> {
       new Logger('ExposureEngine').warn(`could not lower the projector's priority: ${String(error)}`);
     }
   }
-  const app = await NestFactory.create(EngineModule.forRoot({ settings }), {
-    logger: loggedLevels(settings.logLevel),
+  // JSON lines through pino (libs/observability), Nest's and the Kafka client's alike.
+  const logger = createJsonLogger('exposure-engine', settings.logLevel);
+  const app = await NestFactory.create(withJsonLogs(EngineModule.forRoot({ settings }), logger), {
+    bufferLogs: true,
   });
+  useJsonLogs(app, logger);
   app.enableShutdownHooks();
   await app.listen(settings.healthPort, '127.0.0.1');
   new Logger('ExposureEngine').log(`Health on http://127.0.0.1:${settings.healthPort}/health`);

@@ -16,7 +16,11 @@ export interface ReadDeadLetter {
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** The envelope fields of a rejected input, when it is a JSON object that has them. */
-function envelopeOf(value: Buffer | null): { companyId: string | null; customerId: string | null; type: string | null } {
+function envelopeOf(value: Buffer | null): {
+  companyId: string | null;
+  customerId: string | null;
+  type: string | null;
+} {
   try {
     const parsed: unknown = value === null ? null : JSON.parse(value.toString('utf8'));
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {

@@ -97,7 +97,8 @@ function whereOf(filter: DeadLetterFilter): { where: string; params: unknown[] }
     params.push(filter.topic);
     clauses.push(`d.source_topic = $${params.length}`);
   }
-  if (filter.pending !== undefined) clauses.push(filter.pending ? 'r.new_event_id IS NULL' : 'r.new_event_id IS NOT NULL');
+  if (filter.pending !== undefined)
+    clauses.push(filter.pending ? 'r.new_event_id IS NULL' : 'r.new_event_id IS NOT NULL');
   return { where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, params };
 }
 
@@ -171,7 +172,9 @@ export class DeadLettersRepository {
   }
 
   /** How many dead letters there are per reason, and how many of them wait for a re-drive. */
-  async countsByReason(filter: Pick<DeadLetterFilter, 'companies' | 'topic'>): Promise<DeadLetterReasonCount[]> {
+  async countsByReason(
+    filter: Pick<DeadLetterFilter, 'companies' | 'topic'>,
+  ): Promise<DeadLetterReasonCount[]> {
     const db = await this.connected();
     const { where, params } = whereOf(filter);
     return db.query(

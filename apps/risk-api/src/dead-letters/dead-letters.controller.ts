@@ -49,7 +49,8 @@ export class DeadLettersController {
   @ApiOperation({
     operationId: 'listDeadLetters',
     summary: 'Dead letters, newest first',
-    description: 'Inputs the engine rejected, as read from the dead-letter topic, with their re-drive if any.',
+    description:
+      'Inputs the engine rejected, as read from the dead-letter topic, with their re-drive if any.',
   })
   @ApiOkResponse({ type: DeadLetterPageDto })
   @ApiBadRequestResponse({ description: 'reason must be one of NOT_JSON, ...' })

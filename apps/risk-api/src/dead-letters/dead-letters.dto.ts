@@ -15,7 +15,10 @@ export class DeadLettersQuery extends PageQuery {
   @IsIn(DEAD_LETTER_REASONS, { message: `reason must be one of ${DEAD_LETTER_REASONS.join(', ')}` })
   reason?: string;
 
-  @ApiPropertyOptional({ example: 'erp.documents', description: 'The input topic the rejected message came from.' })
+  @ApiPropertyOptional({
+    example: 'erp.documents',
+    description: 'The input topic the rejected message came from.',
+  })
   @IfPresent()
   @Matches(TOPIC, { message: 'topic must be a Kafka topic name (letters, digits, . _ -)' })
   topic?: string;
@@ -57,7 +60,12 @@ export class DeadLetterDto {
   @ApiProperty({ type: String, nullable: true, example: 'data.lines[0].amount' }) field!: string | null;
   @ApiProperty({ example: 'data.lines[0].amount must be a money string like 1234.56' }) message!: string;
   @ApiProperty({ type: DeadLetterSourceDto }) source!: DeadLetterSourceDto;
-  @ApiProperty({ type: String, nullable: true, example: 'IT01', description: 'From the original, when it says.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'IT01',
+    description: 'From the original, when it says.',
+  })
   companyId!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'C000123' }) customerId!: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'document.posted' }) eventType!: string | null;
@@ -118,7 +126,11 @@ export class RedriveBody {
   @IsObject({ message: 'event must be a JSON object' })
   event!: Record<string, unknown>;
 
-  @ApiProperty({ minLength: 1, maxLength: 1000, example: 'Amount sent with a comma by the ERP export; corrected' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 1000,
+    example: 'Amount sent with a comma by the ERP export; corrected',
+  })
   @IsReason()
   reason!: string;
 }

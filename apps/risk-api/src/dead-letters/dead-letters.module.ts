@@ -1,4 +1,11 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiSettings } from '@credit/config';
 import { BatchConsumer, createKafka } from '@credit/kafka';
@@ -66,7 +73,12 @@ export class DeadLettersModule {
           provide: DeadLetters,
           inject: [DeadLettersRepository, OUTBOX_WAKER],
           useFactory: (repository: DeadLettersRepository, outbox: OutboxWaker) =>
-            new DeadLetters(repository, settings.kafka.topics, () => new Date(), () => outbox.wake()),
+            new DeadLetters(
+              repository,
+              settings.kafka.topics,
+              () => new Date(),
+              () => outbox.wake(),
+            ),
         },
         DeadLetterIntakeLifecycle,
       ],

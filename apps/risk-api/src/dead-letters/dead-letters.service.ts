@@ -6,12 +6,7 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { TopicNames } from '@credit/config';
-import {
-  decodeInputEvent,
-  InputStream,
-  REDRIVEN_FROM_HEADER,
-  redrivenEventId,
-} from '@credit/contracts';
+import { decodeInputEvent, InputStream, REDRIVEN_FROM_HEADER, redrivenEventId } from '@credit/contracts';
 import { Principal } from '@credit/auth';
 import {
   DeadLetterFilter,
