@@ -28,7 +28,7 @@ import {
   RedisKeys,
 } from '@credit/redis';
 import { createDataSource, ExposureProjection, ProjectionQuarantine } from '@credit/postgres';
-import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, HealthImports, serviceChecks } from '@credit/health';
 import { EngineMetrics, Metrics, MetricsController } from '@credit/observability';
 import { CachedCompanyParameters } from './company-parameters';
 import { BackgroundLoop } from '@credit/runtime';
@@ -144,6 +144,7 @@ export class EngineModule {
   static forRoot({ settings, clock }: EngineOptions): DynamicModule {
     return {
       module: EngineModule,
+      imports: [HealthImports()],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: ENGINE_SETTINGS, useValue: settings },
@@ -201,8 +202,13 @@ export class EngineModule {
         {
           provide: HEALTH_CHECKS,
           inject: [ClusterProbe, REDIS, DATA_SOURCE],
+          // Ready when what the role uses answers: folding needs Kafka and Redis, projecting Redis and Postgres.
           useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) =>
-            serviceChecks({ kafka, redis, db }),
+            serviceChecks({
+              kafka: settings.role === 'project' ? undefined : kafka,
+              redis,
+              db: settings.role === 'fold' ? undefined : db,
+            }),
         },
         {
           provide: EngineMetrics,

@@ -32,8 +32,10 @@ async function bootstrap(): Promise<void> {
   });
   useJsonLogs(app, logger);
   app.enableShutdownHooks();
-  await app.listen(settings.healthPort, '127.0.0.1');
-  new Logger('ExposureEngine').log(`Health on http://127.0.0.1:${settings.healthPort}/health`);
+  await app.listen(settings.healthPort, settings.healthHost);
+  new Logger('ExposureEngine').log(
+    `Health on http://${settings.healthHost}:${settings.healthPort}/health/live and /health/ready`,
+  );
 }
 
 void bootstrap();

@@ -23,8 +23,10 @@ async function bootstrap(): Promise<void> {
   });
   useJsonLogs(app, logger);
   app.enableShutdownHooks();
-  await app.listen(settings.healthPort, '127.0.0.1');
-  new Logger('Notifier').log(`Health on http://127.0.0.1:${settings.healthPort}/health`);
+  await app.listen(settings.healthPort, settings.healthHost);
+  new Logger('Notifier').log(
+    `Health on http://${settings.healthHost}:${settings.healthPort}/health/live and /health/ready`,
+  );
 }
 
 void bootstrap();

@@ -22,7 +22,7 @@ import {
   RedisExposureStore,
   RedisKeys,
 } from '@credit/redis';
-import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, HealthImports, serviceChecks } from '@credit/health';
 import { ApiMetrics, Metrics, MetricsController } from '@credit/observability';
 import { ExposureController } from './exposure/exposure.controller';
 import { CreditChecksController } from './credit-checks/credit-checks.controller';
@@ -120,6 +120,7 @@ export class ApiModule {
         DeskModule.forRoot(settings),
         AlertsModule,
         DeadLettersModule.forRoot(settings),
+        HealthImports(),
       ],
       controllers: [
         HealthController,

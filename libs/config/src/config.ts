@@ -64,6 +64,8 @@ export interface EngineSettings extends CommonSettings {
   groupId: string;
   /** How long the group waits for a silent member before giving its partitions to others. */
   sessionTimeoutMs: number;
+  /** Where the health, metrics (and no other) routes listen: ENGINE_HEALTH_HOST, ENGINE_HEALTH_PORT. */
+  healthHost: string;
   healthPort: number;
   maxEventBytes: number;
   /** Customer records kept in memory between batches (0 turns the cache off). */
@@ -118,6 +120,8 @@ export interface LiveStreamSettings {
 }
 
 export interface ApiSettings extends CommonSettings {
+  /** API_HOST: the interface to listen on; unset = every interface. */
+  host?: string;
   port: number;
   jwtSecret: string;
   tokenPolicy: TokenPolicySettings;
@@ -152,6 +156,8 @@ export interface NotifierSettings extends CommonSettings {
   sessionTimeoutMs: number;
   /** The output topics whose events subscriptions may ask for (later sections add topics here, by configuration). */
   sourceTopics: string[];
+  /** Where the health routes listen: NOTIFIER_HEALTH_HOST, NOTIFIER_HEALTH_PORT. */
+  healthHost: string;
   healthPort: number;
   smtpUrl: string;
   from: string;
@@ -176,6 +182,9 @@ export interface NotifierSettings extends CommonSettings {
 }
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+/** A host name, an IPv4 address or an IPv6 address (without brackets). */
+const HOST = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*|[0-9A-Fa-f:.]{2,45})$/;
+const HOST_RULE = 'must be a host name or an IP address';
 const TOPIC_RULE = 'must be a Kafka topic name (letters, digits, . _ -)';
 
 function readCommon(env: EnvReader): CommonSettings {
@@ -238,6 +247,7 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
       'must be a consumer group id',
     ),
     sessionTimeoutMs: env.int('ENGINE_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    healthHost: env.string('ENGINE_HEALTH_HOST', '127.0.0.1', HOST, HOST_RULE),
     healthPort: env.int('ENGINE_HEALTH_PORT', 3001, 0, 65535),
     maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
     stateCacheSize: env.int('ENGINE_STATE_CACHE_SIZE', 100_000, 0, 10_000_000),
@@ -274,6 +284,7 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
   const env = new EnvReader(source);
   const settings: ApiSettings = {
     ...readCommon(env),
+    host: env.optional('API_HOST', HOST, HOST_RULE),
     port: env.int('API_PORT', 3000, 0, 65535),
     jwtSecret: env.secret('AUTH_JWT_SECRET', 32),
     tokenPolicy: readTokenPolicy(env),
@@ -338,6 +349,7 @@ export function notifierSettings(source = loadEnvironment()): NotifierSettings {
       TOPIC,
       TOPIC_RULE,
     ),
+    healthHost: env.string('NOTIFIER_HEALTH_HOST', '127.0.0.1', HOST, HOST_RULE),
     healthPort: env.int('NOTIFIER_HEALTH_PORT', 3003, 0, 65535),
     smtpUrl: env.url('NOTIFIER_SMTP_URL', 'smtp://127.0.0.1:2525', ['smtp:', 'smtps:']),
     from: env.string(
