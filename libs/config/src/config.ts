@@ -235,6 +235,14 @@ function readCommon(env: EnvReader): CommonSettings {
   };
 }
 
+/** Only what every process shares (Kafka, Redis, Postgres): for operator tools such as `npm run dlq`. */
+export function commonSettings(source = loadEnvironment()): CommonSettings {
+  const env = new EnvReader(source);
+  const settings = readCommon(env);
+  env.done();
+  return settings;
+}
+
 export function engineSettings(source = loadEnvironment()): EngineSettings {
   const env = new EnvReader(source);
   const settings: EngineSettings = {
