@@ -124,7 +124,7 @@ export function releaseSteps(deskUrl: string): string[] {
     `  2. Open "Holds queue": order ${DEMO_HELD_ORDER.documentId} of ${DEMO_COMPANY}:${customer.customerId} ${customer.name}, ` +
       `${DEMO_HELD_ORDER.amount}, is held (LIMIT_EXCEEDED), requested by ${DEMO_HELD_ORDER.requestedBy}.`,
     '  3. Type the reason in its row (for example "Bank guarantee received this morning") and press "Release".',
-    `  4. The row says released by demo-approver; the engine publishes document.released for the ERP, ` +
+    `  4. The order leaves the queue ("${DEMO_HELD_ORDER.documentId}: released by demo-approver"); the engine publishes document.released for the ERP, ` +
       `and the order's amount now counts in ${customer.customerId}'s exposure.`,
     '  Try it as demo-viewer first: the same buttons are refused, with the reason (a viewer decides nothing).',
     `  As demo-credit-manager, "Limits and parameters" raises ${customer.customerId}'s limit within ${DEMO_APPROVAL_ROLE.maxLimit}.`,
