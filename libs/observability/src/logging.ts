@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
 import { Logger as NestPinoLogger, LoggerModule } from 'nestjs-pino';
+import { storage, Store } from 'nestjs-pino/storage';
 import pino, { Logger, LevelWithSilent } from 'pino';
+import { pinoHttp } from 'pino-http';
 
 /** LOG_LEVEL as the apps configure it (libs/config), or false for silence. */
 export type AppLogLevel = 'error' | 'warn' | 'log' | 'debug' | false;
@@ -61,26 +63,34 @@ export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
 const quietPaths = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
- * Nest's logger through pino (nestjs-pino), and pino-http on every request: a
- * request id (the caller's `x-request-id`, or a new one, echoed back) on each
- * line logged while the request is served, and one line when it completes
- * (not for probes and scrapes), at error for a 5xx. Headers are never logged.
+ * pino-http on every request: a request id (the caller's `x-request-id`, or a
+ * new one, echoed back) on each line logged while the request is served, and
+ * one line when it completes (not for probes and scrapes), at error for a 5xx.
+ * Headers are never logged.
  */
-function loggingModule(logger: Logger): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      logger,
-      genReqId: requestIdOf,
-      quietReqLogger: true,
-      customAttributeKeys: { reqId: 'requestId' },
-      autoLogging: { ignore: (req) => quietPaths.test(req.url ?? '') },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
+function requestLogging(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: requestIdOf,
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    autoLogging: { ignore: (req) => quietPaths.test(req.url ?? '') },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
   });
+}
+
+/**
+ * Nest's logger through pino (nestjs-pino). Its own request middleware is not
+ * mounted (`forRoutes: []`): Nest would mount it as a catch-all route, which
+ * an unmatched request would then report as its route (the metrics' `route`
+ * label). `useJsonLogs` mounts the same with `app.use`.
+ */
+function loggingModule(logger: Logger): DynamicModule {
+  return LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] });
 }
 
 /**
@@ -93,9 +103,17 @@ export function withJsonLogs(root: DynamicModule | Type<unknown>, logger: Logger
   return { module: JsonLoggedApp, imports: [loggingModule(logger), root] };
 }
 
-/** Routes Nest's own logger (every `new Logger(context)`) and the Kafka client's through pino. */
+/**
+ * Routes Nest's own logger (every `new Logger(context)`) and the Kafka client's
+ * through pino, and logs each HTTP request. Call it before the app is initialised.
+ */
 export function useJsonLogs(app: INestApplication, logger: Logger): void {
   setJsonLogger(logger);
+  const logRequest = requestLogging(logger);
+  // What a request logs, its id included, goes through the request's logger (nestjs-pino's store).
+  app.use((req: IncomingMessage & { log: Logger }, res: ServerResponse, next: () => void) =>
+    logRequest(req, res, () => storage.run(new Store(req.log), next)),
+  );
   app.useLogger(app.get(NestPinoLogger));
   // What was logged while the app was created was buffered (`bufferLogs`): written now, in JSON.
   app.flushLogs();
