@@ -120,7 +120,7 @@ export function releaseSteps(deskUrl: string): string[] {
   const customer = DEMO_CUSTOMERS.find((c) => c.customerId === DEMO_HELD_ORDER.customerId)!;
   return [
     `To release the held order on the risk desk (${deskUrl}):`,
-    `  1. Open ${deskUrl} and paste the token of demo-approver; press "Sign in" (the language menu switches to Italiano).`,
+    `  1. Open ${deskUrl} and paste the token of demo-approver; press "Sign in" (the Language menu at the top switches the desk to Italiano).`,
     `  2. Open "Holds queue": order ${DEMO_HELD_ORDER.documentId} of ${DEMO_COMPANY}:${customer.customerId} ${customer.name}, ` +
       `${DEMO_HELD_ORDER.amount}, is held (LIMIT_EXCEEDED), requested by ${DEMO_HELD_ORDER.requestedBy}.`,
     '  3. Type the reason in its row (for example "Bank guarantee received this morning") and press "Release".',
