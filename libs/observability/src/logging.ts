@@ -38,7 +38,7 @@ export function createJsonLogger(
   );
 }
 
-let processLogger: Logger = createJsonLogger(process.env.LOG_SERVICE ?? 'credit-exposure', 'log');
+let processLogger: Logger = createJsonLogger('credit-exposure', 'log');
 
 /**
  * The process's logger, for what logs outside Nest's logger (the Kafka client).
