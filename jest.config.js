@@ -7,7 +7,13 @@ const moduleNameMapper = {
   '^@credit/(domain|contracts|config|kafka|redis|postgres|auth|health|runtime|sandbox|observability|infrastructure)$':
     '<rootDir>/libs/$1/src',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+/** Packages published only as ES modules: transpiled for Jest by test/support/esm-to-cjs.js. */
+const ESM_ONLY = ['@nestjs/terminus'];
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+  [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: '<rootDir>/test/support/esm-to-cjs.js',
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
 module.exports = {
   projects: [
     {
@@ -18,6 +24,7 @@ module.exports = {
       testMatch: ['**/*.spec.ts'],
       moduleNameMapper,
       transform,
+      transformIgnorePatterns,
     },
     {
       displayName: 'integration',
@@ -26,6 +33,7 @@ module.exports = {
       testMatch: ['**/*.int-spec.ts'],
       moduleNameMapper,
       transform,
+      transformIgnorePatterns,
       setupFiles: ['reflect-metadata'],
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
     },
@@ -36,6 +44,7 @@ module.exports = {
       testMatch: ['**/*.fault-spec.ts'],
       moduleNameMapper,
       transform,
+      transformIgnorePatterns,
       setupFiles: ['reflect-metadata'],
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
     },
@@ -46,6 +55,7 @@ module.exports = {
       testMatch: ['**/*.browser-spec.ts'],
       moduleNameMapper,
       transform,
+      transformIgnorePatterns,
       setupFiles: ['reflect-metadata'],
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-setup.ts'],
     },

@@ -27,6 +27,8 @@ if [ -z "${AUTH_JWT_SECRET:-}" ]; then
   fi
 fi
 export API_PORT="${API_PORT:-3000}"
+# The demo's terminal is for the story, the tokens and the steps: the apps' JSON logs only from warnings up.
+if [ "$SIMULATE" = 1 ]; then export LOG_LEVEL="${LOG_LEVEL:-warn}"; fi
 export NOTIFIER_HEALTH_PORT="${NOTIFIER_HEALTH_PORT:-3003}"
 export NOTIFIER_DESK_BASE_URL="${NOTIFIER_DESK_BASE_URL:-http://127.0.0.1:${API_PORT}/desk/}"
 
@@ -72,10 +74,11 @@ done
 say "API: http://127.0.0.1:${API_PORT}/v1   (OpenAPI: http://127.0.0.1:${API_PORT}/docs)"
 say "risk desk: http://127.0.0.1:${API_PORT}/desk/   (sign in with a token from npm run token)"
 say "get a token: AUTH_JWT_SECRET=... npm run --silent token -- --sub alice --roles viewer --companies '*'"
-say "alerts: notifier health http://127.0.0.1:${NOTIFIER_HEALTH_PORT}/health, e-mails via ${NOTIFIER_SMTP_URL} (README \"Alerts\")"
+say "operations: health at /health/live and /health/ready of each process, dead letters: npm run dlq -- counts (docs/operations.md)"
+say "alerts: notifier health http://127.0.0.1:${NOTIFIER_HEALTH_PORT}/health/ready, e-mails via ${NOTIFIER_SMTP_URL} (README \"Alerts\")"
 if [ "$SIMULATE" = 1 ]; then
   # Alerts for the demo: the simulated customers' agent AG-01, e-mails to credit control and to the agent,
-  # and the inbox of user "demo" (sign in to the desk with a token for --sub demo).
+  # and the inbox of demo-credit-manager (one of the tokens the simulator prints).
   node -e '
     const { mintToken } = require("./dist/libs/auth/src/mint-token");
     const token = mintToken({ sub: "demo-setup", roles: ["admin"], companies: "*", ttlSeconds: 300, secret: process.env.AUTH_JWT_SECRET });
@@ -87,7 +90,7 @@ if [ "$SIMULATE" = 1 ]; then
       put("/sales-agents/AG-01", { name: "Giulia Verdi", email: "giulia.verdi@example.com" }),
       put("/subscriptions/demo-credit-control", { channel: "email", target: "credito@example.com", eventTypes, enabled: true }),
       put("/subscriptions/demo-sales-agent", { channel: "email", target: "sales-agent", eventTypes: ["customer.blocked"], enabled: true }),
-      put("/subscriptions/demo-inbox", { channel: "inbox", target: "demo", eventTypes, enabled: true }),
+      put("/subscriptions/demo-inbox", { channel: "inbox", target: "demo-credit-manager", eventTypes, enabled: true }),
     ]).catch((e) => { console.error(`demo alerts not configured: ${e.message}`); });' || true
   node dist/apps/erp-simulator/src/main.js --demo
 fi

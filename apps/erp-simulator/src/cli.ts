@@ -7,7 +7,8 @@ export const USAGE = [
   'usage:',
   '  erp-simulator --demo [--demo-seconds 20]',
   '      the live demo: 5 customers of IT01 over ~20 s, one line per event, then a summary;',
-  '      prints a viewer token and a curl command first when AUTH_JWT_SECRET is set',
+  '      when AUTH_JWT_SECRET is set, first prints tokens for a viewer, an approver and a credit manager,',
+  '      seeds approval role demo-releaser through the risk API, and says how to release the held order',
   '  erp-simulator --customers N [--seed S] [--companies IT01,DE01] [--events-per-customer K]',
   '                [--rate EPS] [--start-date YYYY-MM-DD] [--dry-run]',
   '      a generated scenario: N customers per company, K events each (default ' +

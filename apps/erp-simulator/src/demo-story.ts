@@ -75,6 +75,62 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
   { customerId: 'C005', name: 'Gallo Distribuzione S.a.s.', expect: 'NO_LIMIT, exposure in bills' },
 ];
 
+/** The people of the demo: one token each (the demo prints them), what each may do on the desk. */
+export const DEMO_PEOPLE = [
+  {
+    subject: 'demo-viewer',
+    roles: ['viewer'],
+    does: 'reads the board, the customers and the holds queue; decides nothing',
+  },
+  {
+    subject: 'demo-approver',
+    roles: ['approver'],
+    does: 'releases or rejects held orders, within approval role demo-releaser',
+  },
+  {
+    subject: 'demo-credit-manager',
+    roles: ['credit-manager'],
+    does: 'also sets credit limits and decides limit requests',
+  },
+] as const;
+
+/**
+ * The approval role the demo seeds (an admin's job): holders release documents
+ * exceeding the limit by up to 5000.00, and set limits up to 50000.00. The
+ * approver and the credit manager hold it.
+ */
+export const DEMO_APPROVAL_ROLE = {
+  name: 'demo-releaser',
+  maxExcess: '5000.00',
+  mayReleaseOverdue: false,
+  maxLimit: '50000.00',
+  members: ['demo-approver', 'demo-credit-manager'],
+} as const;
+
+/** The order the story's last event submits for a credit check: the engine holds it (C002 is over its limit). */
+export const DEMO_HELD_ORDER = {
+  customerId: 'C002',
+  documentId: 'SO-2004',
+  amount: '1500.00',
+  requestedBy: 'demo.sales',
+} as const;
+
+/** How a person releases the held order on the desk, step by step. */
+export function releaseSteps(deskUrl: string): string[] {
+  const customer = DEMO_CUSTOMERS.find((c) => c.customerId === DEMO_HELD_ORDER.customerId)!;
+  return [
+    `To release the held order on the risk desk (${deskUrl}):`,
+    `  1. Open ${deskUrl} and paste the token of demo-approver; press "Sign in" (the Language menu at the top switches the desk to Italiano).`,
+    `  2. Open "Holds queue": order ${DEMO_HELD_ORDER.documentId} of ${DEMO_COMPANY}:${customer.customerId} ${customer.name}, ` +
+      `${DEMO_HELD_ORDER.amount}, is held (LIMIT_EXCEEDED), requested by ${DEMO_HELD_ORDER.requestedBy}.`,
+    '  3. Type the reason in its row (for example "Bank guarantee received this morning") and press "Release".',
+    `  4. The order leaves the queue ("${DEMO_HELD_ORDER.documentId}: released by demo-approver"); the engine publishes document.released for the ERP, ` +
+      `and the order's amount now counts in ${customer.customerId}'s exposure.`,
+    '  Try it as demo-viewer first: the same buttons are refused, with the reason (a viewer decides nothing).',
+    `  As demo-credit-manager, "Limits and parameters" raises ${customer.customerId}'s limit within ${DEMO_APPROVAL_ROLE.maxLimit}.`,
+  ];
+}
+
 export function demoStory(options: DemoOptions): DemoStory {
   const { today, runTag } = options;
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
@@ -237,11 +293,11 @@ export function demoStory(options: DemoOptions): DemoStory {
   });
   add('C005', 'bill.presented', { billId: 'RB-5001', presentedAt: day(0), bankId: 'BANCA-01' });
   add('C002', 'order.confirmed', { orderId: 'SO-2003', amount: '2500.00', orderDate: day(0) });
-  add('C002', 'document.checkRequested', {
+  add(DEMO_HELD_ORDER.customerId, 'document.checkRequested', {
     documentType: 'order',
-    documentId: 'SO-2004',
-    amount: '1500.00',
-    requestedBy: 'demo.sales',
+    documentId: DEMO_HELD_ORDER.documentId,
+    amount: DEMO_HELD_ORDER.amount,
+    requestedBy: DEMO_HELD_ORDER.requestedBy,
   });
 
   const paceMs = options.paceMs ?? Math.floor(DEMO_DURATION_MS / (drafts.length - 1));

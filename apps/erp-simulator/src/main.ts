@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { addDays, businessDateAt, formatMoney } from '@credit/domain';
 import { ConfigError, EngineSettings, engineSettings, tokenPolicySettings } from '@credit/config';
-import { mintToken } from '@credit/auth';
 import { CliCommand, parseCli, UsageError, USAGE } from './cli';
-import { demoStory, expectedOutcome } from './demo-story';
+import { DEMO_APPROVAL_ROLE, DEMO_HELD_ORDER, demoStory, expectedOutcome, releaseSteps } from './demo-story';
+import { DemoToken, demoTokens, seedApprovalRole } from './demo-setup';
 import { describeEvent } from './describe';
 import { generateScenario, interleave, Scenario } from './scenario';
 import { KafkaProblem, openSender, outbound, Sender, SendReport, sendPaced } from './send';
@@ -39,34 +39,45 @@ async function runDemo(settings: EngineSettings, seconds: number): Promise<numbe
   for (const c of draft.customers)
     out(`  ${draft.companyId}:${c.customerId} ${pad(c.name, 28)} -> ${c.expect}`);
   const secret = process.env.AUTH_JWT_SECRET;
-  let token: string | null = null;
+  const deskUrl = `http://127.0.0.1:${port}/desk/`;
+  let tokens: DemoToken[] = [];
   if (secret !== undefined && secret.trim() !== '') {
     try {
       // The API's own token policy: its issuer and audience, and no longer than it accepts.
       const policy = tokenPolicySettings();
-      token = mintToken({
-        sub: 'demo-viewer',
-        roles: ['viewer'],
-        companies: [draft.companyId],
-        ttlSeconds: Math.min(8 * 3600, policy.maxTtlSeconds),
-        secret,
-        ...policy,
-      });
+      tokens = demoTokens(secret, policy);
+      await seedApprovalRole(`http://127.0.0.1:${port}`, secret, policy).then(
+        () =>
+          out(
+            `approval role ${DEMO_APPROVAL_ROLE.name} seeded: releases up to ${DEMO_APPROVAL_ROLE.maxExcess} over the limit; ` +
+              `held by ${DEMO_APPROVAL_ROLE.members.join(' and ')}`,
+          ),
+        (error: Error) =>
+          err(`approval role not seeded (is the risk API up on port ${port}?): ${error.message}`),
+      );
     } catch (error) {
-      err(`no token printed: ${(error as Error).message}`);
+      err(`no tokens printed: ${(error as Error).message}`);
     }
   } else {
     out(
-      '(AUTH_JWT_SECRET is not set: no token printed; mint one with `npm run token -- --sub me --roles viewer --companies IT01`)',
+      '(AUTH_JWT_SECRET is not set: no tokens printed; mint one with `npm run token -- --sub me --roles viewer --companies IT01`)',
     );
   }
-  if (token !== null) {
+  for (const person of tokens) {
     out('');
-    out(`viewer token for ["${draft.companyId}"] (valid 8h):`);
-    out(token);
-    out(`exposure of the customer that will breach its limit (${breaching}):`);
-    out(`curl -s -H "Authorization: Bearer ${token}" ${exposureUrl}`);
+    out(
+      `${person.subject} (${person.roles.join(', ')}, company ${draft.companyId}, valid 8h): ${person.does}`,
+    );
+    out(person.token);
   }
+  const viewer = tokens.find((t) => t.roles.includes('viewer'));
+  if (viewer !== undefined) {
+    out('');
+    out(`exposure of the customer that will breach its limit (${breaching}):`);
+    out(`curl -s -H "Authorization: Bearer ${viewer.token}" ${exposureUrl}`);
+  }
+  out('');
+  for (const line of releaseSteps(deskUrl)) out(line);
   out('');
 
   const sender = await openSender(settings.kafka, out);
@@ -114,7 +125,12 @@ async function runDemo(settings: EngineSettings, seconds: number): Promise<numbe
     `look for exposure.statusChanged (${breaching} -> EXCEEDED) on ${settings.kafka.topics.breaches} ` +
       `and customer.blocked on ${settings.kafka.topics.blocks}`,
   );
-  if (token !== null) out(`re-run the curl above: ${breaching} is now "status": "EXCEEDED", "blocked": true`);
+  if (viewer !== undefined)
+    out(`re-run the curl above: ${breaching} is now "status": "EXCEEDED", "blocked": true`);
+  out(
+    `order ${DEMO_HELD_ORDER.documentId} of ${draft.companyId}:${DEMO_HELD_ORDER.customerId} is now in the holds queue: ` +
+      `release it on ${deskUrl} as described above`,
+  );
   return 0;
 }
 

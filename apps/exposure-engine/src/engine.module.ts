@@ -125,6 +125,8 @@ export class EngineModule {
           postgres: settings.postgres,
           processName: { kafka: 'engine', redis: 'exposure-engine' },
           postgresPoolSize: 4,
+          // Ready when what the role uses answers: folding needs Kafka and Redis, projecting Redis and Postgres.
+          readiness: { kafka: settings.role !== 'project', postgres: settings.role !== 'fold' },
         }),
       ],
       controllers: [MetricsController, FoldController],

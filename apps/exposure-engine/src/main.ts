@@ -26,8 +26,10 @@ async function bootstrap(): Promise<void> {
   const app = await createEngineApp({ settings }, loggedLevels(settings.logLevel));
   app.enableShutdownHooks();
   await startEngineApp(app);
-  await app.listen(settings.healthPort, '127.0.0.1');
-  new Logger('ExposureEngine').log(`Health on http://127.0.0.1:${settings.healthPort}/health`);
+  await app.listen(settings.healthPort, settings.healthHost);
+  new Logger('ExposureEngine').log(
+    `Health on http://${settings.healthHost}:${settings.healthPort}/health/live and /health/ready`,
+  );
 }
 
 void bootstrap();

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, notifierSettings, NotifierSettings, loggedLevels } from '@credit/config';
+import { createJsonLogger, useJsonLogs, withJsonLogs } from '@credit/observability';
+import { ConfigError, notifierSettings, NotifierSettings } from '@credit/config';
 import { NotifierModule } from './notifier.module';
 
 async function bootstrap(): Promise<void> {
@@ -15,12 +16,17 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await NestFactory.create(NotifierModule.forRoot({ settings }), {
-    logger: loggedLevels(settings.logLevel),
+  // JSON lines through pino (libs/observability), Nest's and the Kafka client's alike.
+  const logger = createJsonLogger('notifier', settings.logLevel);
+  const app = await NestFactory.create(withJsonLogs(NotifierModule.forRoot({ settings }), logger), {
+    bufferLogs: true,
   });
+  useJsonLogs(app, logger);
   app.enableShutdownHooks();
-  await app.listen(settings.healthPort, '127.0.0.1');
-  new Logger('Notifier').log(`Health on http://127.0.0.1:${settings.healthPort}/health`);
+  await app.listen(settings.healthPort, settings.healthHost);
+  new Logger('Notifier').log(
+    `Health on http://${settings.healthHost}:${settings.healthPort}/health/live and /health/ready`,
+  );
 }
 
 void bootstrap();

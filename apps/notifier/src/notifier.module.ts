@@ -22,7 +22,7 @@ import {
 import { AlertsRepository, ApiOutbox, createDataSource, NotificationsRepository } from '@credit/postgres';
 import { createRedis, LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
-import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, HealthImports, serviceChecks } from '@credit/health';
 import { Mailer } from './channels';
 import { Dispatcher } from './dispatcher';
 import { Intake } from './intake';
@@ -136,6 +136,7 @@ export class NotifierModule {
   static forRoot({ settings, clock }: NotifierOptions): DynamicModule {
     return {
       module: NotifierModule,
+      imports: [HealthImports()],
       controllers: [HealthController],
       providers: [
         { provide: SETTINGS, useValue: settings },

@@ -7,6 +7,7 @@ import { ApprovalRolesModule } from './approval-roles/approval-roles.module';
 import { ApiCoreModule } from './core/api-core.module';
 import { CreditChecksModule } from './credit-checks/credit-checks.module';
 import { CreditClassesModule } from './credit-classes/credit-classes.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { DeskModule } from './desk/desk.module';
 import { ExposureModule } from './exposure/exposure.module';
 import { HoldsModule } from './holds/holds.module';
@@ -56,6 +57,7 @@ export class ApiModule {
         ReportsModule,
         ProjectionQuarantineModule,
         AlertsModule,
+        DeadLettersModule.forRoot(settings),
         DeskModule.forRoot(settings),
       ],
       providers: [RATE_LIMIT_GUARD],

@@ -15,8 +15,11 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const app = await createApiApp(settings, loggedLevels(settings.logLevel));
-  await app.listen(settings.port);
-  new Logger('RiskApi').log(`Listening on http://127.0.0.1:${settings.port} (OpenAPI at /docs)`);
+  if (settings.host === undefined) await app.listen(settings.port);
+  else await app.listen(settings.port, settings.host);
+  new Logger('RiskApi').log(
+    `Listening on http://${settings.host ?? '127.0.0.1'}:${settings.port} (OpenAPI at /docs, health at /health/live and /health/ready)`,
+  );
 }
 
 void bootstrap();

@@ -5,6 +5,7 @@ import { I18nContext, translator, useI18n } from './i18n';
 import { LiveContext, LiveHub, SessionContext } from './session';
 import { Board } from './pages/Board';
 import { CreditClasses } from './pages/CreditClasses';
+import { DeadLetters } from './pages/DeadLetters';
 import { CustomerPage } from './pages/Customer';
 import { HoldsQueue } from './pages/Holds';
 import { Inbox, useUnreadCount } from './pages/Inbox';
@@ -24,7 +25,8 @@ type Route =
   | { page: 'credit-classes' }
   | { page: 'settings' }
   | { page: 'inbox' }
-  | { page: 'subscriptions' };
+  | { page: 'subscriptions' }
+  | { page: 'dead-letters' };
 
 function routeOf(hash: string): Route {
   const customer = /^#\/customers\/(.+)$/.exec(hash);
@@ -35,6 +37,7 @@ function routeOf(hash: string): Route {
   if (hash === '#/settings') return { page: 'settings' };
   if (hash === '#/inbox') return { page: 'inbox' };
   if (hash === '#/subscriptions') return { page: 'subscriptions' };
+  if (hash === '#/dead-letters') return { page: 'dead-letters' };
   return { page: 'board' };
 }
 
@@ -272,6 +275,11 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
               {t('navSubscriptions')}
             </a>
           )}
+          {hasRole(me.roles, 'admin') && (
+            <a href="#/dead-letters" aria-current={route.page === 'dead-letters' ? 'page' : undefined}>
+              {t('navDeadLetters')}
+            </a>
+          )}
           <a
             href="#/inbox"
             aria-current={route.page === 'inbox' ? 'page' : undefined}
@@ -303,6 +311,8 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
             <Inbox onChanged={refreshUnread} />
           ) : route.page === 'subscriptions' ? (
             <Subscriptions key={companyId} />
+          ) : route.page === 'dead-letters' ? (
+            <DeadLetters />
           ) : (
             <Board key={companyId} />
           )}

@@ -25,6 +25,30 @@ describe('settings', () => {
     expect(s.kafka.topics.blocks).toBe('x.blocks');
   });
 
+  it('lets each process say where its health routes listen', () => {
+    expect(engineSettings({}).healthHost).toBe('127.0.0.1');
+    expect(engineSettings({ ENGINE_HEALTH_HOST: '0.0.0.0', ENGINE_HEALTH_PORT: '9001' })).toMatchObject({
+      healthHost: '0.0.0.0',
+      healthPort: 9001,
+    });
+    expect(notifierSettings({ NOTIFIER_HEALTH_HOST: 'notifier.local' }).healthHost).toBe('notifier.local');
+    expect(apiSettings({ AUTH_JWT_SECRET: SECRET }).host).toBeUndefined();
+    expect(apiSettings({ AUTH_JWT_SECRET: SECRET, API_HOST: '::1' }).host).toBe('::1');
+    expect(() => engineSettings({ ENGINE_HEALTH_HOST: 'http://x/' })).toThrow(
+      /ENGINE_HEALTH_HOST must be a host name or an IP address/,
+    );
+  });
+
+  it('projects the dead-letter topic from the API unless told not to', () => {
+    expect(apiSettings({ AUTH_JWT_SECRET: SECRET }).deadLetters).toEqual({
+      enabled: true,
+      groupId: 'risk-api-dead-letters',
+    });
+    expect(
+      apiSettings({ AUTH_JWT_SECRET: SECRET, API_DEAD_LETTER_INTAKE: 'false' }).deadLetters.enabled,
+    ).toBe(false);
+  });
+
   it('names every wrong setting at once', () => {
     try {
       apiSettings({

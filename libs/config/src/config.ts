@@ -64,6 +64,8 @@ export interface EngineSettings extends CommonSettings {
   groupId: string;
   /** How long the group waits for a silent member before giving its partitions to others. */
   sessionTimeoutMs: number;
+  /** Where the health, metrics (and no other) routes listen: ENGINE_HEALTH_HOST, ENGINE_HEALTH_PORT. */
+  healthHost: string;
   healthPort: number;
   maxEventBytes: number;
   /** Customer records kept in memory between batches (0 turns the cache off). */
@@ -118,6 +120,8 @@ export interface LiveStreamSettings {
 }
 
 export interface ApiSettings extends CommonSettings {
+  /** API_HOST: the interface to listen on; unset = every interface. */
+  host?: string;
   port: number;
   jwtSecret: string;
   tokenPolicy: TokenPolicySettings;
@@ -129,6 +133,19 @@ export interface ApiSettings extends CommonSettings {
   stateCacheSize: number;
   exports: ExportSettings;
   live: LiveStreamSettings;
+  deadLetters: DeadLetterIntakeSettings;
+}
+
+/**
+ * The API's projection of the dead-letter topic into Postgres (dead_letter),
+ * which the operator tooling lists and re-drives. The instances share one
+ * consumer group, so each dead letter is recorded by one of them (and again,
+ * harmlessly, after a rebalance).
+ */
+export interface DeadLetterIntakeSettings {
+  /** API_DEAD_LETTER_INTAKE: false leaves the projection to another instance or process. */
+  enabled: boolean;
+  groupId: string;
 }
 
 export type AlertLanguage = 'it' | 'en';
@@ -139,6 +156,8 @@ export interface NotifierSettings extends CommonSettings {
   sessionTimeoutMs: number;
   /** The output topics whose events subscriptions may ask for (later sections add topics here, by configuration). */
   sourceTopics: string[];
+  /** Where the health routes listen: NOTIFIER_HEALTH_HOST, NOTIFIER_HEALTH_PORT. */
+  healthHost: string;
   healthPort: number;
   smtpUrl: string;
   from: string;
@@ -163,6 +182,9 @@ export interface NotifierSettings extends CommonSettings {
 }
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+/** A host name, an IPv4 address or an IPv6 address (without brackets). */
+const HOST = /^(?:[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*|[0-9A-Fa-f:.]{2,45})$/;
+const HOST_RULE = 'must be a host name or an IP address';
 const TOPIC_RULE = 'must be a Kafka topic name (letters, digits, . _ -)';
 
 function readCommon(env: EnvReader): CommonSettings {
@@ -213,6 +235,14 @@ function readCommon(env: EnvReader): CommonSettings {
   };
 }
 
+/** Only what every process shares (Kafka, Redis, Postgres): for operator tools such as `npm run dlq`. */
+export function commonSettings(source = loadEnvironment()): CommonSettings {
+  const env = new EnvReader(source);
+  const settings = readCommon(env);
+  env.done();
+  return settings;
+}
+
 export function engineSettings(source = loadEnvironment()): EngineSettings {
   const env = new EnvReader(source);
   const settings: EngineSettings = {
@@ -225,6 +255,7 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
       'must be a consumer group id',
     ),
     sessionTimeoutMs: env.int('ENGINE_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
+    healthHost: env.string('ENGINE_HEALTH_HOST', '127.0.0.1', HOST, HOST_RULE),
     healthPort: env.int('ENGINE_HEALTH_PORT', 3001, 0, 65535),
     maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
     stateCacheSize: env.int('ENGINE_STATE_CACHE_SIZE', 100_000, 0, 10_000_000),
@@ -261,6 +292,7 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
   const env = new EnvReader(source);
   const settings: ApiSettings = {
     ...readCommon(env),
+    host: env.optional('API_HOST', HOST, HOST_RULE),
     port: env.int('API_PORT', 3000, 0, 65535),
     jwtSecret: env.secret('AUTH_JWT_SECRET', 32),
     tokenPolicy: readTokenPolicy(env),
@@ -278,6 +310,15 @@ export function apiSettings(source = loadEnvironment()): ApiSettings {
     live: {
       streamsPerUser: env.int('API_LIVE_STREAMS_PER_USER', 5, 1, 1000),
       maxBufferedBytes: env.int('API_LIVE_MAX_BUFFER_BYTES', 1_048_576, 16_384, 67_108_864),
+    },
+    deadLetters: {
+      enabled: env.oneOf('API_DEAD_LETTER_INTAKE', 'true', ['true', 'false'] as const) === 'true',
+      groupId: env.string(
+        'API_DEAD_LETTER_GROUP_ID',
+        'risk-api-dead-letters',
+        /^[A-Za-z0-9._-]{1,128}$/,
+        'must be a consumer group id',
+      ),
     },
   };
   env.done();
@@ -316,6 +357,7 @@ export function notifierSettings(source = loadEnvironment()): NotifierSettings {
       TOPIC,
       TOPIC_RULE,
     ),
+    healthHost: env.string('NOTIFIER_HEALTH_HOST', '127.0.0.1', HOST, HOST_RULE),
     healthPort: env.int('NOTIFIER_HEALTH_PORT', 3003, 0, 65535),
     smtpUrl: env.url('NOTIFIER_SMTP_URL', 'smtp://127.0.0.1:2525', ['smtp:', 'smtps:']),
     from: env.string(

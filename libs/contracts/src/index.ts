@@ -11,3 +11,4 @@ export { buildAsyncApiDocument, renderAsyncApiDocument, ASYNCAPI_PATH } from './
 export { INPUT_EXAMPLES, OUTPUT_EXAMPLES, DEAD_LETTER_EXAMPLES, NOTIFICATION_EXAMPLES } from './examples';
 export * from './document-outcomes';
 export type * from './resources';
+export * from './dead-letters';

@@ -1,36 +1,62 @@
-import { cachedFor, checkHealth } from './health';
+import { INestApplication, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { cachedFor, DependencyCheck } from './health';
+import { HEALTH_CHECKS, HealthController, HealthImports } from './health.controller';
 
-describe('checkHealth', () => {
-  it('is ok only when every dependency answers', async () => {
-    const report = await checkHealth({ kafka: async () => 1, redis: async () => 'PONG' });
-    expect(report.status).toBe('ok');
-    expect(report.checks.kafka.status).toBe('up');
-  });
+/** A process with the given dependency checks, serving the health routes. */
+async function serving(checks: Record<string, DependencyCheck>): Promise<INestApplication> {
+  @Module({
+    imports: [HealthImports()],
+    controllers: [HealthController],
+    providers: [{ provide: HEALTH_CHECKS, useValue: checks }],
+  })
+  class ProbedModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [ProbedModule] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
 
-  it('names the failing dependency and gives its error to the listener only', async () => {
-    const down: string[] = [];
-    const report = await checkHealth(
-      {
-        redis: async () => 1,
-        postgres: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+describe('health routes (terminus indicators)', () => {
+  let app: INestApplication | undefined;
+  afterEach(() => app?.close());
+
+  it('is ready only when every dependency answers, each up with its latency', async () => {
+    app = await serving({ kafka: async () => 1, redis: async () => 'PONG' });
+    const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(ready.body).toEqual({
+      status: 'ok',
+      checks: {
+        kafka: { status: 'up', latencyMs: expect.any(Number) },
+        redis: { status: 'up', latencyMs: expect.any(Number) },
       },
-      2000,
-      (name, error) => down.push(`${name}: ${error}`),
-    );
-    expect(report.status).toBe('unavailable');
-    expect(report.checks.postgres.status).toBe('down');
-    expect(report.checks.redis.status).toBe('up');
-    expect(JSON.stringify(report)).not.toMatch(/ECONNREFUSED|5432/);
-    expect(down).toEqual(['postgres: connect ECONNREFUSED 127.0.0.1:5432']);
+    });
+    await request(app.getHttpServer()).get('/health').expect(200);
   });
 
-  it('treats a check that hangs as down', async () => {
-    const down: string[] = [];
-    const report = await checkHealth({ kafka: () => new Promise(() => undefined) }, 50, (_, e) =>
-      down.push(e),
-    );
-    expect(report.checks.kafka.status).toBe('down');
-    expect(down).toEqual(['no answer within 50 ms']);
+  it('answers 503 naming the failing dependency, never its error', async () => {
+    app = await serving({
+      redis: async () => 1,
+      postgres: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+    });
+    const ready = await request(app.getHttpServer()).get('/health/ready').expect(503);
+    expect(ready.body).toEqual({
+      status: 'unavailable',
+      checks: {
+        redis: { status: 'up', latencyMs: expect.any(Number) },
+        postgres: { status: 'down', latencyMs: expect.any(Number) },
+      },
+    });
+    expect(JSON.stringify(ready.body)).not.toMatch(/ECONNREFUSED|5432/);
+    // Liveness touches no dependency.
+    await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
+  });
+
+  it('treats a dependency that does not answer within 2 s as down', async () => {
+    app = await serving({ kafka: () => new Promise(() => undefined) });
+    const ready = await request(app.getHttpServer()).get('/health/ready').expect(503);
+    expect(ready.body.checks.kafka.status).toBe('down');
   });
 });
 

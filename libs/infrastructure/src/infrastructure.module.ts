@@ -6,7 +6,7 @@ import { KafkaSettings, PostgresSettings, RedisSettings } from '@credit/config';
 import { ClusterProbe, createKafka, KafkaPublisher } from '@credit/kafka';
 import { createDataSource } from '@credit/postgres';
 import { createRedis, RedisKeys } from '@credit/redis';
-import { HEALTH_CHECKS, HealthController, serviceChecks } from '@credit/health';
+import { HEALTH_CHECKS, HealthController, HealthImports, serviceChecks } from '@credit/health';
 
 /** The process's Kafka client (kafkajs stays behind libs/kafka's helpers). */
 export const KAFKA = Symbol('KAFKA');
@@ -33,6 +33,11 @@ export interface InfrastructureOptions {
    * first use connects it (the engine: Postgres may start, or be migrated, after it).
    */
   connectPostgresAtStart?: boolean;
+  /**
+   * What readiness waits for (all by default): a process that never uses one of
+   * them (an engine that only folds never writes Postgres) is ready without it.
+   */
+  readiness?: { kafka: boolean; postgres: boolean };
 }
 
 /** Closes Redis and Postgres last: global modules shut down after every module that uses them. */
@@ -61,6 +66,7 @@ export class InfrastructureModule {
     return {
       module: InfrastructureModule,
       global: true,
+      imports: [HealthImports()],
       controllers: [HealthController],
       providers: [
         { provide: KAFKA, useFactory: () => createKafka(options.kafka, options.processName.kafka) },
@@ -88,7 +94,11 @@ export class InfrastructureModule {
           provide: HEALTH_CHECKS,
           inject: [ClusterProbe, REDIS, DATA_SOURCE],
           useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) =>
-            serviceChecks({ kafka, redis, db }),
+            serviceChecks({
+              kafka: options.readiness?.kafka === false ? undefined : kafka,
+              redis,
+              db: options.readiness?.postgres === false ? undefined : db,
+            }),
         },
         InfrastructureLifecycle,
       ],

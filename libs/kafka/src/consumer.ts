@@ -1,4 +1,4 @@
-import { Consumer, Kafka, PartitionAssigners } from 'kafkajs';
+import { Consumer, IHeaders, Kafka, PartitionAssigners } from 'kafkajs';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
 import { InboundBatch } from './ports';
 
@@ -16,6 +16,18 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   partitionsConcurrently?: number;
+  /** Hands over each message's headers too (off for the fold, whose inputs carry none it reads). */
+  withHeaders?: boolean;
+}
+
+/** kafkajs headers (Buffer, string or arrays of them) as text; a repeated header keeps its last value. */
+function headersOf(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) text[name] = last.toString();
+  }
+  return text;
 }
 
 /**
@@ -71,6 +83,7 @@ export class BatchConsumer {
         isStale,
       }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const withHeaders = this.options.withHeaders === true;
         const outcome = await this.options.handle({
           topic: batch.topic,
           partition: batch.partition,
@@ -81,6 +94,7 @@ export class BatchConsumer {
             key: m.key ?? null,
             value: m.value ?? null,
             timestamp: m.timestamp,
+            ...(withHeaders ? { headers: headersOf(m.headers) } : {}),
           })),
         });
         if (outcome === 'replay') {

@@ -6,6 +6,8 @@ export interface InboundMessage {
   key: Buffer | null;
   value: Buffer | null;
   timestamp: string;
+  /** The message's headers as text; only read when the consumer asks for them (`withHeaders`). */
+  headers?: Record<string, string>;
 }
 
 export interface InboundBatch {

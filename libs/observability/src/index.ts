@@ -4,3 +4,4 @@ export * from './api-metrics';
 export * from './consumer-lag';
 export * from './exposition';
 export * from './metrics.controller';
+export * from './logging';

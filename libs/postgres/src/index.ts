@@ -15,3 +15,4 @@ export * from './approval-roles.repository';
 export * from './audit-trails.repository';
 export * from './customer-exposure.repository';
 export * from './reports.repository';
+export * from './dead-letters.repository';

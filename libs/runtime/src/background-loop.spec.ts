@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { BackgroundLoop } from './background-loop';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,5 +63,38 @@ describe('BackgroundLoop', () => {
     l.start();
     await sleep(150);
     expect(steps).toBe(1);
+  });
+
+  it('logs the first failure of a run at warn, its repeats at debug, and the recovery once', async () => {
+    const lines: string[] = [];
+    const logger = {
+      warn: (m: string) => lines.push(`warn ${m}`),
+      debug: (m: string) => lines.push(`debug ${m}`),
+      log: (m: string) => lines.push(`log ${m}`),
+    } as unknown as Logger;
+    let steps = 0;
+    let recovered: () => void = () => {};
+    const done = new Promise<void>((resolve) => (recovered = resolve));
+    const l = new BackgroundLoop(
+      'relay',
+      async () => {
+        steps += 1;
+        if (steps <= 3) throw new Error('connect ECONNREFUSED');
+        recovered();
+        return false;
+      },
+      10_000,
+      { logger },
+    );
+    loops.push(l);
+    l.start();
+    await done;
+    await l.stop(); // the step that recovered has returned
+    expect(lines).toEqual([
+      'warn relay failed (1 in a row, retrying): connect ECONNREFUSED',
+      'debug relay failed (2 in a row, retrying): connect ECONNREFUSED',
+      'debug relay failed (3 in a row, retrying): connect ECONNREFUSED',
+      'log relay recovered after 3 failed steps',
+    ]);
   });
 });

@@ -13,8 +13,10 @@ export interface BackgroundLoopOptions {
  * A loop that runs `step` until stopped. A step returns true when it found work
  * (run again at once) and false when idle (sleep, unless woken). A wake-up
  * that arrives while a step runs is kept: the loop runs again after it rather
- * than sleeping. Errors are logged and retried with a back-off, so a
- * dependency that is down only delays.
+ * than sleeping. Errors are retried with a back-off, so a dependency that is
+ * down only delays: the first failure of a run is logged at warn, the repeats
+ * at debug (a Postgres outage is not pages of the same line), and the recovery
+ * once, with how many steps failed.
  */
 export class BackgroundLoop {
   private running = false;
@@ -69,10 +71,13 @@ export class BackgroundLoop {
       this.wokenDuringStep = false;
       try {
         busy = await this.step();
+        if (failures > 0) this.logger.log(`${this.name} recovered after ${failures} failed steps`);
         failures = 0;
       } catch (error) {
         failures += 1;
-        this.logger.warn(`${this.name} failed (${failures} in a row): ${(error as Error).message}`);
+        const message = `${this.name} failed (${failures} in a row, retrying): ${(error as Error).message}`;
+        if (failures === 1) this.logger.warn(message);
+        else this.logger.debug(message);
       }
       if (!this.running) break;
       if (failures === 0 && (busy || this.wokenDuringStep)) continue;

@@ -49,6 +49,9 @@ export async function createSandbox(
     TOPIC_NOTIFICATIONS: topic('risk.notifications'),
     ENGINE_GROUP_ID: `${purpose}-engine-${id}`,
     NOTIFIER_GROUP_ID: `${purpose}-notifier-${id}`,
+    API_DEAD_LETTER_GROUP_ID: `${purpose}-dead-letters-${id}`,
+    // A consumer group per API costs every suite a group join: on only where a suite asks for it.
+    API_DEAD_LETTER_INTAKE: 'false',
     NOTIFIER_HEALTH_PORT: '0',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_KEY_PREFIX: `ce${purpose}:${id}:`,
@@ -73,7 +76,7 @@ export async function createSandbox(
     api,
     notifier,
     kafka,
-    cleanup: () => removeSandbox(engine, kafka, [engine.groupId, notifier.groupId]),
+    cleanup: () => removeSandbox(engine, kafka, [engine.groupId, notifier.groupId, api.deadLetters.groupId]),
   };
 }
 

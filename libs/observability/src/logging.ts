@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamicModule, INestApplication, Module, Type } from '@nestjs/common';
+import { Logger as NestPinoLogger, LoggerModule } from 'nestjs-pino';
+import { storage, Store } from 'nestjs-pino/storage';
+import pino, { Logger, LevelWithSilent } from 'pino';
+import { pinoHttp } from 'pino-http';
+
+/** LOG_LEVEL as the apps configure it (libs/config), or false for silence. */
+export type AppLogLevel = 'error' | 'warn' | 'log' | 'debug' | false;
+
+const PINO_LEVELS: Record<Exclude<AppLogLevel, false>, LevelWithSilent> = {
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+};
+
+/**
+ * One JSON object per line on stdout: `level` as a word, `time` as an ISO
+ * instant, `service`, `msg`, and the fields of the entry (a Nest logger's
+ * `context`; `requestId` inside an HTTP request; `topic`, `partition`,
+ * `offset` where a Kafka message is concerned).
+ */
+export function createJsonLogger(
+  service: string,
+  level: AppLogLevel,
+  destination: pino.DestinationStream = pino.destination(1),
+): Logger {
+  return pino(
+    {
+      level: level === false ? 'silent' : PINO_LEVELS[level],
+      base: { service, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+}
+
+const VERBOSITY: Exclude<AppLogLevel, false>[] = ['error', 'warn', 'log', 'debug'];
+
+/** The level a logger needs to write every level of `levels` (Nest names them as a list). */
+export const mostVerbose = (levels: false | readonly string[]): AppLogLevel =>
+  levels === false ? false : (VERBOSITY.filter((l) => levels.includes(l)).pop() ?? false);
+
+let processLogger: Logger = createJsonLogger('credit-exposure', 'log');
+
+/**
+ * The process's logger, for what logs outside Nest's logger (the Kafka client).
+ * An app sets it at start-up (`useJsonLogs`); until then it logs at `log` level.
+ */
+export const jsonLogger = (): Logger => processLogger;
+
+export function setJsonLogger(logger: Logger): void {
+  processLogger = logger;
+}
+
+/** A request id safe to echo: the caller's `x-request-id` when it is short and plain, otherwise a new one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
+const quietPaths = /^\/(health|metrics)(\/|\?|$)/;
+
+/**
+ * pino-http on every request: a request id (the caller's `x-request-id`, or a
+ * new one, echoed back) on each line logged while the request is served, and
+ * one line when it completes (not for probes and scrapes), at error for a 5xx.
+ * Headers are never logged.
+ */
+function requestLogging(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: requestIdOf,
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    autoLogging: { ignore: (req) => quietPaths.test(req.url ?? '') },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    serializers: {
+      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+  });
+}
+
+/**
+ * Nest's logger through pino (nestjs-pino). Its own request middleware is not
+ * mounted (`forRoutes: []`): Nest would mount it as a catch-all route, which
+ * an unmatched request would then report as its route (the metrics' `route`
+ * label). `useJsonLogs` mounts the same with `app.use`.
+ */
+function loggingModule(logger: Logger): DynamicModule {
+  return LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] });
+}
+
+/**
+ * The app's root module with JSON logging around it. Create the app with
+ * `bufferLogs: true`, then call `useJsonLogs(app)`.
+ */
+export function withJsonLogs(root: DynamicModule | Type<unknown>, logger: Logger): DynamicModule {
+  @Module({})
+  class JsonLoggedApp {}
+  return { module: JsonLoggedApp, imports: [loggingModule(logger), root] };
+}
+
+/**
+ * Routes Nest's own logger (every `new Logger(context)`) and the Kafka client's
+ * through pino, and logs each HTTP request. Call it before the app is initialised.
+ */
+export function useJsonLogs(app: INestApplication, logger: Logger): void {
+  setJsonLogger(logger);
+  const logRequest = requestLogging(logger);
+  // What a request logs, its id included, goes through the request's logger (nestjs-pino's store).
+  app.use((req: IncomingMessage & { log: Logger }, res: ServerResponse, next: () => void) =>
+    logRequest(req, res, () => storage.run(new Store(req.log), next)),
+  );
+  app.useLogger(app.get(NestPinoLogger));
+  // What was logged while the app was created was buffered (`bufferLogs`): written now, in JSON.
+  app.flushLogs();
+}
