@@ -17,9 +17,15 @@ import { CheckSeverity, CompanyParameters, ComponentName } from './parameters';
 /** The answer to a document check (spec section 6). */
 export type CheckDecision = 'ALLOW' | 'WARN' | 'HOLD';
 
-/** Why a document is warned or held (the contract's DOCUMENT_REASONS). */
+/**
+ * Why a document is warned or held (the contract's DOCUMENT_REASONS). A legal
+ * collection case blocks the customer (LEGAL) but is not a document check yet.
+ */
 export type CheckReason =
-  'ATTENTION_THRESHOLD' | BlockReason | 'PAYMENT_TERMS_EXCEEDED' | 'DOCUMENT_AMOUNT_EXCEEDED';
+  | 'ATTENTION_THRESHOLD'
+  | Exclude<BlockReason, 'LEGAL'>
+  | 'PAYMENT_TERMS_EXCEEDED'
+  | 'DOCUMENT_AMOUNT_EXCEEDED';
 
 /** A document about to be created. */
 export interface CheckRequest {
