@@ -43,19 +43,72 @@ function dataOf(n: Notification): Record<string, unknown> {
         lastChangedOn: n.lastChangedOn,
         reviewEveryDays: n.reviewEveryDays,
       };
+    case 'dunning.levelReached':
+      return {
+        caseId: n.caseId,
+        level: n.level,
+        action: n.action,
+        items: n.items.map((i) => ({
+          openItemId: i.openItemId,
+          dueDate: i.dueDate,
+          residual: formatMoney(i.residual),
+          daysOverdue: i.daysOverdue,
+        })),
+        overdueAmount: formatMoney(n.overdueAmount),
+      };
+    case 'collection.stageChanged':
+      return { caseId: n.caseId, from: n.from, to: n.to, changedBy: n.changedBy, reason: n.reason };
+    case 'collection.closed':
+      return { caseId: n.caseId, reason: n.reason };
+    case 'promise.broken':
+      return {
+        caseId: n.caseId,
+        promiseId: n.promiseId,
+        amount: formatMoney(n.amount),
+        date: n.date,
+        paidSince: formatMoney(n.paidSince),
+      };
   }
 }
 
-const topicOf = (n: Notification, topics: TopicNames) =>
-  n.type === 'customer.blocked' || n.type === 'customer.unblocked' ? topics.blocks : topics.breaches;
+const topicOf = (n: Notification, topics: TopicNames): string => {
+  switch (n.type) {
+    case 'customer.blocked':
+    case 'customer.unblocked':
+      return topics.blocks;
+    case 'dunning.levelReached':
+    case 'collection.stageChanged':
+    case 'collection.closed':
+    case 'promise.broken':
+      return topics.collections;
+    default:
+      return topics.breaches;
+  }
+};
 
 /**
  * What the eventId derives from besides the customer and the type: the cause,
- * except for a credit review, which is due once per date whatever reassessment
- * first sees it (a fold, or the scheduler on any tick).
+ * except for what happens once whatever reassessment first sees it (a fold, or
+ * the scheduler on any tick, or a replay): a credit review once per due date,
+ * a case's level once per case and level, its stage once per case and stage,
+ * its closing once per case, a promise's breaking once per promise.
  */
-const idCause = (n: Notification, causationId: string): string =>
-  n.type === 'creditReview.due' ? `creditReview:${n.dueOn}` : causationId;
+function idCause(n: Notification, causationId: string): string {
+  switch (n.type) {
+    case 'creditReview.due':
+      return `creditReview:${n.dueOn}`;
+    case 'dunning.levelReached':
+      return `dunning:${n.caseId}:${n.level}`;
+    case 'collection.stageChanged':
+      return `stage:${n.caseId}:${n.to}`;
+    case 'collection.closed':
+      return `closed:${n.caseId}`;
+    case 'promise.broken':
+      return `promise:${n.caseId}:${n.promiseId}`;
+    default:
+      return causationId;
+  }
+}
 
 /**
  * The output events for what one cause changed. Their ids derive from the

@@ -25,7 +25,7 @@ export interface RefAction {
   assignee?: string;
 }
 export interface RefPolicy {
-  levels: { level: number; daysOverdue: number }[];
+  levels: readonly { level: number; daysOverdue: number }[];
   minAmount: bigint;
 }
 
