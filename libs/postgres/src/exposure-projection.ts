@@ -53,6 +53,19 @@ const COLUMNS = [
   'manual_block_reason',
   'manual_block_until',
   'review_due_on',
+  'collection_case_id',
+  'collection_stage',
+  'dunning_level',
+  'dunning_action',
+  'dunning_level_reached_on',
+  'collection_overdue_amount',
+  'collection_oldest_due_date',
+  'collection_assignee',
+  'promise_id',
+  'promise_amount',
+  'promise_date',
+  'promise_status',
+  'promise_broken_on',
 ] as const;
 
 const moneyOrNull = (cents: bigint | null | undefined): string | null =>
@@ -60,6 +73,9 @@ const moneyOrNull = (cents: bigint | null | undefined): string | null =>
 
 function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
   const a = record.assessment!;
+  // The open collection case (spec 12); all null while there is none.
+  const c = a.collection ?? null;
+  const p = c?.promise ?? null;
   return [
     record.companyId,
     record.customerId,
@@ -98,6 +114,19 @@ function rowValues(record: CustomerRecord, asOf: Date): unknown[] {
     a.manualBlock?.reason ?? null,
     a.manualBlock?.until ?? null,
     a.reviewDueOn ?? null,
+    c?.caseId ?? null,
+    c?.stage ?? null,
+    c?.level ?? null,
+    c?.action ?? null,
+    c?.levelReachedOn ?? null,
+    moneyOrNull(c?.overdueAmount),
+    c?.oldestDueDate ?? null,
+    c?.assignee ?? null,
+    p?.promiseId ?? null,
+    moneyOrNull(p?.amount),
+    p?.date ?? null,
+    p?.status ?? null,
+    p?.brokenOn ?? null,
   ];
 }
 
