@@ -92,7 +92,7 @@ export const viewOf = (a: Assessment): PublishedView => ({
   ...publishedCase(a.collection ?? null),
 });
 
-const publishedCase = (view: CollectionView | null): { collection?: PublishedCase } =>
+export const publishedCase = (view: CollectionView | null): { collection?: PublishedCase } =>
   view === null
     ? {}
     : {
@@ -120,7 +120,12 @@ const sameReasons = (a: readonly BlockReason[], b: readonly BlockReason[]) =>
  * new class or limit decision moves the date, and the new one is announced in
  * its turn.
  */
-export function notifications(previous: PublishedView, next: Assessment): Notification[] {
+export function notifications(
+  previous: PublishedView,
+  next: Assessment,
+  /** False while more facts follow at once: the caller publishes the case after the last (publishCollection). */
+  withCollection = true,
+): Notification[] {
   const result: Notification[] = [];
   if (previous.status !== next.status) {
     result.push({
@@ -157,7 +162,7 @@ export function notifications(previous: PublishedView, next: Assessment): Notifi
       reviewEveryDays: next.creditClass!.reviewEveryDays!,
     });
   }
-  result.push(...collectionNotifications(previous.collection ?? null, next));
+  if (withCollection) result.push(...collectionNotifications(previous.collection ?? null, next));
   return result;
 }
 
@@ -167,7 +172,7 @@ export function notifications(previous: PublishedView, next: Assessment): Notifi
  * once), the stage moved, the promise broken. Each is announced once: its
  * eventId derives from the case and the level, stage or promise.
  */
-function collectionNotifications(previous: PublishedCase | null, next: Assessment): Notification[] {
+export function collectionNotifications(previous: PublishedCase | null, next: Assessment): Notification[] {
   const result: Notification[] = [];
   const view = next.collection ?? null;
   if (previous !== null && previous.caseId !== view?.caseId) {

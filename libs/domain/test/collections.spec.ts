@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   addDays,
+  applyFact,
   applyFacts,
   assess,
   collectionState,
@@ -11,11 +12,14 @@ import {
   DunningPolicy,
   emptyDocuments,
   Fact,
+  newCustomerRecord,
   nextReviewDate,
   NOTHING_PUBLISHED,
   Notification,
   notifications,
+  publishCollection,
   PublishedView,
+  reassess,
   viewOf,
 } from '../src';
 import { ev, instalment, m, payment } from './fixtures';
@@ -456,5 +460,37 @@ describe('collection cases against the day-by-day reference', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('a run of facts folded at once', () => {
+  it('publishes the case as the whole run leaves it, not as a partial history had it', () => {
+    const facts = [
+      ev.post('JE-1', '2026-02-01', [instalment('INV-1', 'OI-1', '500.00', '2026-03-01')]),
+      ev.post('JE-2', '2026-03-10', [payment('500.00', [['OI-1', '500.00']])]),
+    ];
+    let record = newCustomerRecord('IT01', 'C1');
+    let docs = emptyDocuments();
+    const told: Notification[] = [];
+    for (const fact of facts) {
+      docs = applyFact(docs, fact);
+      const step = reassess(record, docs, '2026-03-30', params, false);
+      told.push(...step.notifications);
+      record = step.record;
+    }
+    const published = publishCollection(record);
+    told.push(...published.notifications);
+    // The invoice alone would have had a level-2 case: the payment of 03-10 closed it long before.
+    expect(told.filter((n) => n.type.startsWith('dunning') || n.type.startsWith('collection'))).toEqual([]);
+    expect(published.record.published.collection).toBeUndefined();
+
+    // One fact at a time, the partial history is published (what a run avoids).
+    const single = reassess(
+      newCustomerRecord('IT01', 'C1'),
+      applyFact(emptyDocuments(), facts[0]),
+      '2026-03-30',
+      params,
+    );
+    expect(single.notifications.map((n) => n.type)).toContain('dunning.levelReached');
   });
 });
