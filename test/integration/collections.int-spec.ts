@@ -218,6 +218,24 @@ describe('collection cases', () => {
       (r) => r.body.blocked === true,
     );
     expect(legal.body.blockReasons).toEqual(['LEGAL']);
+    // The block holds the customer's documents too, even with no credit limit.
+    await send(t.documents, [
+      event('LEGAL', 'chk-LEGAL', 'document.checkRequested', {
+        documentType: 'order',
+        documentId: 'SO-LEGAL',
+        amount: '10.00',
+      }),
+    ]);
+    const [held] = await eventually(
+      () => recorder.json(t.blocks).filter((e) => e.customerId === 'LEGAL' && e.type === 'document.held'),
+      (list) => list.length === 1,
+    );
+    expect((held.data as { reasons: string[] }).reasons).toEqual(['LEGAL']);
+    await eventually(
+      async () =>
+        (await db.query(`SELECT reasons FROM hold WHERE customer_id = 'LEGAL'`)) as { reasons: string[] }[],
+      (rows) => rows.length === 1 && rows[0].reasons.join() === 'LEGAL',
+    );
     expect(
       await eventually(
         () => projected('PROMISE'),

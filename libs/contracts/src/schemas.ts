@@ -584,6 +584,7 @@ export const DOCUMENT_REASONS = [
   'MANUAL',
   'PAYMENT_TERMS_EXCEEDED',
   'DOCUMENT_AMOUNT_EXCEEDED',
+  'LEGAL',
 ] as const;
 
 const documentOutcome = (required: string[], extra: Record<string, JsonSchema> = {}): JsonSchema =>

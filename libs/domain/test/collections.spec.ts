@@ -4,6 +4,7 @@ import {
   applyFact,
   applyFacts,
   assess,
+  checkDocument,
   collectionState,
   CollectionState,
   CompanyParameters,
@@ -256,9 +257,23 @@ describe('stages', () => {
       changedBy: 'anna',
       reason: 'lawyer engaged',
     });
+    // Documents are held for LEGAL by the company's check alone, even with no limit.
+    const order = {
+      documentType: 'order' as const,
+      documentId: 'SO-1',
+      amount: m('10.00'),
+      orderRefs: [],
+      deliveryRefs: [],
+    };
+    expect(checkDocument(docs, order, '2026-03-12', params)).toMatchObject({
+      decision: 'HOLD',
+      reasons: ['LEGAL'],
+    });
+    expect(checkDocument(docs, order, '2026-03-11', params).decision).toBe('ALLOW');
     const paid = applyFacts(docs, [ev.post('JE-2', '2026-03-20', [payment('500.00', [['OI-1', '500.00']])])]);
     const after = assess(paid, '2026-03-20', params);
     expect(after.blocked).toBe(false);
+    expect(checkDocument(paid, order, '2026-03-20', params).decision).toBe('ALLOW');
     expect(notifications(viewOf(legalDay), after)).toEqual(
       expect.arrayContaining([
         { type: 'collection.closed', caseId: 'case-2026-03-08', reason: 'paid' },

@@ -6,7 +6,8 @@ import { MONEY_SUM_COLUMN } from '../storage';
  * customer's open collection case as the engine folded it (stage, dunning
  * level reached, overdue amount and oldest due date of the case, assignee)
  * and its latest promise to pay. All NULL while the customer has no case.
- * The worklist reads them per company.
+ * The worklist reads them per company. A document may be held for LEGAL
+ * (a case in the legal or written-off stage blocks the customer).
  */
 export class CollectionsExposure1765000001000 implements MigrationInterface {
   name = 'CollectionsExposure1765000001000';
@@ -31,9 +32,20 @@ export class CollectionsExposure1765000001000 implements MigrationInterface {
       `CREATE INDEX customer_exposure_collection_case ON customer_exposure (company_id)
          WHERE collection_case_id IS NOT NULL`,
     );
+    await db.query(`ALTER TABLE hold DROP CONSTRAINT hold_reasons_check`);
+    await db.query(`
+      ALTER TABLE hold ADD CONSTRAINT hold_reasons_check CHECK (reasons <@ ARRAY[
+        'LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE', 'MANUAL', 'PAYMENT_TERMS_EXCEEDED', 'DOCUMENT_AMOUNT_EXCEEDED',
+        'LEGAL'
+      ]::text[])`);
   }
 
   async down(db: QueryRunner): Promise<void> {
+    await db.query(`ALTER TABLE hold DROP CONSTRAINT hold_reasons_check`);
+    await db.query(`
+      ALTER TABLE hold ADD CONSTRAINT hold_reasons_check CHECK (reasons <@ ARRAY[
+        'LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE', 'MANUAL', 'PAYMENT_TERMS_EXCEEDED', 'DOCUMENT_AMOUNT_EXCEEDED'
+      ]::text[]) NOT VALID`);
     await db.query(`DROP INDEX IF EXISTS customer_exposure_collection_case`);
     await db.query(`
       ALTER TABLE customer_exposure
