@@ -8,7 +8,15 @@ import {
   total,
   unpostedInvoiceComponent,
 } from './components';
-import { ClosedCase, collectionBlocks, collectionState, CollectionView, datedActions } from './collections';
+import {
+  CaseClosedReason,
+  ClosedCase,
+  collectionBlocks,
+  collectionState,
+  CollectionState,
+  CollectionView,
+  datedActions,
+} from './collections';
 import { lastCreditChangeOn, reviewDueOn } from './credit-class';
 import { CreditLimit, CustomerDocuments } from './documents';
 import {
@@ -61,6 +69,8 @@ export interface Assessment {
   collection?: CollectionView | null;
   /** The case closed last, so that its closing is published with its reason. */
   lastClosedCase?: ClosedCase | null;
+  /** Why a case published open would close today (when lastClosedCase does not name it). */
+  caseClosingReason?: CaseClosedReason;
 }
 
 export interface AssessedCreditClass {
@@ -86,6 +96,7 @@ export interface Assessed {
   readonly overdue: OverdueSummary;
   readonly overdueToleranceDays: number;
   readonly behaviour: PaymentBehaviour;
+  readonly collection: CollectionState;
 }
 
 export function assess(
@@ -112,9 +123,10 @@ export function assess(
  * | bills                   | bills                         | yes  | billRiskDays |
  * | overdue                 | journal, limit's tolerance    | yes  |              |
  * | payment behaviour       | journal, bills                | yes  |              |
+| collection case         | journal, collection actions   | yes  | dunning, zone |
  *
- * The limit, status, blocks, risk class, credit class, review date and the
- * collection case (collections.ts) are always computed.
+ * The limit, status, blocks, risk class, credit class and review date are
+ * cheap and always computed.
  */
 export function assessFrom(
   previous: Assessed | null,
@@ -150,13 +162,21 @@ export function assessFrom(
   const status = limitStatus(exposure, limit);
   const manualBlock = docs.manualBlock ?? null;
   const manuallyBlocked = manualBlockActive(manualBlock, businessDate);
-  const collection = collectionState({
-    items: items.values(),
-    settlements: settlements(docs),
-    actions: datedActions(docs.collection?.actions, params.timeZone),
-    policy: params.dunning,
-    businessDate,
-  });
+  const collection =
+    previous &&
+    same('journal') &&
+    sameDate &&
+    was!.collection === docs.collection &&
+    previous.params.dunning === params.dunning &&
+    previous.params.timeZone === params.timeZone
+      ? previous.collection
+      : collectionState({
+          items: items.values(),
+          settlements: settlements(docs),
+          actions: datedActions(docs.collection?.actions, params.timeZone),
+          policy: params.dunning,
+          businessDate,
+        });
   const reasons = blockReasons(
     status,
     limit,
@@ -199,6 +219,7 @@ export function assessFrom(
     reviewDueOn: reviewDueOn(docs, params.timeZone),
     collection: collection.open,
     lastClosedCase: collection.lastClosed,
+    caseClosingReason: collection.closingReason,
   };
   return {
     documents: docs,
@@ -209,5 +230,6 @@ export function assessFrom(
     overdue,
     overdueToleranceDays,
     behaviour,
+    collection,
   };
 }

@@ -1,4 +1,4 @@
-import { addDays, BusinessDate, businessDateAt, daysBetween } from './dates';
+import { addDays, BusinessDate, businessDateAt, daysBetween, epochDay, fromEpochDay } from './dates';
 import { CollectionActionRecord } from './documents';
 import { RecoveryStage } from './facts';
 import { Cents, ZERO } from './money';
@@ -81,8 +81,13 @@ export interface ClosedCase {
 export interface CollectionState {
   /** The case open on the business date, or null. */
   open: CollectionView | null;
-  /** The case closed last, on or before the business date. */
+  /**
+   * While a case is open: the case closed last before it, if any (its closing
+   * may not have been published yet). Null when no case is open.
+   */
   lastClosed: ClosedCase | null;
+  /** Why a case open before would be closed today: nothing overdue today, or too little. */
+  closingReason: CaseClosedReason;
 }
 
 export interface CollectionItem {
@@ -178,13 +183,14 @@ function overdueOn(ledger: Ledger, date: BusinessDate): CaseItem[] {
 
 const sumResiduals = (items: CaseItem[]): Cents => items.reduce((s, i) => s + i.residual, ZERO);
 
+/** The case open during the sweep; dates as epoch days. */
 interface OpenCase {
-  openedOn: BusinessDate;
+  openedOn: number;
   stage: CollectionStage;
   stageChangedBy: string | null;
   stageReason: string | null;
   level: number;
-  levelReachedOn: BusinessDate;
+  levelReachedOn: number;
   promise: DatedCollectionAction | null;
   assignee: string | null;
 }
@@ -199,46 +205,84 @@ export function collectionState(input: CollectionInput): CollectionState {
   const { policy, businessDate } = input;
   const ledger = ledgerOf(input);
   const first = policy.levels[0];
-  if (first === undefined) return { open: null, lastClosed: null };
-  const dates = new Set<BusinessDate>();
-  for (const item of ledger.items.values()) dates.add(addDays(item.dueDate, 1));
-  for (const s of ledger.settlements) dates.add(s.date);
-  for (const a of input.actions) dates.add(a.on);
-  const starts = [...dates].filter((d) => d <= businessDate).sort();
-  const actionsOn = new Map<BusinessDate, DatedCollectionAction[]>();
-  for (const a of input.actions) {
-    const list = actionsOn.get(a.on);
-    if (list) list.push(a);
-    else actionsOn.set(a.on, [a]);
+  // Dates as epoch days: the sweep compares and adds them many times.
+  const byDue = [...ledger.items.values()]
+    .map((item) => ({ item, due: epochDay(item.dueDate) }))
+    .sort((a, b) => a.due - b.due || (a.item.openItemId < b.item.openItemId ? -1 : 1));
+  const today = epochDay(businessDate);
+  // No case can be open today (nothing overdue, or less than the minimum): the
+  // common case, answered without a sweep. The reason of a closing is then that
+  // of today's overdue amount (see collectionNotifications).
+  if (first === undefined || byDue.length === 0 || byDue[0].due >= today) {
+    return { open: null, lastClosed: null, closingReason: 'paid' };
   }
+  const overdueToday = sumResiduals(overdueOn(ledger, businessDate));
+  const closingReason: CaseClosedReason = overdueToday === ZERO ? 'paid' : 'below-minimum';
+  if (overdueToday === ZERO || overdueToday < policy.minAmount) {
+    return { open: null, lastClosed: null, closingReason };
+  }
+  const pays = ledger.settlements.map((s) => ({ s, day: epochDay(s.date) }));
+  const actions = input.actions.map((action) => ({ action, day: epochDay(action.on) }));
+  const dates = new Set<number>();
+  for (const { due } of byDue) dates.add(due + 1);
+  for (const { day } of pays) dates.add(day);
+  for (const { day } of actions) dates.add(day);
+  const starts = [...dates].filter((d) => d <= today).sort((x, y) => x - y);
+  const actionsOn = new Map<number, DatedCollectionAction[]>();
+  for (const { action, day } of actions) {
+    const list = actionsOn.get(day);
+    if (list) list.push(action);
+    else actionsOn.set(day, [action]);
+  }
+
+  // A sweep over the dates: settlements only lower residuals and items only fall
+  // due, so the overdue amount is kept by differences and the oldest overdue item
+  // by a pointer that only moves forward.
+  const indexOf = new Map(byDue.map(({ item }, i) => [item.openItemId, i]));
+  const settled = byDue.map(() => ZERO);
+  const residual = (i: number): Cents => {
+    const left = byDue[i].item.amount - settled[i];
+    return left > ZERO ? left : ZERO;
+  };
+  let applied = 0; // settlements applied
+  let fallenDue = 0; // items due before the current date
+  let oldestIndex = 0; // first fallen-due item with a residual
+  let amount = ZERO;
 
   let open: OpenCase | null = null;
   let lastClosed: ClosedCase | null = null;
-  const end = addDays(businessDate, 1);
   for (let k = 0; k < starts.length; k++) {
     const from = starts[k];
-    const until = k + 1 < starts.length ? starts[k + 1] : end;
-    const overdue = overdueOn(ledger, from);
-    const amount = sumResiduals(overdue);
-    const oldest = overdue.length > 0 ? overdue[0].dueDate : null;
+    const until = k + 1 < starts.length ? starts[k + 1] : today + 1;
+    for (; applied < pays.length && pays[applied].day <= from; applied++) {
+      const i = indexOf.get(pays[applied].s.openItemId)!;
+      const before = residual(i);
+      settled[i] += pays[applied].s.amount;
+      if (i < fallenDue) amount += residual(i) - before;
+    }
+    for (; fallenDue < byDue.length && byDue[fallenDue].due < from; fallenDue++) {
+      amount += residual(fallenDue);
+    }
+    while (oldestIndex < fallenDue && residual(oldestIndex) === ZERO) oldestIndex++;
+    const oldest = oldestIndex < fallenDue ? byDue[oldestIndex].due : null;
     const qualifies = amount > ZERO && amount >= policy.minAmount;
     if (open !== null && !qualifies) {
       lastClosed = {
-        caseId: collectionCaseId(open.openedOn),
-        closedOn: from,
+        caseId: collectionCaseId(fromEpochDay(open.openedOn)),
+        closedOn: fromEpochDay(from),
         reason: amount === ZERO ? 'paid' : 'below-minimum',
       };
       open = null;
     }
     if (open === null && qualifies && oldest !== null) {
-      const opensOn = maxDate(from, addDays(oldest, first.daysOverdue));
+      const opensOn = Math.max(from, oldest + first.daysOverdue);
       if (opensOn < until) {
         open = {
           openedOn: opensOn,
           stage: 'dunning',
           stageChangedBy: null,
           stageReason: null,
-          level: levelFor(policy, daysBetween(oldest, opensOn)),
+          level: levelFor(policy, opensOn - oldest),
           levelReachedOn: opensOn,
           promise: null,
           assignee: null,
@@ -248,7 +292,7 @@ export function collectionState(input: CollectionInput): CollectionState {
     if (open !== null && oldest !== null) {
       for (const l of policy.levels) {
         if (l.level <= open.level) continue;
-        const reachedOn = maxDate(from, addDays(oldest, l.daysOverdue));
+        const reachedOn = Math.max(from, oldest + l.daysOverdue);
         if (reachedOn >= until) break;
         open.level = l.level;
         open.levelReachedOn = reachedOn;
@@ -258,20 +302,22 @@ export function collectionState(input: CollectionInput): CollectionState {
       for (const action of actionsOn.get(from) ?? []) applyAction(open, action);
     }
   }
-  if (open === null) return { open: null, lastClosed };
+  if (open === null) return { open: null, lastClosed, closingReason };
 
   const items = overdueOn(ledger, businessDate);
+  const openedOn = fromEpochDay(open.openedOn);
   return {
     lastClosed,
+    closingReason,
     open: {
-      caseId: collectionCaseId(open.openedOn),
-      openedOn: open.openedOn,
+      caseId: collectionCaseId(openedOn),
+      openedOn,
       stage: open.stage,
       stageChangedBy: open.stageChangedBy,
       stageReason: open.stageReason,
       level: open.level,
       action: actionOf(policy, open.level),
-      levelReachedOn: open.levelReachedOn,
+      levelReachedOn: fromEpochDay(open.levelReachedOn),
       items,
       overdueAmount: sumResiduals(items),
       oldestDueDate: items[0].dueDate,
@@ -312,8 +358,6 @@ function promiseView(action: DatedCollectionAction, ledger: Ledger, businessDate
     brokenOn: status === 'broken' ? addDays(date, 1) : null,
   };
 }
-
-const maxDate = (a: BusinessDate, b: BusinessDate): BusinessDate => (a > b ? a : b);
 
 /** True when the case blocks the customer: from the legal stage until the case closes. */
 export const collectionBlocks = (view: CollectionView | null): boolean =>

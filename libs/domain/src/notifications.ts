@@ -183,9 +183,7 @@ export function collectionNotifications(previous: PublishedCase | null, next: As
       reason:
         closed?.caseId === previous.caseId
           ? closed.reason
-          : next.overdueAmount === ZERO
-            ? 'paid'
-            : 'below-minimum',
+          : (next.caseClosingReason ?? (next.overdueAmount === ZERO ? 'paid' : 'below-minimum')),
     });
   }
   if (view === null) return result;
