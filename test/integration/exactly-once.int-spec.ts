@@ -26,7 +26,11 @@ interface Harness {
 async function harness(): Promise<Harness> {
   const stack = await isolatedStack();
   const t = stack.engine.kafka.topics;
-  const recorder = new TopicRecorder(stack.kafka, [t.breaches, t.blocks, t.deadLetter], `rec-${stack.id}`);
+  const recorder = new TopicRecorder(
+    stack.kafka,
+    [t.breaches, t.blocks, t.collections, t.deadLetter],
+    `rec-${stack.id}`,
+  );
   await recorder.start();
   const producer = stack.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();

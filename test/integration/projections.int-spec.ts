@@ -49,7 +49,7 @@ describe('reporting projections: from each amount to its documents', () => {
   beforeAll(async () => {
     stack = await isolatedStack();
     const t = stack.engine.kafka.topics;
-    recorder = new TopicRecorder(stack.kafka, [t.breaches, t.blocks], `rec-${stack.id}`);
+    recorder = new TopicRecorder(stack.kafka, [t.breaches, t.blocks, t.collections], `rec-${stack.id}`);
     await recorder.start();
     producer = new TestProducer(stack.kafka);
     await producer.connect();
@@ -291,10 +291,10 @@ describe('reporting projections: from each amount to its documents', () => {
       },
     ]);
 
-    // The event history holds exactly what was published on risk.breaches and risk.blocks.
+    // The event history holds exactly what was published on risk.breaches, risk.blocks and risk.collections.
     const published = await eventually(
-      () => [...recorder.json(t.breaches), ...recorder.json(t.blocks)],
-      (list) => list.length >= 4,
+      () => [...recorder.json(t.breaches), ...recorder.json(t.blocks), ...recorder.json(t.collections)],
+      (list) => list.length >= 5,
     );
     const byId = new Map(published.map((e) => [e.eventId as string, e]));
     const expectedHistory = [...byId.values()]
@@ -325,10 +325,12 @@ describe('reporting projections: from each amount to its documents', () => {
       [1, 'exposure.statusChanged', 'lim-1'],
       [2, 'overdue.changed', 'je-1'],
       [3, 'customer.blocked', 'je-1'],
-      [4, 'overdue.changed', 'je-2'],
+      // Its oldest item is 20 days overdue: a collection case at level 1 (spec 12).
+      [4, 'dunning.levelReached', 'je-1'],
+      [5, 'overdue.changed', 'je-2'],
     ]);
     expect(history[0].data).toMatchObject({ from: 'NO_LIMIT', to: 'OK' });
-    expect(history[3].data).toEqual({ overdue: true, overdueAmount: '100.00', oldestOverdueDays: 20 });
+    expect(history[4].data).toEqual({ overdue: true, overdueAmount: '100.00', oldestOverdueDays: 20 });
 
     // Idempotent and rebuildable: projecting the same state again changes nothing, and
     // after wiping the projections the same input writes the same rows again.

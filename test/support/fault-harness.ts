@@ -49,7 +49,11 @@ export async function faultHarness(
 ): Promise<FaultHarness> {
   const stack = await faultStack(infra, overrides);
   const t = stack.engine.kafka.topics;
-  const recorder = new TopicRecorder(stack.kafka, [t.breaches, t.blocks, t.deadLetter], `rec-${stack.id}`);
+  const recorder = new TopicRecorder(
+    stack.kafka,
+    [t.breaches, t.blocks, t.collections, t.deadLetter],
+    `rec-${stack.id}`,
+  );
   await recorder.start();
   const producer = stack.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();

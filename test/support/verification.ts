@@ -98,14 +98,18 @@ export async function independentMismatches(
   return problems.sort();
 }
 
-/** What was published on risk.breaches and risk.blocks, checked against the final statuses. */
+/** What was published on risk.breaches, risk.blocks and risk.collections (one sequence per customer), checked against the final statuses. */
 export function notificationProblems(
   stack: IsolatedStack,
   recorder: TopicRecorder,
   expected: Map<string, ExpectedExposure>,
 ): string[] {
   const t = stack.engine.kafka.topics;
-  const events = [...recorder.json(t.breaches), ...recorder.json(t.blocks)] as never[];
+  const events = [
+    ...recorder.json(t.breaches),
+    ...recorder.json(t.blocks),
+    ...recorder.json(t.collections),
+  ] as never[];
   return publishedHistoryProblems(events, new Map([...expected].map(([key, e]) => [key, e.status])));
 }
 
@@ -128,7 +132,9 @@ export async function settledNotificationProblems(
 /** Output events published more than once (with the same eventId: a republish after a crash). */
 export function republishedCount(stack: IsolatedStack, recorder: TopicRecorder): number {
   const t = stack.engine.kafka.topics;
-  const ids = [...recorder.json(t.breaches), ...recorder.json(t.blocks)].map((e) => String(e.eventId));
+  const ids = [...recorder.json(t.breaches), ...recorder.json(t.blocks), ...recorder.json(t.collections)].map(
+    (e) => String(e.eventId),
+  );
   return ids.length - new Set(ids).size;
 }
 

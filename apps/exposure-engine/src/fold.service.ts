@@ -12,6 +12,7 @@ import {
   FactOf,
   newCustomerRecord,
   planReview,
+  publishCollection,
   reassess,
 } from '@credit/domain';
 import { EngineSettings, TopicNames } from '@credit/config';
@@ -258,10 +259,23 @@ export class FoldService {
       write.appliedEventIds.push(fact.eventId);
       outbox.push(...this.apply(write, fact, now, businessDateIn, holds));
     }
-    // The next review date depends only on the final documents: plan it once per customer.
+    // The next review date and the collection case depend only on the final documents: once per customer.
     for (const write of writes.values()) {
       if (write.appliedEventIds.length > 0) {
         write.record = planReview(write.record, this.parameters.get(write.record.companyId));
+        const before = write.record;
+        const published = publishCollection(before);
+        const messages = outputMessages(
+          published.notifications,
+          published.record,
+          before.sequence + 1,
+          write.appliedEventIds[write.appliedEventIds.length - 1],
+          now,
+          this.topics,
+        );
+        write.record = published.record;
+        for (const message of messages) write.events.push(message.value as string);
+        outbox.push(...messages);
       }
     }
     return { writes: [...writes.values()].filter((w) => w.appliedEventIds.length > 0), outbox };

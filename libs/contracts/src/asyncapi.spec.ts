@@ -190,6 +190,9 @@ describe('docs/asyncapi.json', () => {
         'document.held',
         'document.released',
         'document.rejected',
+        'collectionAction.recorded',
+        'dunning.levelReached',
+        'promise.broken',
       ].sort(),
     );
   });

@@ -63,6 +63,8 @@ const INPUT_SUMMARIES: Record<InputEventType, string> = {
   'creditClass.removed': 'The customer no longer has a credit class: no terms or amount checks.',
   'manualBlock.set': 'The customer is blocked by hand (reason MANUAL) until removed or through `until`.',
   'manualBlock.removed': 'The manual block of the customer is lifted.',
+  'collectionAction.recorded':
+    'A collection action on the customer (spec 12): a call or note (no figure changes), a promise to pay, a stage change (legal blocks: LEGAL) or an assignment.',
   'customer.updated': 'Customer master data (compacted topic: the latest event per key is the record).',
 };
 
@@ -79,6 +81,12 @@ const OUTPUT_SUMMARIES: Record<OutputEventType, string> = {
   'document.held': 'A checked document is held (blocked) and waits for a decision.',
   'document.released': 'A held document was released by exception (evasione in deroga).',
   'document.rejected': 'A held document was rejected.',
+  'dunning.levelReached':
+    "The customer's collection case reached a dunning level (by the clock: no input event needed); once per case and level.",
+  'collection.stageChanged': 'A collection case moved to the legal or written-off stage.',
+  'collection.closed': 'A collection case closed: payments brought the overdue residual below the minimum.',
+  'promise.broken':
+    'A promise to pay broke: on the day after its date, the settlements since it do not reach its amount.',
 };
 
 const NOTIFICATION_SUMMARIES: Record<NotificationEventType, string> = {
@@ -91,7 +99,7 @@ const STREAM_TITLES: Record<InputStream, string> = {
   documents: 'Sales documents: orders, delivery notes, invoices, credit checks',
   journalEntries: "Journal entries on the customer's receivable account",
   billPortfolio: 'Bill portfolio: RiBa, bills of exchange, direct debits',
-  creditLimits: 'Credit limits, credit classes and manual blocks',
+  creditLimits: 'Credit limits, credit classes, manual blocks and collection actions',
   customers: 'Customer master data (compacted)',
 };
 
@@ -138,11 +146,16 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     }
   }
 
-  for (const stream of ['breaches', 'blocks'] as const) {
+  const outputTitles = {
+    breaches: 'Limit and overdue breaches',
+    blocks: 'Customer blocks and document outcomes',
+    collections: 'Collection cases: dunning levels, stages, closings, broken promises',
+  } as const;
+  for (const stream of ['breaches', 'blocks', 'collections'] as const) {
     const types = OUTPUT_STREAM_EVENT_TYPES[stream];
     channels[stream] = {
       address: DEFAULT_TOPICS[stream],
-      title: stream === 'breaches' ? 'Limit and overdue breaches' : 'Customer blocks and document outcomes',
+      title: outputTitles[stream],
       description:
         `Output topic (default name ${DEFAULT_TOPICS[stream]}, configurable). Key: <companyId>:<customerId>. ` +
         'eventId is deterministic for its cause: deduplicate on it.',

@@ -405,6 +405,48 @@ describe('decodeInputEvent: every event type decodes into its Fact', () => {
       { ...HEAD, type: 'manualBlock.removed', removedBy: 'cm', reason: 'paid' },
     ],
     [
+      'creditLimits',
+      rawEvent(
+        'collectionAction.recorded',
+        {
+          actionId: 'A-1',
+          actionType: 'promise',
+          text: 'pays on Friday',
+          recordedBy: 'anna',
+          promise: { amount: '150.5', date: '2026-03-20' },
+          assignee: 'anna',
+        },
+        { eventId: EVENT_ID },
+      ),
+      {
+        ...HEAD,
+        type: 'collectionAction.recorded',
+        actionId: 'A-1',
+        actionType: 'promise',
+        text: 'pays on Friday',
+        recordedBy: 'anna',
+        promise: { amount: 15050n, date: '2026-03-20' },
+        assignee: 'anna',
+      },
+    ],
+    [
+      'creditLimits',
+      rawEvent(
+        'collectionAction.recorded',
+        { actionId: 'A-2', actionType: 'stage', text: 'to the lawyer', recordedBy: 'cm', stage: 'legal' },
+        { eventId: EVENT_ID },
+      ),
+      {
+        ...HEAD,
+        type: 'collectionAction.recorded',
+        actionId: 'A-2',
+        actionType: 'stage',
+        text: 'to the lawyer',
+        recordedBy: 'cm',
+        stage: 'legal',
+      },
+    ],
+    [
       'customers',
       rawEvent(
         'customer.updated',
@@ -598,6 +640,64 @@ describe('decodeInputEvent: rejected inputs name the reason and the field', () =
       value: json(order(validOrder, { eventId: 'e'.repeat(129) })),
       reason: 'VALIDATION_FAILED',
       field: 'eventId',
+    },
+    {
+      name: 'a promise without its amount and date',
+      stream: 'creditLimits',
+      value: json(
+        rawEnvelope('collectionAction.recorded', {
+          actionId: 'A',
+          actionType: 'promise',
+          text: 'will pay',
+          recordedBy: 'anna',
+        }),
+      ),
+      reason: 'VALIDATION_FAILED',
+      field: 'data.promise',
+    },
+    {
+      name: 'a promise of zero',
+      stream: 'creditLimits',
+      value: json(
+        rawEnvelope('collectionAction.recorded', {
+          actionId: 'A',
+          actionType: 'promise',
+          text: 'will pay',
+          recordedBy: 'anna',
+          promise: { amount: '0.00', date: '2026-03-20' },
+        }),
+      ),
+      reason: 'VALIDATION_FAILED',
+      field: 'data.promise.amount',
+    },
+    {
+      name: 'a stage on a call',
+      stream: 'creditLimits',
+      value: json(
+        rawEnvelope('collectionAction.recorded', {
+          actionId: 'A',
+          actionType: 'call',
+          text: 'no answer',
+          recordedBy: 'anna',
+          stage: 'legal',
+        }),
+      ),
+      reason: 'VALIDATION_FAILED',
+      field: 'data.stage',
+    },
+    {
+      name: 'a collection action text of 2001 characters',
+      stream: 'creditLimits',
+      value: json(
+        rawEnvelope('collectionAction.recorded', {
+          actionId: 'A',
+          actionType: 'note',
+          text: 'x'.repeat(2001),
+          recordedBy: 'anna',
+        }),
+      ),
+      reason: 'VALIDATION_FAILED',
+      field: 'data.text',
     },
     {
       name: 'bad companyId',

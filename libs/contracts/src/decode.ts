@@ -455,6 +455,23 @@ const MAPPERS: { [T in InputEventType]: Mapper<T> } = {
     if (d.reason !== undefined) f.reason = d.reason;
     return f;
   },
+  'collectionAction.recorded': (e, d) => {
+    const f: FactOf<'collectionAction.recorded'> = {
+      type: 'collectionAction.recorded',
+      eventId: e.eventId,
+      occurredAt: e.occurredAt,
+      companyId: e.companyId,
+      customerId: e.customerId,
+      actionId: d.actionId,
+      actionType: d.actionType,
+      text: d.text,
+      recordedBy: d.recordedBy,
+    };
+    if (d.promise !== undefined) f.promise = { amount: parseMoney(d.promise.amount), date: d.promise.date };
+    if (d.stage !== undefined) f.stage = d.stage;
+    if (d.assignee !== undefined) f.assignee = d.assignee;
+    return f;
+  },
   'customer.updated': (e, d) => {
     const f: FactOf<'customer.updated'> = {
       type: 'customer.updated',

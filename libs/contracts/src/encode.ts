@@ -94,6 +94,15 @@ export interface RawDataByType {
   'creditClass.removed': { removedBy: string; reason?: string };
   'manualBlock.set': { reason: string; until?: string | null; setBy: string };
   'manualBlock.removed': { removedBy: string; reason?: string };
+  'collectionAction.recorded': {
+    actionId: string;
+    actionType: 'call' | 'note' | 'promise' | 'stage' | 'assign';
+    text: string;
+    recordedBy: string;
+    promise?: { amount: string; date: string };
+    stage?: 'legal' | 'written-off';
+    assignee?: string;
+  };
   'customer.updated': {
     name: string;
     vatNumber?: string;

@@ -147,6 +147,23 @@ export const INPUT_EXAMPLES: Readonly<Record<InputEventType, readonly RawEnvelop
   'manualBlock.removed': [
     input('manualBlock.removed', 22, { removedBy: 'credit.manager', reason: 'guarantee received' }),
   ],
+  'collectionAction.recorded': [
+    input('collectionAction.recorded', 23, {
+      actionId: '0b6c1f4e-5d2a-4c61-9a0e-3c9d2f1b7a10',
+      actionType: 'promise',
+      text: 'The owner promises a transfer of 1500.00 by the 20th',
+      recordedBy: 'anna.bianchi',
+      promise: { amount: '1500.00', date: '2026-03-20' },
+      assignee: 'anna.bianchi',
+    }),
+    input('collectionAction.recorded', 24, {
+      actionId: '6a1d7c0e-2f4b-4b8e-8d7e-5e2a9c3f1d22',
+      actionType: 'stage',
+      text: 'Formal notice unanswered: file handed to the lawyer',
+      recordedBy: 'credit.manager',
+      stage: 'legal',
+    }),
+  ],
   'customer.updated': [
     input('customer.updated', 18, {
       name: 'Rossi Ferramenta S.r.l.',
@@ -223,6 +240,62 @@ export const OUTPUT_EXAMPLES: Readonly<Record<OutputEventType, readonly AnyOutpu
       sequence: 47,
       idParts: ['2027-03-01'],
       data: { dueOn: '2027-03-01', creditClass: 'B2', lastChangedOn: '2026-03-01', reviewEveryDays: 365 },
+    }),
+  ],
+  'dunning.levelReached': [
+    outputEvent({
+      ...head,
+      type: 'dunning.levelReached',
+      sequence: 48,
+      idParts: ['dunning', 'case-2026-03-08', '2'],
+      data: {
+        caseId: 'case-2026-03-08',
+        level: 2,
+        action: 'formal-notice',
+        items: [
+          { openItemId: 'FT-2026-000310/1', dueDate: '2026-03-01', residual: '488.00', daysOverdue: 21 },
+        ],
+        overdueAmount: '488.00',
+      },
+    }),
+  ],
+  'collection.stageChanged': [
+    outputEvent({
+      ...head,
+      type: 'collection.stageChanged',
+      sequence: 49,
+      idParts: ['stage', 'case-2026-03-08', 'legal'],
+      data: {
+        caseId: 'case-2026-03-08',
+        from: 'dunning',
+        to: 'legal',
+        changedBy: 'credit.manager',
+        reason: 'Formal notice unanswered: file handed to the lawyer',
+      },
+    }),
+  ],
+  'collection.closed': [
+    outputEvent({
+      ...head,
+      type: 'collection.closed',
+      sequence: 50,
+      idParts: ['closed', 'case-2026-03-08'],
+      data: { caseId: 'case-2026-03-08', reason: 'paid' },
+    }),
+  ],
+  'promise.broken': [
+    outputEvent({
+      ...head,
+      type: 'promise.broken',
+      sequence: 51,
+      idParts: ['promise', 'case-2026-03-08', '0b6c1f4e-5d2a-4c61-9a0e-3c9d2f1b7a10'],
+      data: {
+        caseId: 'case-2026-03-08',
+        promiseId: '0b6c1f4e-5d2a-4c61-9a0e-3c9d2f1b7a10',
+        amount: '1500.00',
+        date: '2026-03-20',
+        paidSince: '500.00',
+      },
     }),
   ],
   'customer.unblocked': [

@@ -10,7 +10,7 @@ import {
 } from './output-events';
 import { deterministicEventId, validateOutputEvent } from './outputs';
 
-const TOPICS = { breaches: 'risk.breaches', blocks: 'risk.blocks' };
+const TOPICS = { breaches: 'risk.breaches', blocks: 'risk.blocks', collections: 'risk.collections' };
 const head = {
   companyId: 'IT01',
   customerId: 'C1',

@@ -147,6 +147,53 @@ function eventOfNotification(n: Notification, head: EventHead): OutputEvent {
           reviewEveryDays: n.reviewEveryDays,
         },
       });
+    // What a collection case reaches happens once, whatever reassessment first sees it (a fold, the
+    // scheduler on any tick, a replay): the id derives from the case, not from the cause.
+    case 'dunning.levelReached':
+      return outputEvent({
+        ...head,
+        type: n.type,
+        idCause: `dunning:${n.caseId}:${n.level}`,
+        data: {
+          caseId: n.caseId,
+          level: n.level,
+          action: n.action,
+          items: n.items.map((i) => ({
+            openItemId: i.openItemId,
+            dueDate: i.dueDate,
+            residual: money(i.residual),
+            daysOverdue: i.daysOverdue,
+          })),
+          overdueAmount: money(n.overdueAmount),
+        },
+      });
+    case 'collection.stageChanged':
+      return outputEvent({
+        ...head,
+        type: n.type,
+        idCause: `stage:${n.caseId}:${n.to}`,
+        data: { caseId: n.caseId, from: n.from, to: n.to, changedBy: n.changedBy, reason: n.reason },
+      });
+    case 'collection.closed':
+      return outputEvent({
+        ...head,
+        type: n.type,
+        idCause: `closed:${n.caseId}`,
+        data: { caseId: n.caseId, reason: n.reason },
+      });
+    case 'promise.broken':
+      return outputEvent({
+        ...head,
+        type: n.type,
+        idCause: `promise:${n.caseId}:${n.promiseId}`,
+        data: {
+          caseId: n.caseId,
+          promiseId: n.promiseId,
+          amount: money(n.amount),
+          date: n.date,
+          paidSince: money(n.paidSince),
+        },
+      });
   }
 }
 

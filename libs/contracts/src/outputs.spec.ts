@@ -63,7 +63,11 @@ describe('output events', () => {
   });
 
   it("outputMessage keys by company and customer, on its type's topic", () => {
-    const { topic, key, value } = outputMessage(outputEvent(params), { breaches: 'b', blocks: 'k' });
+    const { topic, key, value } = outputMessage(outputEvent(params), {
+      breaches: 'b',
+      blocks: 'k',
+      collections: 'c',
+    });
     expect(topic).toBe('b');
     expect(key).toBe('IT01:C1');
     expect(JSON.parse(value)).toEqual(outputEvent(params));

@@ -3,6 +3,8 @@ import { DocumentType } from '../../domain/src/facts';
 import type { DeadLetterReason } from './decode';
 import {
   BLOCK_REASONS,
+  COLLECTION_STAGES,
+  DUNNING_ACTIONS,
   DOCUMENT_REASONS,
   EXPOSURE_STATUSES,
   OUTPUT_EVENT_TYPES,
@@ -16,6 +18,8 @@ import {
 export type ExposureStatus = (typeof EXPOSURE_STATUSES)[number];
 export type BlockReason = (typeof BLOCK_REASONS)[number];
 export type DocumentReason = (typeof DOCUMENT_REASONS)[number];
+export type DunningActionName = (typeof DUNNING_ACTIONS)[number];
+export type CollectionStageName = (typeof COLLECTION_STAGES)[number];
 
 /** Output money is a string with exactly two decimals (formatMoney). */
 export type MoneyString = string;
@@ -65,6 +69,36 @@ export interface CreditReviewDueData {
   reviewEveryDays: number;
 }
 
+/** The collection case events of risk.collections (spec 12). */
+export interface DunningLevelReachedData {
+  caseId: string;
+  level: number;
+  action: DunningActionName;
+  items: { openItemId: string; dueDate: string; residual: MoneyString; daysOverdue: number }[];
+  overdueAmount: MoneyString;
+}
+
+export interface CollectionStageChangedData {
+  caseId: string;
+  from: CollectionStageName;
+  to: CollectionStageName;
+  changedBy: string;
+  reason: string;
+}
+
+export interface CollectionClosedData {
+  caseId: string;
+  reason: 'paid' | 'below-minimum';
+}
+
+export interface PromiseBrokenData {
+  caseId: string;
+  promiseId: string;
+  amount: MoneyString;
+  date: string;
+  paidSince: MoneyString;
+}
+
 export interface DocumentOutcomeData {
   documentType: DocumentType;
   documentId: string;
@@ -100,9 +134,13 @@ export interface OutputDataByType {
   'document.held': DocumentHeldData;
   'document.released': DocumentDecisionData;
   'document.rejected': DocumentDecisionData;
+  'dunning.levelReached': DunningLevelReachedData;
+  'collection.stageChanged': CollectionStageChangedData;
+  'collection.closed': CollectionClosedData;
+  'promise.broken': PromiseBrokenData;
 }
 
-/** The envelope of an event on risk.breaches / risk.blocks. */
+/** The envelope of an event on risk.breaches / risk.blocks / risk.collections. */
 export interface OutputEvent<T extends OutputEventType = OutputEventType> {
   eventId: string;
   type: T;

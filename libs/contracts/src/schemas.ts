@@ -44,6 +44,8 @@ export const LIMITS = {
   maxTermsDays: 3650,
   /** The reason of a manual block. */
   manualBlockReasonMaxLength: 500,
+  /** The text of a collection action (a call's summary, a note, a promise's terms). */
+  collectionActionTextMaxLength: 2000,
   /** causationId of an output event (an input eventId or an API request id). */
   causationIdMaxLength: 256,
 } as const;
@@ -147,6 +149,7 @@ export const STREAM_EVENT_TYPES: Readonly<Record<InputStream, readonly InputEven
     'creditClass.removed',
     'manualBlock.set',
     'manualBlock.removed',
+    'collectionAction.recorded',
   ],
   customers: ['customer.updated'],
 };
@@ -161,13 +164,17 @@ export type OutputEventType =
   | 'customer.blocked'
   | 'customer.unblocked'
   | 'creditReview.due'
+  | 'dunning.levelReached'
+  | 'collection.stageChanged'
+  | 'collection.closed'
+  | 'promise.broken'
   | 'document.allowed'
   | 'document.warned'
   | 'document.held'
   | 'document.released'
   | 'document.rejected';
 
-export type OutputStream = 'breaches' | 'blocks' | 'deadLetter';
+export type OutputStream = 'breaches' | 'blocks' | 'collections' | 'deadLetter';
 
 export const OUTPUT_STREAM_EVENT_TYPES: Readonly<
   Record<Exclude<OutputStream, 'deadLetter'>, readonly OutputEventType[]>
@@ -182,11 +189,13 @@ export const OUTPUT_STREAM_EVENT_TYPES: Readonly<
     'document.released',
     'document.rejected',
   ],
+  collections: ['dunning.levelReached', 'collection.stageChanged', 'collection.closed', 'promise.broken'],
 };
 
 export const OUTPUT_EVENT_TYPES: readonly OutputEventType[] = [
   ...OUTPUT_STREAM_EVENT_TYPES.breaches,
   ...OUTPUT_STREAM_EVENT_TYPES.blocks,
+  ...OUTPUT_STREAM_EVENT_TYPES.collections,
 ];
 
 /** Defaults of the optional fields of creditLimit.set. */
@@ -207,6 +216,7 @@ export const DEFAULT_TOPICS: Readonly<Record<InputStream | OutputStream | 'notif
   blocks: 'risk.blocks',
   deadLetter: 'risk.dead-letter',
   notifications: 'risk.notifications',
+  collections: 'risk.collections',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -458,6 +468,44 @@ export const INPUT_DATA_SCHEMAS: Readonly<Record<InputEventType, JsonSchema>> = 
     removedBy: id('Who removed the block.'),
     reason: freeText('Why.'),
   }),
+  'collectionAction.recorded': object(
+    ['actionId', 'actionType', 'text', 'recordedBy'],
+    {
+      actionId: id('The action (its audit row in the API); a re-sent action is the same action.'),
+      actionType: enumOf(
+        ['call', 'note', 'promise', 'stage', 'assign'],
+        'call and note are extra-accounting records: they change no figure; promise, stage and assign act on the open case.',
+      ),
+      text: text(LIMITS.collectionActionTextMaxLength, "What was said or agreed; a stage change's reason."),
+      recordedBy: id('Who recorded the action.'),
+      promise: object(['amount', 'date'], {
+        amount: moneyPositive('How much the customer promised to pay.'),
+        date: businessDate(
+          'By when: the promise breaks the day after when the settlements since it fall short.',
+        ),
+      }),
+      stage: enumOf(['legal', 'written-off'], 'The stage the open case moves to (forward only).'),
+      assignee: id("Who follows the case from now on (the case's assignee)."),
+    },
+    {
+      allOf: [
+        {
+          if: { properties: { actionType: { const: 'promise' } }, required: ['actionType'] },
+          then: { required: ['promise'], properties: { promise: {} } },
+          else: { properties: { promise: { not: {}, description: 'is only allowed on a promise' } } },
+        },
+        {
+          if: { properties: { actionType: { const: 'stage' } }, required: ['actionType'] },
+          then: { required: ['stage'], properties: { stage: {} } },
+          else: { properties: { stage: { not: {}, description: 'is only allowed on a stage change' } } },
+        },
+        {
+          if: { properties: { actionType: { const: 'assign' } }, required: ['actionType'] },
+          then: { required: ['assignee'], properties: { assignee: {} } },
+        },
+      ],
+    },
+  ),
   'customer.updated': object(['name'], {
     name: text(LIMITS.nameMaxLength, 'Company name of the customer.'),
     vatNumber: text(LIMITS.vatNumberMaxLength, 'VAT number (partita IVA).'),
@@ -525,7 +573,9 @@ const outMoneyNonNegative = (description: string): JsonSchema => ({
 });
 
 export const EXPOSURE_STATUSES = ['NO_LIMIT', 'OK', 'WARNING', 'EXCEEDED'] as const;
-export const BLOCK_REASONS = ['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE', 'MANUAL'] as const;
+export const BLOCK_REASONS = ['LIMIT_EXCEEDED', 'LIMIT_EXPIRED', 'OVERDUE', 'MANUAL', 'LEGAL'] as const;
+export const DUNNING_ACTIONS = ['reminder', 'formal-notice', 'out-of-court'] as const;
+export const COLLECTION_STAGES = ['dunning', 'legal', 'written-off'] as const;
 export const DOCUMENT_REASONS = [
   'ATTENTION_THRESHOLD',
   'LIMIT_EXCEEDED',
@@ -534,6 +584,7 @@ export const DOCUMENT_REASONS = [
   'MANUAL',
   'PAYMENT_TERMS_EXCEEDED',
   'DOCUMENT_AMOUNT_EXCEEDED',
+  'LEGAL',
 ] as const;
 
 const documentOutcome = (required: string[], extra: Record<string, JsonSchema> = {}): JsonSchema =>
@@ -563,6 +614,7 @@ const documentOutcome = (required: string[], extra: Record<string, JsonSchema> =
     ...extra,
   });
 const holdId = id('The hold (blocked document) awaiting a decision.');
+const caseIdSchema = id("The customer's collection case: `case-<the business date it opened>`.");
 const decision = {
   holdId,
   decidedBy: id('The user who decided.'),
@@ -630,6 +682,43 @@ export const OUTPUT_DATA_SCHEMAS: Readonly<Record<OutputEventType, JsonSchema>> 
     },
     lastChangedOn: businessDate("Business date of the customer's latest class assignment or limit change."),
     reviewEveryDays: { type: 'integer', minimum: 1, description: "The class's review period in days." },
+  }),
+  'dunning.levelReached': object(['caseId', 'level', 'action', 'items', 'overdueAmount'], {
+    caseId: caseIdSchema,
+    level: { type: 'integer', minimum: 1, description: 'The dunning level reached (1..n of the policy).' },
+    action: enumOf(DUNNING_ACTIONS, "What the level asks for, from the company's dunning policy."),
+    items: {
+      type: 'array',
+      description: 'The overdue items of the case on that day, oldest first.',
+      items: object(['openItemId', 'dueDate', 'residual', 'daysOverdue'], {
+        openItemId: id('The open item.'),
+        dueDate: businessDate('Its due date.'),
+        residual: outMoneyNonNegative('What is still unpaid.'),
+        daysOverdue: { type: 'integer', minimum: 1, description: 'Days past due.' },
+      }),
+    },
+    overdueAmount: outMoneyNonNegative('Sum of the residuals of the overdue items.'),
+  }),
+  'collection.stageChanged': object(['caseId', 'from', 'to', 'changedBy', 'reason'], {
+    caseId: caseIdSchema,
+    from: enumOf(COLLECTION_STAGES, 'The previous stage.'),
+    to: enumOf(COLLECTION_STAGES, 'The new stage; legal and written-off block the customer (LEGAL).'),
+    changedBy: id('Who recorded the stage change.'),
+    reason: text(LIMITS.collectionActionTextMaxLength, "The action's text."),
+  }),
+  'collection.closed': object(['caseId', 'reason'], {
+    caseId: caseIdSchema,
+    reason: enumOf(
+      ['paid', 'below-minimum'],
+      "paid: nothing is overdue any more; below-minimum: the overdue residual fell below the policy's minAmount.",
+    ),
+  }),
+  'promise.broken': object(['caseId', 'promiseId', 'amount', 'date', 'paidSince'], {
+    caseId: caseIdSchema,
+    promiseId: id('The promise (the id of the action that recorded it).'),
+    amount: outMoneyNonNegative('The amount promised.'),
+    date: businessDate('The promised date; the promise broke the day after.'),
+    paidSince: outMoneyNonNegative('Settlements from the day of the promise through its date.'),
   }),
   'document.allowed': documentOutcome([]),
   'document.warned': documentOutcome([]),

@@ -8,6 +8,15 @@ import {
   total,
   unpostedInvoiceComponent,
 } from './components';
+import {
+  CaseClosedReason,
+  ClosedCase,
+  collectionBlocks,
+  collectionState,
+  CollectionState,
+  CollectionView,
+  datedActions,
+} from './collections';
 import { lastCreditChangeOn, reviewDueOn } from './credit-class';
 import { CreditLimit, CustomerDocuments } from './documents';
 import {
@@ -56,6 +65,12 @@ export interface Assessment {
   lastCreditChangeOn: BusinessDate | null;
   /** When the customer is due for a credit review; null without a class with reviewEveryDays. */
   reviewDueOn: BusinessDate | null;
+  /** The open collection case (spec 12); absent from assessments stored before: read with `?? null`. */
+  collection?: CollectionView | null;
+  /** The case closed last, so that its closing is published with its reason. */
+  lastClosedCase?: ClosedCase | null;
+  /** Why a case published open would close today (when lastClosedCase does not name it). */
+  caseClosingReason?: CaseClosedReason;
 }
 
 export interface AssessedCreditClass {
@@ -81,6 +96,7 @@ export interface Assessed {
   readonly overdue: OverdueSummary;
   readonly overdueToleranceDays: number;
   readonly behaviour: PaymentBehaviour;
+  readonly collection: CollectionState;
 }
 
 export function assess(
@@ -107,6 +123,7 @@ export function assess(
  * | bills                   | bills                         | yes  | billRiskDays |
  * | overdue                 | journal, limit's tolerance    | yes  |              |
  * | payment behaviour       | journal, bills                | yes  |              |
+| collection case         | journal, collection actions   | yes  | dunning, zone |
  *
  * The limit, status, blocks, risk class, credit class and review date are
  * cheap and always computed.
@@ -145,7 +162,28 @@ export function assessFrom(
   const status = limitStatus(exposure, limit);
   const manualBlock = docs.manualBlock ?? null;
   const manuallyBlocked = manualBlockActive(manualBlock, businessDate);
-  const reasons = blockReasons(status, limit, overdue.breach, manuallyBlocked);
+  const collection =
+    previous &&
+    same('journal') &&
+    sameDate &&
+    was!.collection === docs.collection &&
+    previous.params.dunning === params.dunning &&
+    previous.params.timeZone === params.timeZone
+      ? previous.collection
+      : collectionState({
+          items: items.values(),
+          settlements: settlements(docs),
+          actions: datedActions(docs.collection?.actions, params.timeZone),
+          policy: params.dunning,
+          businessDate,
+        });
+  const reasons = blockReasons(
+    status,
+    limit,
+    overdue.breach,
+    manuallyBlocked,
+    collectionBlocks(collection.open),
+  );
   const creditClass = docs.creditClass ?? null;
   const behaviour =
     previous && same('journal', 'bills') && sameDate
@@ -179,6 +217,9 @@ export function assessFrom(
     manualBlock: manuallyBlocked ? { reason: manualBlock!.reason, until: manualBlock!.until } : null,
     lastCreditChangeOn: lastCreditChangeOn(docs, params.timeZone),
     reviewDueOn: reviewDueOn(docs, params.timeZone),
+    collection: collection.open,
+    lastClosedCase: collection.lastClosed,
+    caseClosingReason: collection.closingReason,
   };
   return {
     documents: docs,
@@ -189,5 +230,6 @@ export function assessFrom(
     overdue,
     overdueToleranceDays,
     behaviour,
+    collection,
   };
 }

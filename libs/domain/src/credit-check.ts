@@ -1,3 +1,4 @@
+import { collectionBlocks, collectionState, datedActions } from './collections';
 import { components, deliveryResiduals, orderResiduals, total } from './components';
 import { BusinessDate } from './dates';
 import { CustomerDocuments } from './documents';
@@ -11,7 +12,7 @@ import {
   manualBlockActive,
 } from './limit';
 import { Cents, max, min, ZERO } from './money';
-import { openItems, overdueSummary } from './open-items';
+import { openItems, overdueSummary, settlements } from './open-items';
 import { CheckSeverity, CompanyParameters, ComponentName } from './parameters';
 
 /** The answer to a document check (spec section 6). */
@@ -166,8 +167,9 @@ function classConditions(docs: CustomerDocuments, request: CheckRequest): CheckR
  *   customer's limit mode; with no limit (missing-limit policy `no-limit`)
  *   the limit has no conditions and the class's are judged with the company's
  *   check alone;
- * - a manual block (MANUAL) with the company's check alone: the customer's
- *   limit mode does not soften a block set by hand.
+ * - a manual block (MANUAL) and a collection case in the legal or
+ *   written-off stage (LEGAL) with the company's check alone: the customer's
+ *   limit mode does not soften a block set by hand or by a recovery decision.
  *
  * HOLD when a condition other than the attention threshold is judged with
  * severity block (the reasons are those); else WARN when any condition is
@@ -197,6 +199,9 @@ export function checkDocument(
   }
   judge(classConditions(docs, request), limitSeverity);
   if (manualBlockActive(docs.manualBlock, businessDate)) judge(['MANUAL'], companyCheck);
+  if (docs.collection?.actions.some((a) => a.stage !== null) && legalCase(docs, businessDate, params)) {
+    judge(['LEGAL'], companyCheck);
+  }
 
   const judged = limit !== null || docs.creditClass != null;
   const severity = conditions.reduce<CheckSeverity>(
@@ -220,3 +225,15 @@ export function checkDocument(
     ? { ...result, decision: 'WARN', reasons: warning.map((c) => c.reason) }
     : { ...result, decision: 'ALLOW', reasons: [] };
 }
+
+/** The customer's collection case is in the legal or written-off stage on the date (spec 12). */
+const legalCase = (docs: CustomerDocuments, businessDate: BusinessDate, params: CompanyParameters): boolean =>
+  collectionBlocks(
+    collectionState({
+      items: openItems(docs).values(),
+      settlements: settlements(docs),
+      actions: datedActions(docs.collection?.actions, params.timeZone),
+      policy: params.dunning,
+      businessDate,
+    }).open,
+  );

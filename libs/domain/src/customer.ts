@@ -1,7 +1,15 @@
 import { Assessed, Assessment, assessFrom } from './assessment';
 import { BusinessDate } from './dates';
 import { CustomerDocuments, emptyDocuments } from './documents';
-import { Notification, NOTHING_PUBLISHED, notifications, PublishedView, viewOf } from './notifications';
+import {
+  collectionNotifications,
+  Notification,
+  NOTHING_PUBLISHED,
+  notifications,
+  publishedCase,
+  PublishedView,
+  viewOf,
+} from './notifications';
 import { CompanyParameters } from './parameters';
 import { nextReviewDate } from './review';
 
@@ -63,7 +71,15 @@ export function reassess(
 ): Reassessment {
   const assessed = assessFrom(basis, documents, businessDate, params);
   const assessment = assessed.assessment;
-  const changes = notifications(record.published, assessment);
+  const changes = notifications(record.published, assessment, withReview);
+  const view = viewOf(assessment);
+  // While more facts follow, the case stays as last published (see publishCollection).
+  const { collection: _next, ...rest } = view;
+  const published: PublishedView = withReview
+    ? view
+    : record.published.collection === undefined
+      ? rest
+      : { ...rest, collection: record.published.collection };
   return {
     notifications: changes,
     assessed,
@@ -72,9 +88,33 @@ export function reassess(
       version: record.version + 1,
       sequence: record.sequence + changes.length,
       documents,
-      published: viewOf(assessment),
+      published,
       assessment,
       reviewOn: withReview ? nextReviewDate(documents, businessDate, params) : record.reviewOn,
+    },
+  };
+}
+
+/**
+ * Publishes what the collection case did, after a run of reassessments that
+ * left it out (reassess with withReview false): the case is judged on the
+ * customer's documents after the whole run, so a replay, which folds a
+ * partition in large batches, does not announce a case that only a partial
+ * history had (an invoice folded before the payment that closed its case).
+ */
+export function publishCollection(record: CustomerRecord): {
+  record: CustomerRecord;
+  notifications: Notification[];
+} {
+  if (record.assessment === null) return { record, notifications: [] };
+  const changes = collectionNotifications(record.published.collection ?? null, record.assessment);
+  const { collection: _was, ...rest } = record.published;
+  return {
+    notifications: changes,
+    record: {
+      ...record,
+      sequence: record.sequence + changes.length,
+      published: { ...rest, ...publishedCase(record.assessment.collection ?? null) },
     },
   };
 }

@@ -2,6 +2,8 @@ import { BusinessDate } from './dates';
 import { Cents, ZERO } from './money';
 import {
   BillInstrument,
+  CollectionActionType,
+  RecoveryStage,
   DeliveryRef,
   Fact,
   FactOf,
@@ -94,6 +96,30 @@ export interface CustomerProfile {
   email: string | null;
 }
 
+/**
+ * A collection action that matters to the case: a promise, a stage change or
+ * an assignment. Calls and notes are kept by the API's audit only (the engine
+ * keeps the date of the last contact).
+ */
+export interface CollectionActionRecord {
+  actionId: string;
+  actionType: CollectionActionType;
+  /** occurredAt of the action: its business date is taken in the company's time zone. */
+  at: string;
+  recordedBy: string;
+  /** The action's text, kept for stage changes only (it is the reason published). */
+  text: string | null;
+  promise: { amount: Cents; date: BusinessDate } | null;
+  stage: RecoveryStage | null;
+  assignee: string | null;
+}
+export interface CollectionRecords {
+  /** Sorted by `at`, then actionId, whatever order they were folded in. */
+  actions: readonly CollectionActionRecord[];
+  /** occurredAt of the latest call, note or promise. */
+  lastContactAt: string | null;
+}
+
 export interface CustomerDocuments {
   readonly orders: ReadonlyMap<string, OrderState>;
   readonly deliveries: ReadonlyMap<string, DeliveryState>;
@@ -107,6 +133,8 @@ export interface CustomerDocuments {
   readonly manualBlock?: ManualBlock | null;
   /** occurredAt of the latest creditClass.assigned or creditLimit.set/removed: the review period runs from it. */
   readonly lastCreditChangeAt?: string | null;
+  /** Collection actions (spec 12); absent from states stored before: read with `?? null`. */
+  readonly collection?: CollectionRecords | null;
 }
 
 export const emptyDocuments = (): CustomerDocuments => ({
@@ -262,6 +290,30 @@ const appliers: Appliers = {
     manualBlock: { reason: f.reason, until: f.until ?? null, setBy: f.setBy, setAt: f.occurredAt },
   }),
   'manualBlock.removed': (docs) => ({ ...docs, manualBlock: null }),
+  'collectionAction.recorded': (docs, f) => {
+    const was = docs.collection ?? { actions: [], lastContactAt: null };
+    const contact = f.actionType === 'call' || f.actionType === 'note' || f.actionType === 'promise';
+    const lastContactAt =
+      contact && (was.lastContactAt === null || f.occurredAt > was.lastContactAt)
+        ? f.occurredAt
+        : was.lastContactAt;
+    const matters = f.promise !== undefined || f.stage !== undefined || f.assignee !== undefined;
+    if (!matters) return { ...docs, collection: { ...was, lastContactAt } };
+    const record: CollectionActionRecord = {
+      actionId: f.actionId,
+      actionType: f.actionType,
+      at: f.occurredAt,
+      recordedBy: f.recordedBy,
+      text: f.stage !== undefined ? f.text : null,
+      promise: f.promise ?? null,
+      stage: f.stage ?? null,
+      assignee: f.assignee ?? null,
+    };
+    const actions = [...was.actions.filter((a) => a.actionId !== f.actionId), record].sort((a, b) =>
+      a.at === b.at ? (a.actionId < b.actionId ? -1 : 1) : a.at < b.at ? -1 : 1,
+    );
+    return { ...docs, collection: { actions, lastContactAt } };
+  },
   'customer.updated': (docs, f) => ({
     ...docs,
     profile: {

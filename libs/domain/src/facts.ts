@@ -32,6 +32,10 @@ export type InvoiceKind = 'invoice' | 'credit-note';
 export type BillInstrument = 'riba' | 'bill-of-exchange' | 'sdd' | 'other';
 export type LimitMode = 'warn' | 'block';
 export type DocumentType = 'order' | 'delivery' | 'invoice';
+/** What a credit controller records on a collection case (spec 12); calls and notes change no figure. */
+export type CollectionActionType = 'call' | 'note' | 'promise' | 'stage' | 'assign';
+/** The recovery stages a controller moves a case to; `dunning` is where every case starts. */
+export type RecoveryStage = 'legal' | 'written-off';
 
 export type FactData =
   | {
@@ -113,6 +117,19 @@ export type FactData =
   | { type: 'creditClass.removed'; removedBy: string; reason?: string }
   | { type: 'manualBlock.set'; reason: string; until?: BusinessDate | null; setBy: string }
   | { type: 'manualBlock.removed'; removedBy: string; reason?: string }
+  | {
+      type: 'collectionAction.recorded';
+      actionId: string;
+      actionType: CollectionActionType;
+      text: string;
+      recordedBy: string;
+      /** Present iff actionType = promise. */
+      promise?: { amount: Cents; date: BusinessDate };
+      /** Present iff actionType = stage. */
+      stage?: RecoveryStage;
+      /** Required on assign, allowed on any action: it sets the case's assignee. */
+      assignee?: string;
+    }
   | {
       type: 'customer.updated';
       name: string;

@@ -16,3 +16,4 @@ export * from './codec';
 export * from './breakdown';
 export * from './credit-check';
 export * from './limit-proposal';
+export * from './collections';

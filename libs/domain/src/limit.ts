@@ -5,7 +5,7 @@ import { Cents, ZERO } from './money';
 import { CompanyParameters } from './parameters';
 
 export type ExposureStatus = 'NO_LIMIT' | 'OK' | 'WARNING' | 'EXCEEDED';
-export type BlockReason = 'LIMIT_EXCEEDED' | 'LIMIT_EXPIRED' | 'OVERDUE' | 'MANUAL';
+export type BlockReason = 'LIMIT_EXCEEDED' | 'LIMIT_EXPIRED' | 'OVERDUE' | 'MANUAL' | 'LEGAL';
 
 /** The limit that applies on a date, after expiry, a temporary amount and the missing-limit policy. */
 export interface EffectiveLimit {
@@ -73,13 +73,15 @@ export function limitStatus(total: Cents, limit: EffectiveLimit | null): Exposur
 /**
  * Why the customer is blocked; empty when it is not. Warn mode never blocks on
  * the limit or overdue items; a manual block blocks whatever the limit mode,
- * even with no limit: a credit controller set it by hand for this customer.
+ * even with no limit: a credit controller set it by hand for this customer;
+ * so does a collection case in the legal or written-off stage (LEGAL).
  */
 export function blockReasons(
   status: ExposureStatus,
   limit: EffectiveLimit | null,
   overdueBreach: boolean,
   manuallyBlocked = false,
+  legal = false,
 ): BlockReason[] {
   const reasons: BlockReason[] = [];
   if (limit !== null && limit.mode === 'block') {
@@ -88,5 +90,6 @@ export function blockReasons(
     if (limit.blockOnOverdue && overdueBreach) reasons.push('OVERDUE');
   }
   if (manuallyBlocked) reasons.push('MANUAL');
+  if (legal) reasons.push('LEGAL');
   return reasons;
 }

@@ -1,4 +1,6 @@
 import { Assessment } from './assessment';
+import { CaseClosedReason, CaseItem, CollectionStage, CollectionView } from './collections';
+import { DunningAction } from './parameters';
 import { BusinessDate } from './dates';
 import { Components } from './components';
 import { BlockReason, ExposureStatus } from './limit';
@@ -12,6 +14,16 @@ export interface PublishedView {
   overdueAmount: Cents;
   /** The credit review date announced as due; absent while none is (and in views stored before reviews). */
   reviewDue?: BusinessDate;
+  /** The collection case as last published; absent while none is open (and in views stored before cases). */
+  collection?: PublishedCase;
+}
+
+export interface PublishedCase {
+  caseId: string;
+  level: number;
+  stage: CollectionStage;
+  /** The promise announced as broken, if any. */
+  brokenPromiseId?: string;
 }
 
 export const NOTHING_PUBLISHED: PublishedView = Object.freeze({
@@ -40,6 +52,31 @@ export type Notification =
       creditClass: string;
       lastChangedOn: BusinessDate;
       reviewEveryDays: number;
+    }
+  | {
+      type: 'dunning.levelReached';
+      caseId: string;
+      level: number;
+      action: DunningAction;
+      items: CaseItem[];
+      overdueAmount: Cents;
+    }
+  | {
+      type: 'collection.stageChanged';
+      caseId: string;
+      from: CollectionStage;
+      to: CollectionStage;
+      changedBy: string;
+      reason: string;
+    }
+  | { type: 'collection.closed'; caseId: string; reason: CaseClosedReason }
+  | {
+      type: 'promise.broken';
+      caseId: string;
+      promiseId: string;
+      amount: Cents;
+      date: BusinessDate;
+      paidSince: Cents;
     };
 
 /** The review date that is due on the assessment's date, or null while none is. */
@@ -52,7 +89,20 @@ export const viewOf = (a: Assessment): PublishedView => ({
   overdue: a.overdueBreach,
   overdueAmount: a.overdueAmount,
   ...reviewDueView(a),
+  ...publishedCase(a.collection ?? null),
 });
+
+export const publishedCase = (view: CollectionView | null): { collection?: PublishedCase } =>
+  view === null
+    ? {}
+    : {
+        collection: {
+          caseId: view.caseId,
+          level: view.level,
+          stage: view.stage,
+          ...(view.promise?.status === 'broken' ? { brokenPromiseId: view.promise.promiseId } : {}),
+        },
+      };
 
 const reviewDueView = (a: Assessment): { reviewDue?: BusinessDate } => {
   const due = reviewDue(a);
@@ -70,7 +120,12 @@ const sameReasons = (a: readonly BlockReason[], b: readonly BlockReason[]) =>
  * new class or limit decision moves the date, and the new one is announced in
  * its turn.
  */
-export function notifications(previous: PublishedView, next: Assessment): Notification[] {
+export function notifications(
+  previous: PublishedView,
+  next: Assessment,
+  /** False while more facts follow at once: the caller publishes the case after the last (publishCollection). */
+  withCollection = true,
+): Notification[] {
   const result: Notification[] = [];
   if (previous.status !== next.status) {
     result.push({
@@ -105,6 +160,64 @@ export function notifications(previous: PublishedView, next: Assessment): Notifi
       creditClass: next.creditClass!.code,
       lastChangedOn: next.lastCreditChangeOn!,
       reviewEveryDays: next.creditClass!.reviewEveryDays!,
+    });
+  }
+  if (withCollection) result.push(...collectionNotifications(previous.collection ?? null, next));
+  return result;
+}
+
+/**
+ * What a collection case did since it was last published: the previous case
+ * closed, a level reached (only the highest when several were passed at
+ * once), the stage moved, the promise broken. Each is announced once: its
+ * eventId derives from the case and the level, stage or promise.
+ */
+export function collectionNotifications(previous: PublishedCase | null, next: Assessment): Notification[] {
+  const result: Notification[] = [];
+  const view = next.collection ?? null;
+  if (previous !== null && previous.caseId !== view?.caseId) {
+    const closed = next.lastClosedCase ?? null;
+    result.push({
+      type: 'collection.closed',
+      caseId: previous.caseId,
+      reason:
+        closed?.caseId === previous.caseId
+          ? closed.reason
+          : (next.caseClosingReason ?? (next.overdueAmount === ZERO ? 'paid' : 'below-minimum')),
+    });
+  }
+  if (view === null) return result;
+  const same = previous?.caseId === view.caseId ? previous : null;
+  if (same === null || view.level > same.level) {
+    result.push({
+      type: 'dunning.levelReached',
+      caseId: view.caseId,
+      level: view.level,
+      action: view.action,
+      items: view.items,
+      overdueAmount: view.overdueAmount,
+    });
+  }
+  const stageBefore = same?.stage ?? 'dunning';
+  if (view.stage !== stageBefore) {
+    result.push({
+      type: 'collection.stageChanged',
+      caseId: view.caseId,
+      from: stageBefore,
+      to: view.stage,
+      changedBy: view.stageChangedBy!,
+      reason: view.stageReason!,
+    });
+  }
+  const promise = view.promise;
+  if (promise?.status === 'broken' && same?.brokenPromiseId !== promise.promiseId) {
+    result.push({
+      type: 'promise.broken',
+      caseId: view.caseId,
+      promiseId: promise.promiseId,
+      amount: promise.amount,
+      date: promise.date,
+      paidSince: promise.paidSince,
     });
   }
   return result;

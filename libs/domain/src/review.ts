@@ -1,3 +1,4 @@
+import { collectionDates } from './collections';
 import { reviewDueOn } from './credit-class';
 import { addDays, BusinessDate } from './dates';
 import { CustomerDocuments } from './documents';
@@ -46,6 +47,9 @@ export function nextReviewDate(
   if (docs.limit?.validUntil) consider(addDays(docs.limit.validUntil, 1));
   if (docs.limit?.temporaryUntil) consider(addDays(docs.limit.temporaryUntil, 1));
   if (docs.manualBlock?.until) consider(addDays(docs.manualBlock.until, 1));
+  // Levels and promises fall due by the clock alone (spec 12).
+  for (const date of collectionDates(openItems(docs).values(), docs.collection?.actions, params.dunning))
+    consider(date);
   const review = reviewDueOn(docs, params.timeZone);
   if (review !== null) consider(review);
   return next;

@@ -87,8 +87,10 @@ describe('notifications', () => {
     });
 
     it('does not fire on the daily tick of oldestOverdueDays alone', () => {
-      const day1 = assess(overdueDocs(), '2026-03-01', params());
-      const day9 = assess(overdueDocs(), '2026-03-09', params());
+      // With no dunning levels: a level reached on day 7 is a collection event (collections.spec.ts).
+      const noDunning = { ...params(), dunning: { levels: [], minAmount: 0n } };
+      const day1 = assess(overdueDocs(), '2026-03-01', noDunning);
+      const day9 = assess(overdueDocs(), '2026-03-09', noDunning);
       expect(day9.oldestOverdueDays).toBe(9);
       expect(notifications(viewOf(day1), day9)).toEqual([]);
     });

@@ -149,4 +149,56 @@ export class CustomerExposureRow {
 
   @Column({ name: 'review_due_on', type: 'date', nullable: true })
   reviewDueOn!: string | null;
+
+  /** The open collection case (spec 12) and its latest promise; all null while there is none. */
+  @Column({ name: 'collection_case_id', type: 'text', nullable: true })
+  collectionCaseId!: string | null;
+
+  @Column({ name: 'collection_stage', type: 'text', nullable: true })
+  collectionStage!: string | null;
+
+  @Column({ name: 'dunning_level', type: 'integer', nullable: true })
+  dunningLevel!: number | null;
+
+  @Column({ name: 'dunning_action', type: 'text', nullable: true })
+  dunningAction!: string | null;
+
+  @Column({ name: 'dunning_level_reached_on', type: 'date', nullable: true })
+  dunningLevelReachedOn!: string | null;
+
+  @Column({
+    name: 'collection_overdue_amount',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
+  collectionOverdueAmount!: string | null;
+
+  @Column({ name: 'collection_oldest_due_date', type: 'date', nullable: true })
+  collectionOldestDueDate!: string | null;
+
+  @Column({ name: 'collection_assignee', type: 'text', nullable: true })
+  collectionAssignee!: string | null;
+
+  @Column({ name: 'promise_id', type: 'text', nullable: true })
+  promiseId!: string | null;
+
+  @Column({
+    name: 'promise_amount',
+    type: 'numeric',
+    precision: MONEY_SUM_PRECISION,
+    scale: MONEY_SCALE,
+    nullable: true,
+  })
+  promiseAmount!: string | null;
+
+  @Column({ name: 'promise_date', type: 'date', nullable: true })
+  promiseDate!: string | null;
+
+  @Column({ name: 'promise_status', type: 'text', nullable: true })
+  promiseStatus!: string | null;
+
+  @Column({ name: 'promise_broken_on', type: 'date', nullable: true })
+  promiseBrokenOn!: string | null;
 }

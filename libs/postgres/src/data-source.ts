@@ -12,6 +12,7 @@ import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender'
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
 import { CreditClassesExposure1765000000800 } from './migrations/1765000000800-credit-classes-exposure';
 import { CreditGovernance1765000000900 } from './migrations/1765000000900-credit-governance';
+import { CollectionsExposure1765000001000 } from './migrations/1765000001000-collections-exposure';
 import { DeadLetters1765000001500 } from './migrations/1765000001500-dead-letters';
 import { LimitsParameters1763800000010 } from './migrations/1763800000010-limits-parameters';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   CustomerMasterData1765000000700,
   CreditClassesExposure1765000000800,
   CreditGovernance1765000000900,
+  CollectionsExposure1765000001000,
   DeadLetters1765000001500,
 ];
 

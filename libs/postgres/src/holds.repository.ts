@@ -15,6 +15,7 @@ export const HOLD_REASONS = [
   'MANUAL',
   'PAYMENT_TERMS_EXCEEDED',
   'DOCUMENT_AMOUNT_EXCEEDED',
+  'LEGAL',
 ] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 

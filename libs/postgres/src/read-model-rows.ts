@@ -63,6 +63,19 @@ export const EXPOSURE_COLUMNS = [
   'manual_block_reason',
   'manual_block_until',
   'review_due_on',
+  'collection_case_id',
+  'collection_stage',
+  'dunning_level',
+  'dunning_action',
+  'dunning_level_reached_on',
+  'collection_overdue_amount',
+  'collection_oldest_due_date',
+  'collection_assignee',
+  'promise_id',
+  'promise_amount',
+  'promise_date',
+  'promise_status',
+  'promise_broken_on',
 ] as const;
 export const DOCUMENT_COLUMNS = [
   'company_id',
@@ -148,6 +161,9 @@ export function exposureRow(record: CustomerRecord, asOf: Date): ProjectedExposu
   const a = record.assessment;
   if (a === null) throw new Error(`customer ${record.companyId}:${record.customerId} has no assessment`);
   const profile = record.documents.profile;
+  // The open collection case (spec 12); all null while there is none.
+  const c = a.collection ?? null;
+  const p = c?.promise ?? null;
   return {
     company_id: record.companyId,
     customer_id: record.customerId,
@@ -186,6 +202,19 @@ export function exposureRow(record: CustomerRecord, asOf: Date): ProjectedExposu
     manual_block_reason: a.manualBlock?.reason ?? null,
     manual_block_until: a.manualBlock?.until ?? null,
     review_due_on: a.reviewDueOn ?? null,
+    collection_case_id: c?.caseId ?? null,
+    collection_stage: c?.stage ?? null,
+    dunning_level: c?.level ?? null,
+    dunning_action: c?.action ?? null,
+    dunning_level_reached_on: c?.levelReachedOn ?? null,
+    collection_overdue_amount: moneyOrNull(c?.overdueAmount),
+    collection_oldest_due_date: c?.oldestDueDate ?? null,
+    collection_assignee: c?.assignee ?? null,
+    promise_id: p?.promiseId ?? null,
+    promise_amount: moneyOrNull(p?.amount),
+    promise_date: p?.date ?? null,
+    promise_status: p?.status ?? null,
+    promise_broken_on: p?.brokenOn ?? null,
   };
 }
 

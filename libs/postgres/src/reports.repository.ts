@@ -197,7 +197,13 @@ const EXPOSURE_COLUMNS = `
   e.limit_temporary_amount::text AS limit_temporary_amount, ${DATE('e.limit_temporary_until')} AS limit_temporary_until,
   e.limit_effective_amount::text AS limit_effective_amount, e.credit_class, e.max_payment_terms_days,
   e.max_document_amount::text AS max_document_amount, e.manual_block_reason,
-  ${DATE('e.manual_block_until')} AS manual_block_until, ${DATE('e.review_due_on')} AS review_due_on`;
+  ${DATE('e.manual_block_until')} AS manual_block_until, ${DATE('e.review_due_on')} AS review_due_on,
+  e.collection_case_id, e.collection_stage, e.dunning_level, e.dunning_action,
+  ${DATE('e.dunning_level_reached_on')} AS dunning_level_reached_on,
+  e.collection_overdue_amount::text AS collection_overdue_amount,
+  ${DATE('e.collection_oldest_due_date')} AS collection_oldest_due_date, e.collection_assignee,
+  e.promise_id, e.promise_amount::text AS promise_amount, ${DATE('e.promise_date')} AS promise_date,
+  e.promise_status, ${DATE('e.promise_broken_on')} AS promise_broken_on`;
 
 function exposureOf(row: Row): CustomerExposureRow {
   return {
@@ -238,6 +244,19 @@ function exposureOf(row: Row): CustomerExposureRow {
     manualBlockReason: (row.manual_block_reason as string | null) ?? null,
     manualBlockUntil: (row.manual_block_until as string | null) ?? null,
     reviewDueOn: (row.review_due_on as string | null) ?? null,
+    collectionCaseId: (row.collection_case_id as string | null) ?? null,
+    collectionStage: (row.collection_stage as string | null) ?? null,
+    dunningLevel: (row.dunning_level as number | null) ?? null,
+    dunningAction: (row.dunning_action as string | null) ?? null,
+    dunningLevelReachedOn: (row.dunning_level_reached_on as string | null) ?? null,
+    collectionOverdueAmount: (row.collection_overdue_amount as string | null) ?? null,
+    collectionOldestDueDate: (row.collection_oldest_due_date as string | null) ?? null,
+    collectionAssignee: (row.collection_assignee as string | null) ?? null,
+    promiseId: (row.promise_id as string | null) ?? null,
+    promiseAmount: (row.promise_amount as string | null) ?? null,
+    promiseDate: (row.promise_date as string | null) ?? null,
+    promiseStatus: (row.promise_status as string | null) ?? null,
+    promiseBrokenOn: (row.promise_broken_on as string | null) ?? null,
   };
 }
 

@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireRole } from '@credit/auth';
-import { DEFAULT_PARAMETERS } from '@credit/domain';
+import { DEFAULT_PARAMETERS, parametersToWire } from '@credit/domain';
 import { CompanyIdParam } from '../http';
 import { PageQuery } from '../http/paging';
 import {
@@ -22,9 +22,11 @@ import { CompanyParametersService } from './company-parameters.service';
 import { problemResponse as problem } from '../limits/openapi';
 
 const CHANGE_ID = '7d0e8b1a-1c1e-4a3e-9a55-2f7b8f1f0c22';
+/** The defaults as JSON carries them (the dunning minimum as a money string). */
+const DEFAULTS = parametersToWire(DEFAULT_PARAMETERS);
 const AFTER = {
-  ...DEFAULT_PARAMETERS,
-  includedComponents: { ...DEFAULT_PARAMETERS.includedComponents, orders: false },
+  ...DEFAULTS,
+  includedComponents: { ...DEFAULTS.includedComponents, orders: false },
 };
 
 @ApiTags('company parameters')
@@ -46,7 +48,7 @@ export class CompanyParametersController {
   })
   @ApiOkResponse({
     type: EffectiveCompanyParameters,
-    example: { companyId: 'IT01', parameters: DEFAULT_PARAMETERS, customised: false },
+    example: { companyId: 'IT01', parameters: DEFAULTS, customised: false },
   })
   @ApiForbiddenResponse({
     description: 'Company not in the token.',
@@ -71,7 +73,7 @@ export class CompanyParametersController {
     example: {
       companyId: 'IT01',
       parameters: AFTER,
-      before: DEFAULT_PARAMETERS,
+      before: DEFAULTS,
       changeId: CHANGE_ID,
       changedAt: '2026-03-01T09:15:00.000Z',
       customersReviewed: 42,
@@ -109,7 +111,7 @@ export class CompanyParametersController {
       items: [
         {
           changeId: CHANGE_ID,
-          before: DEFAULT_PARAMETERS,
+          before: DEFAULTS,
           after: AFTER,
           changedBy: 'maria.rossi',
           reason: 'Orders are prepaid',

@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
-import { CompanyParameters, COMPONENTS, DEFAULT_PARAMETERS, withDefaults } from '@credit/domain';
+import {
+  CompanyParameters,
+  COMPONENTS,
+  DEFAULT_PARAMETERS,
+  parametersFromJson,
+  parametersToJson,
+  parametersToWire,
+  withDefaults,
+} from '@credit/domain';
 import { advisoryLock, CompanyParametersChangesRepository } from '@credit/postgres';
 import { CompanyParametersStore } from '@credit/redis';
 import { PageQuery, pageOf } from '../http/paging';
@@ -19,8 +27,9 @@ import {
 const RISK_CLASSES = ['A', 'B', 'C'] as const;
 const BOUNDS = ['maxAvgDaysLate', 'maxDishonouredBills'] as const;
 
-/** A plain copy (no DTO class instances, no frozen objects): what is stored and returned. */
-const plain = (parameters: CompanyParameters): CompanyParameters => JSON.parse(JSON.stringify(parameters));
+/** A plain copy (no DTO class instances, no frozen objects): what is stored. */
+const plain = (parameters: CompanyParameters): CompanyParameters =>
+  parametersFromJson(parametersToJson(parameters)) as CompanyParameters;
 
 /**
  * The body merged over the effective parameters: top-level fields replace,
@@ -63,6 +72,7 @@ export function mergeParameters(
     riskClasses,
     documentChecks: checks,
     limitProposalFactors: factors,
+    dunning: current.dunning,
   });
 }
 
@@ -122,7 +132,7 @@ export class CompanyParametersService {
 
   async get(companyId: string): Promise<EffectiveCompanyParameters> {
     const { parameters, customised } = await this.effective(companyId);
-    return { companyId, parameters, customised };
+    return { companyId, parameters: parametersToWire(parameters), customised };
   }
 
   async update(
@@ -150,11 +160,12 @@ export class CompanyParametersService {
         if (errors.length > 0) {
           throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: errors });
         }
-        await this.changes.insert<CompanyParameters>(tx, {
+        // Stored in their JSON form: the dunning minimum is money (bigint cents), written as a decimal string.
+        await this.changes.insert(tx, {
           id: changeId,
           companyId,
-          before,
-          after,
+          before: parametersToWire(before),
+          after: parametersToWire(after),
           changedBy: principal.subject,
           reason: body.reason,
           changedAt,
@@ -166,8 +177,8 @@ export class CompanyParametersService {
       });
       return {
         companyId,
-        parameters: result.after,
-        before,
+        parameters: parametersToWire(result.after),
+        before: parametersToWire(before),
         changeId,
         changedAt: changedAt.toISOString(),
         customersReviewed: result.customersReviewed,

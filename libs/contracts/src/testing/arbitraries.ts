@@ -173,6 +173,39 @@ const DATA_ARBS: Record<InputEventType, fc.Arbitrary<Record<string, unknown>>> =
     { requiredKeys: ['reason', 'setBy'] },
   ),
   'manualBlock.removed': fc.record({ removedBy: idArb, reason: idArb }, { requiredKeys: ['removedBy'] }),
+  'collectionAction.recorded': fc.oneof(
+    fc.record(
+      {
+        actionId: idArb,
+        actionType: fc.constantFrom('call' as const, 'note' as const),
+        text: idArb,
+        recordedBy: idArb,
+        assignee: idArb,
+      },
+      { requiredKeys: ['actionId', 'actionType', 'text', 'recordedBy'] },
+    ),
+    fc.record({
+      actionId: idArb,
+      actionType: fc.constant('promise' as const),
+      text: idArb,
+      recordedBy: idArb,
+      promise: fc.record({ amount: moneyPositiveArb, date: businessDateArb }),
+    }),
+    fc.record({
+      actionId: idArb,
+      actionType: fc.constant('stage' as const),
+      text: idArb,
+      recordedBy: idArb,
+      stage: fc.constantFrom('legal' as const, 'written-off' as const),
+    }),
+    fc.record({
+      actionId: idArb,
+      actionType: fc.constant('assign' as const),
+      text: idArb,
+      recordedBy: idArb,
+      assignee: idArb,
+    }),
+  ),
   'customer.updated': fc.record(
     {
       name: idArb,
