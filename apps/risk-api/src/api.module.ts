@@ -47,6 +47,7 @@ import { LimitProposalController } from './proposal/limit-proposal.controller';
 import { LimitProposalService } from './proposal/limit-proposal.service';
 import { DeskModule } from './desk/desk.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { CollectionsModule } from './collections/collections.module';
 import { RATE_LIMIT_GUARD, rateLimitModule } from './http';
 import {
   API_CLOCK,
@@ -118,6 +119,7 @@ export class ApiModule {
         rateLimitModule(settings.rateLimit),
         DeskModule.forRoot(settings),
         AlertsModule,
+        CollectionsModule,
       ],
       controllers: [
         HealthController,
@@ -233,9 +235,17 @@ export class ApiModule {
         LimitProposalService,
         CompanyParametersService,
       ],
-      // Global, so that feature modules (AlertsModule) inject the shared connections.
+      // Global, so that feature modules (AlertsModule, CollectionsModule) inject the shared connections.
       global: true,
-      exports: [ApiLifecycle, DATA_SOURCE],
+      exports: [
+        ApiLifecycle,
+        DATA_SOURCE,
+        API_OUTBOX,
+        API_SETTINGS,
+        API_CLOCK,
+        OUTBOX_WAKER,
+        CompanyParametersService,
+      ],
     };
   }
 }
