@@ -1,4 +1,4 @@
-import { CompanyParameters, DEFAULT_PARAMETERS, withDefaults } from '@credit/domain';
+import { CompanyParameters, DEFAULT_PARAMETERS, parametersFromJson, withDefaults } from '@credit/domain';
 import { CompanyParametersStore } from '@credit/redis';
 
 /** Where the engine learns a company's parameters: loaded per batch, read synchronously while folding. */
@@ -41,9 +41,7 @@ export class CachedCompanyParameters implements CompanyParametersSource {
     for (const id of stale) {
       const stored = loaded.get(id);
       this.cache.set(id, {
-        parameters: stored
-          ? withDefaults(JSON.parse(stored) as CompanyParameters, this.defaults)
-          : this.defaults,
+        parameters: stored ? withDefaults(parametersFromJson(stored), this.defaults) : this.defaults,
         stored: stored ?? '',
         loadedAt: now,
       });

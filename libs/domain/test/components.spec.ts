@@ -16,7 +16,10 @@ import {
   ledgerBalance,
   orderResiduals,
   postedInvoiceIds,
+  parametersFromJson,
+  parametersToJson,
   total,
+  withDefaults,
   unpostedInvoiceValues,
 } from '../src';
 import { credit, debit, docsOf, ev, instalment, onlyComponents, params, payment } from './fixtures';
@@ -454,8 +457,37 @@ describe('company parameters', () => {
       documentChecks: { order: 'block', delivery: 'block', invoice: 'block' },
       // Section 11: the credit-limit proposal's multiplier per risk class.
       limitProposalFactors: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' },
+      // Section 12: reminder at 7 days, formal notice at 21, out-of-court at 45, cases from 50.00.
+      dunning: {
+        levels: [
+          { level: 1, daysOverdue: 7, action: 'reminder' },
+          { level: 2, daysOverdue: 21, action: 'formal-notice' },
+          { level: 3, daysOverdue: 45, action: 'out-of-court' },
+        ],
+        minAmount: 5000n,
+      },
     });
     expect(Object.isFrozen(DEFAULT_PARAMETERS)).toBe(true);
     expect(Object.isFrozen(DEFAULT_PARAMETERS.includedComponents)).toBe(true);
+  });
+});
+
+describe('stored company parameters', () => {
+  it('carry the dunning minimum as a money string and read it back as cents', () => {
+    const json = parametersToJson({
+      ...DEFAULT_PARAMETERS,
+      dunning: { levels: [{ level: 1, daysOverdue: 3, action: 'reminder' }], minAmount: 12345n },
+    });
+    expect(JSON.parse(json).dunning).toEqual({
+      levels: [{ level: 1, daysOverdue: 3, action: 'reminder' }],
+      minAmount: '123.45',
+    });
+    expect(parametersFromJson(json).dunning).toEqual({
+      levels: [{ level: 1, daysOverdue: 3, action: 'reminder' }],
+      minAmount: 12345n,
+    });
+    // A record stored before the policy existed gets the default.
+    const older = parametersFromJson(JSON.stringify({ billRiskDays: 9 }));
+    expect(withDefaults(older, DEFAULT_PARAMETERS).dunning).toBe(DEFAULT_PARAMETERS.dunning);
   });
 });

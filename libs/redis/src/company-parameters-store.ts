@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { CompanyParameters } from '@credit/domain';
+import { CompanyParameters, parametersFromJson, parametersToJson } from '@credit/domain';
 import { RedisKeys } from './keys';
 
 const SET_AND_REVIEW = `redis.call('SET', KEYS[1], ARGV[1])
@@ -18,9 +18,10 @@ export class CompanyParametersStore {
     private readonly keys: RedisKeys,
   ) {}
 
-  async load(companyIds: string[]): Promise<Map<string, CompanyParameters>> {
+  /** The stored parameters (money as Cents); fields missing from older records stay missing. */
+  async load(companyIds: string[]): Promise<Map<string, Partial<CompanyParameters>>> {
     const stored = await this.stored(companyIds);
-    return new Map([...stored].map(([id, value]) => [id, JSON.parse(value) as CompanyParameters]));
+    return new Map([...stored].map(([id, value]) => [id, parametersFromJson(value)]));
   }
 
   /**
@@ -43,7 +44,7 @@ export class CompanyParametersStore {
       this.keys.companyParameters(companyId),
       this.keys.companyCustomers(companyId),
       this.keys.review(),
-      JSON.stringify(parameters),
+      parametersToJson(parameters),
     );
     return Number(count);
   }

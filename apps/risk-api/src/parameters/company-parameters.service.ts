@@ -3,7 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
-import { CompanyParameters, COMPONENTS, DEFAULT_PARAMETERS, withDefaults } from '@credit/domain';
+import {
+  CompanyParameters,
+  COMPONENTS,
+  DEFAULT_PARAMETERS,
+  parametersFromJson,
+  parametersToJson,
+  parametersToWire,
+  withDefaults,
+} from '@credit/domain';
 import { CompanyParametersStore } from '@credit/redis';
 import { PageQuery, pageOf } from '../http/paging';
 import { API_SETTINGS, COMPANY_PARAMETERS_STORE, DATA_SOURCE } from '../tokens';
@@ -18,8 +26,9 @@ import {
 const RISK_CLASSES = ['A', 'B', 'C'] as const;
 const BOUNDS = ['maxAvgDaysLate', 'maxDishonouredBills'] as const;
 
-/** A plain copy (no DTO class instances, no frozen objects): what is stored and returned. */
-const plain = (parameters: CompanyParameters): CompanyParameters => JSON.parse(JSON.stringify(parameters));
+/** A plain copy (no DTO class instances, no frozen objects): what is stored. */
+const plain = (parameters: CompanyParameters): CompanyParameters =>
+  parametersFromJson(parametersToJson(parameters)) as CompanyParameters;
 
 /**
  * The body merged over the effective parameters: top-level fields replace,
@@ -62,6 +71,7 @@ export function mergeParameters(
     riskClasses,
     documentChecks: checks,
     limitProposalFactors: factors,
+    dunning: current.dunning,
   });
 }
 
@@ -129,7 +139,7 @@ export class CompanyParametersService {
 
   async get(companyId: string): Promise<EffectiveCompanyParameters> {
     const { parameters, customised } = await this.effective(companyId);
-    return { companyId, parameters, customised };
+    return { companyId, parameters: parametersToWire(parameters), customised };
   }
 
   async update(
@@ -165,8 +175,8 @@ export class CompanyParametersService {
           [
             changeId,
             companyId,
-            JSON.stringify(before),
-            JSON.stringify(after),
+            parametersToJson(before),
+            parametersToJson(after),
             principal.subject,
             body.reason,
             changedAt,
@@ -179,8 +189,8 @@ export class CompanyParametersService {
       });
       return {
         companyId,
-        parameters: result.after,
-        before,
+        parameters: parametersToWire(result.after),
+        before: parametersToWire(before),
         changeId,
         changedAt: changedAt.toISOString(),
         customersReviewed: result.customersReviewed,
