@@ -199,4 +199,78 @@ describe('collections API: actions, case history, worklist', () => {
     expect(JSON.stringify(bad.body)).toContain('date must be a real date');
     expect((await worklist('').expect(200)).body.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
+
+  describe('dunning policy', () => {
+    const policy = (method: 'get' | 'put', roles: Role[] = ['credit-manager']) =>
+      request(server())
+        [method](`/v1/companies/${CO}/dunning-policy`)
+        .set('Authorization', `Bearer ${token(roles, 'maria')}`);
+    const LEVELS = [
+      { level: 1, daysOverdue: 10, action: 'reminder' },
+      { level: 2, daysOverdue: 30, action: 'out-of-court' },
+    ];
+
+    it('starts from the default, is replaced whole by a credit manager, audited and kept by other changes', async () => {
+      expect((await policy('get', ['viewer']).expect(200)).body).toEqual({
+        companyId: CO,
+        customised: false,
+        policy: {
+          levels: [
+            { level: 1, daysOverdue: 7, action: 'reminder' },
+            { level: 2, daysOverdue: 21, action: 'formal-notice' },
+            { level: 3, daysOverdue: 45, action: 'out-of-court' },
+          ],
+          minAmount: '50.00',
+        },
+      });
+      const res = await policy('put')
+        .send({ levels: LEVELS, minAmount: '120.5', reason: 'Smaller customers first' })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        policy: { levels: LEVELS, minAmount: '120.50' },
+        before: { minAmount: '50.00' },
+      });
+      // Another parameter changed through the parameters route keeps the policy.
+      await request(server())
+        .put(`/v1/companies/${CO}/parameters`)
+        .set('Authorization', `Bearer ${token(['credit-manager'], 'maria')}`)
+        .send({ billRiskDays: 20, reason: 'Bills settle later' })
+        .expect(200);
+      expect((await policy('get', ['viewer']).expect(200)).body).toMatchObject({
+        customised: true,
+        policy: { levels: LEVELS, minAmount: '120.50' },
+      });
+      const history = await request(server())
+        .get(`/v1/companies/${CO}/parameters/history`)
+        .set('Authorization', `Bearer ${token(['viewer'])}`)
+        .expect(200);
+      expect(history.body.items[1]).toMatchObject({
+        changedBy: 'maria',
+        reason: 'Smaller customers first',
+        after: { dunning: { minAmount: '120.50' } },
+      });
+    });
+
+    it('answers 400 naming the field, and 403 to an approver', async () => {
+      const cases: [object, string][] = [
+        [{ levels: [], minAmount: '1', reason: 'x' }, 'levels must be an array of 1 to 9 levels'],
+        [{ levels: [{ ...LEVELS[0], level: 2 }], minAmount: '1', reason: 'x' }, 'levels[0].level must be 1'],
+        [
+          { levels: [LEVELS[0], { ...LEVELS[1], daysOverdue: 10 }], minAmount: '1', reason: 'x' },
+          'levels[1].daysOverdue must be > levels[0].daysOverdue (10 <= 10)',
+        ],
+        [
+          { levels: [{ ...LEVELS[0], action: 'lawsuit' }], minAmount: '1', reason: 'x' },
+          'action must be one of',
+        ],
+        [{ levels: LEVELS, minAmount: '-1', reason: 'x' }, 'minAmount must be a money string >= 0'],
+        [{ levels: LEVELS, minAmount: '1' }, 'reason'],
+      ];
+      for (const [body, message] of cases) {
+        const res = await policy('put').send(body).expect(400);
+        expect(JSON.stringify(res.body)).toContain(message);
+      }
+      await policy('put', ['approver']).send({ levels: LEVELS, minAmount: '1', reason: 'x' }).expect(403);
+    });
+  });
 });

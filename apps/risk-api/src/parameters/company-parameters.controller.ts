@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireRole } from '@credit/auth';
-import { DEFAULT_PARAMETERS } from '@credit/domain';
+import { DEFAULT_PARAMETERS as DEFAULTS, parametersToWire } from '@credit/domain';
 import { CompanyIdParam } from '../http';
 import { PageQuery } from '../http/paging';
 import {
@@ -21,6 +21,8 @@ import {
 import { CompanyParametersService } from './company-parameters.service';
 import { problemResponse as problem } from '../limits/openapi';
 
+/** The defaults as JSON carries them (the dunning minimum as a money string): OpenAPI examples. */
+const DEFAULT_PARAMETERS = parametersToWire(DEFAULTS);
 const CHANGE_ID = '7d0e8b1a-1c1e-4a3e-9a55-2f7b8f1f0c22';
 const AFTER = {
   ...DEFAULT_PARAMETERS,
