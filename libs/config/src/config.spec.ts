@@ -104,6 +104,7 @@ describe('settings', () => {
     });
     expect(s.sourceTopics).toEqual(['x.breaches', 'risk.blocks']);
     expect(s.kafka.topics.notifications).toBe('risk.notifications');
+    expect(s.kafka.topics.collections).toBe('risk.collections');
     expect(s.companyLanguages).toEqual({ IT01: 'it', DE01: 'en' });
     expect(s.language).toBe('it');
     expect(s.retryPeriodMs).toBe(86_400_000);

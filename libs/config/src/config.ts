@@ -12,6 +12,8 @@ export interface TopicNames {
   deadLetter: string;
   /** Outcomes of the notifier's deliveries (notification.delivered, notification.failed). */
   notifications: string;
+  /** Collection cases (spec 12): dunning.levelReached, collection.stageChanged, collection.closed, promise.broken. */
+  collections: string;
 }
 
 export interface KafkaSettings {
@@ -191,6 +193,7 @@ function readCommon(env: EnvReader): CommonSettings {
         blocks: topic('TOPIC_BLOCKS', 'risk.blocks'),
         deadLetter: topic('TOPIC_DEAD_LETTER', 'risk.dead-letter'),
         notifications: topic('TOPIC_NOTIFICATIONS', 'risk.notifications'),
+        collections: topic('TOPIC_COLLECTIONS', 'risk.collections'),
       },
     },
     redis: {

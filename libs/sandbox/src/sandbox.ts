@@ -47,6 +47,7 @@ export async function createSandbox(
     TOPIC_BLOCKS: topic('risk.blocks'),
     TOPIC_DEAD_LETTER: topic('risk.dead-letter'),
     TOPIC_NOTIFICATIONS: topic('risk.notifications'),
+    TOPIC_COLLECTIONS: topic('risk.collections'),
     ENGINE_GROUP_ID: `${purpose}-engine-${id}`,
     NOTIFIER_GROUP_ID: `${purpose}-notifier-${id}`,
     NOTIFIER_HEALTH_PORT: '0',
