@@ -13,6 +13,7 @@ import { HoldSender1765000000200 } from './migrations/1765000000200-hold-sender'
 import { CustomerMasterData1765000000700 } from './migrations/1765000000700-customer-master-data';
 import { CreditClassesExposure1765000000800 } from './migrations/1765000000800-credit-classes-exposure';
 import { CreditGovernance1765000000900 } from './migrations/1765000000900-credit-governance';
+import { CollectionsExposure1765000001000 } from './migrations/1765000001000-collections-exposure';
 import { CollectionActions1765000001100 } from './migrations/1765000001100-collection-actions';
 import {
   ApprovalRoleMemberRow,
@@ -58,6 +59,7 @@ export const MIGRATIONS = [
   CustomerMasterData1765000000700,
   CreditClassesExposure1765000000800,
   CreditGovernance1765000000900,
+  CollectionsExposure1765000001000,
   CollectionActions1765000001100,
 ];
 
