@@ -499,6 +499,15 @@ describe('credit limits and company parameters through the API', () => {
         },
         documentChecks: { order: 'block', delivery: 'block', invoice: 'block' },
         limitProposalFactors: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' },
+        // Changed through PUT …/dunning-policy (spec section 12); the minimum as a money string.
+        dunning: {
+          levels: [
+            { level: 1, daysOverdue: 7, action: 'reminder' },
+            { level: 2, daysOverdue: 21, action: 'formal-notice' },
+            { level: 3, daysOverdue: 45, action: 'out-of-court' },
+          ],
+          minAmount: '50.00',
+        },
       },
     });
     await parametersHistory().expect(200, { items: [], limit: 50, offset: 0, total: 0 });
