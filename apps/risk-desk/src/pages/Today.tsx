@@ -1,4 +1,4 @@
-import { FormEvent, useCallback, useEffect, useState } from 'react';
+import { FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import {
   ApiError,
   CollectionActionType,
@@ -10,7 +10,7 @@ import {
 } from '../api';
 import { formatDate } from '../format';
 import { LabelKey, useI18n } from '../i18n';
-import { useSession } from '../session';
+import { useLive, useSession } from '../session';
 import { describedBy, ErrorNote, Field, Money } from '../ui';
 
 /** `date` plus `days`, as a calendar day YYYY-MM-DD. */
@@ -22,7 +22,8 @@ const addDays = (date: string, days: number): string => {
 /**
  * The day's worklist (spec section 12): what to do today, largest amount ×
  * days overdue first, as the API ranks it. Approvers log a call in one click,
- * a note or a promise to pay in two (the form opens under the row).
+ * a note or a promise to pay in two (the form opens under the row). It
+ * loads again on the company's live events.
  */
 export function Today() {
   const { api, companyId } = useSession();
@@ -43,6 +44,17 @@ export function Today() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // A live event (a hold, a block, a status change) may change the day's items: load again shortly after.
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  useLive(
+    () => {
+      window.clearTimeout(timer.current);
+      timer.current = window.setTimeout(() => void load(), 300);
+    },
+    () => void load(),
+  );
 
   return (
     <section aria-labelledby="today-title">
