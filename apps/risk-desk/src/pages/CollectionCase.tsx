@@ -39,7 +39,7 @@ export function CollectionCase({ customerId, reloadKey }: { customerId: string; 
           {kase === null ? (
             <p data-no-case>{t('noCase')}</p>
           ) : (
-            <dl className="facts" data-case={kase.caseId}>
+            <dl className="summary" data-case={kase.caseId}>
               <div>
                 <dt>{t('caseStage')}</dt>
                 <dd data-stage={kase.stage}>{t(`stage:${kase.stage}` as LabelKey)}</dd>
