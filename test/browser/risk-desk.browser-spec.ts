@@ -1080,6 +1080,7 @@ describe('risk desk in the browser', () => {
       await form.getByLabel('Amount promised').fill('250');
       await form.getByLabel('To be paid by').fill(day(14));
       await form.getByLabel('What was said or done').fill('The owner will pay 250.00 in two weeks');
+      await screenshot(page, 'today');
       await form.getByRole('button', { name: 'Save the promise' }).click();
       await page.getByText('Promise to pay recorded for T-MID').waitFor();
       // One click: a call.
@@ -1119,7 +1120,6 @@ describe('risk desk in the browser', () => {
       );
       expect(await row(page, 'T-SMALL').textContent()).toContain('Inviare un sollecito');
       expect(await row(page, 'T-SMALL').getByRole('button').count()).toBe(0);
-      await screenshot(page, 'today');
     });
   });
 });
