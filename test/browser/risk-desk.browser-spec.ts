@@ -2,11 +2,14 @@
 /// <reference lib="dom" />
 import { INestApplication } from '@nestjs/common';
 import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { Role } from '@credit/auth';
+import { createDataSource } from '@credit/postgres';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { grantUnlimitedLimitAuthority } from '../support/limit-authority';
 import { eventually, RawEvent, TestProducer } from '../support/kafka-io';
 import { startApi, startEngine, startNotifier, TestClock, tokenFor } from '../support/running-apps';
+import { seedExposureRow } from '../support/collection-cases';
 import {
   accessibilityProblems,
   contrastRatios,
@@ -998,6 +1001,125 @@ describe('risk desk in the browser', () => {
       await row(page, 'C-DOCS').waitFor();
       await row(page, 'C-DOCS').locator('[data-credit-class]', { hasText: 'GOLD' }).waitFor();
       expect(await row(page, 'C-LIVE').locator('[data-credit-class]').textContent()).toBe('—');
+    });
+  });
+
+  describe('the Today page and the collection case', () => {
+    let db: DataSource;
+
+    beforeAll(async () => {
+      // The cases are seeded in the projection as the engine's projector writes them
+      // (customers the engine has no events of, so it never projects over them).
+      db = createDataSource(stack.api.postgres, 1);
+      await db.initialize();
+      await seedExposureRow(db, CO, {
+        customerId: 'T-SMALL',
+        name: 'Piccoli Snc',
+        level: 1,
+        action: 'reminder',
+        levelReachedOn: day(-3),
+        overdueAmount: '100.00',
+        oldestDueDate: day(-10),
+      });
+      await seedExposureRow(db, CO, {
+        customerId: 'T-BIG',
+        name: 'Grandi S.p.A.',
+        level: 3,
+        action: 'out-of-court',
+        levelReachedOn: day(0),
+        overdueAmount: '1000.00',
+        oldestDueDate: day(-45),
+        assignee: 'anna',
+      });
+      await seedExposureRow(db, CO, {
+        customerId: 'T-MID',
+        name: 'Medi S.r.l.',
+        level: 2,
+        action: 'formal-notice',
+        levelReachedOn: day(-9),
+        overdueAmount: '300.00',
+        oldestDueDate: day(-30),
+        promiseStatus: 'broken',
+        promiseAmount: '300.00',
+        promiseDate: day(-2),
+        promiseBrokenOn: day(-1),
+      });
+    });
+
+    afterAll(async () => {
+      await db?.destroy();
+    });
+
+    /** The seeded customers the Today page lists, in its order. */
+    const todayOrder = (page: Page) =>
+      page
+        .locator('table.worklist tr[data-customer^="T-"]')
+        .evaluateAll((rows) =>
+          rows.map((r) => `${r.getAttribute('data-customer')} ${r.getAttribute('data-kind')}`),
+        );
+
+    it('lists the cases by amount x days overdue; a promise logged from a row shows in the case history', async () => {
+      const page = await signedIn(token('anna', ['approver']));
+      await page.getByRole('link', { name: 'Today' }).click();
+      await page.getByRole('heading', { name: "Today's interventions" }).waitFor();
+      await row(page, 'T-SMALL').waitFor();
+      // 1000.00 x 45 = 45000, 300.00 x 30 = 9000, 100.00 x 10 = 1000.
+      expect(await todayOrder(page)).toEqual([
+        'T-BIG level-reached',
+        'T-MID promise-broken',
+        'T-SMALL level-reached',
+      ]);
+      expect(await row(page, 'T-MID').textContent()).toContain('Promise to pay broken');
+      expect(await row(page, 'T-MID').textContent()).toContain('Call the customer');
+      expect(await accessibilityProblems(page)).toEqual([]);
+
+      // Two clicks: open the promise form under the row (amount and date filled in), save.
+      await page.getByRole('button', { name: 'Record a promise to pay of T-MID Medi S.r.l.' }).click();
+      const form = page.locator('form.log-form');
+      expect(await form.getByLabel('Amount promised').inputValue()).toBe('300.00');
+      await form.getByLabel('Amount promised').fill('250');
+      await form.getByLabel('To be paid by').fill(day(14));
+      await form.getByLabel('What was said or done').fill('The owner will pay 250.00 in two weeks');
+      await screenshot(page, 'today');
+      await form.getByRole('button', { name: 'Save the promise' }).click();
+      await page.getByText('Promise to pay recorded for T-MID').waitFor();
+      // One click: a call.
+      await page.getByRole('button', { name: 'Log a call with T-BIG Grandi S.p.A.' }).click();
+      await page.getByText('Call recorded for T-BIG').waitFor();
+
+      // The case history of the customer page shows the promise (audited, as the API recorded it).
+      // (By its address: once the engine folds the promise of a customer it has no items of, the row may go.)
+      await page.goto(`${url}/desk/#/customers/T-MID`);
+      const history = page.locator('table.case-history');
+      await history.locator('tr[data-action="promise"]').waitFor();
+      const recorded = await history.locator('tr[data-action="promise"]').textContent();
+      expect(recorded).toContain('The owner will pay 250.00 in two weeks');
+      expect(recorded).toContain('250.00');
+      expect(recorded).toContain('anna');
+      const actions = await call(
+        'GET',
+        `/v1/companies/${CO}/customers/T-MID/collection-actions`,
+        token('v', ['viewer']),
+      );
+      expect(actions.body.items).toMatchObject([
+        { type: 'promise', promise: { amount: '250.00', date: day(14) }, recordedBy: 'anna' },
+      ]);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await screenshot(page, 'collection-case');
+    });
+
+    it('speaks Italian, and a viewer sees the worklist without the logging buttons', async () => {
+      const page = await signedIn(token('vittorio', ['viewer']));
+      await page.getByLabel('Language').selectOption('it');
+      await page.getByRole('link', { name: 'Oggi' }).click();
+      await page.getByRole('heading', { name: 'Interventi di oggi' }).waitFor();
+      // T-SMALL: no action was recorded on it, so its seeded case stays as it is.
+      await row(page, 'T-SMALL').waitFor();
+      expect(await row(page, 'T-SMALL').textContent()).toContain(
+        'Livello di sollecito raggiunto (livello 1)',
+      );
+      expect(await row(page, 'T-SMALL').textContent()).toContain('Inviare un sollecito');
+      expect(await row(page, 'T-SMALL').getByRole('button').count()).toBe(0);
     });
   });
 });

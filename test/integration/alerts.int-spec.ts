@@ -356,6 +356,56 @@ describe('alerts: notifier e-mails, webhooks and inbox (spec section 10)', () =>
     expect(outcomes.every((n) => n.type === 'notification.delivered' && n.customerId === 'C1')).toBe(true);
   });
 
+  it('a broken promise to pay on risk.collections e-mails the sales agent of the customer, in the language of the company', async () => {
+    await put('/subscriptions/agent-promises', {
+      eventTypes: ['promise.broken', 'dunning.levelReached'],
+      channel: 'email',
+      target: 'sales-agent',
+      enabled: true,
+    }).expect(201);
+    const topics = stack.engine.kafka.topics;
+    const base = { companyId: COMPANY, customerId: 'C-PB' };
+    await producer.events(topics.customers, [
+      {
+        ...base,
+        eventId: 'cust-C-PB',
+        type: 'customer.updated',
+        data: { name: 'Bianchi C-PB', salesAgentId: 'AG-07' },
+      },
+    ]);
+    await eventually(
+      () =>
+        http()
+          .get(`/v1/companies/${COMPANY}/customers/C-PB/exposure`)
+          .set('Authorization', `Bearer ${manager}`),
+      (r) => r.status === 200,
+    );
+    // As the engine publishes it (the engine's own tests cover when it does).
+    const broken = {
+      ...base,
+      eventId: 'promise-broken-C-PB-p1',
+      type: 'promise.broken',
+      data: {
+        caseId: 'C-PB:2026-01-31',
+        promiseId: 'p1',
+        amount: '700.00',
+        date: '2026-03-01',
+        paidSince: '0.00',
+      },
+    };
+    await producer.events(topics.collections, [broken]);
+    const [sent] = await eventually(
+      () => mail.received.filter((m) => m.headers['x-credit-event-id'] === broken.eventId),
+      (list) => list.length === 1,
+    );
+    expect(sent.to).toEqual([AGENT_EMAIL]);
+    expect(sent.subject).toBe(
+      '[IT01] C-PB Bianchi C-PB: promessa di pagamento non mantenuta: 700.00 entro il 2026-03-01',
+    );
+    expect(sent.text).toContain('Pratica di recupero: C-PB:2026-01-31');
+    expect(sent.text).toContain('https://desk.example.com/desk/#/customers/C-PB');
+  });
+
   it('retries a failing webhook with back-off, lists it as failed after the retry period, and the retry route delivers it', async () => {
     hooks.failing = true;
     await breach('C2');

@@ -499,6 +499,7 @@ describe('credit limits and company parameters through the API', () => {
         },
         documentChecks: { order: 'block', delivery: 'block', invoice: 'block' },
         limitProposalFactors: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' },
+        // Changed through PUT …/dunning-policy (spec section 12); the minimum as a money string.
         dunning: {
           levels: [
             { level: 1, daysOverdue: 7, action: 'reminder' },

@@ -82,4 +82,65 @@ describe('alert messages', () => {
     expect(digest.text).toContain('2. C2 Bianchi: limit status');
     expect(customerLink('http://d', 'C2')).toBe('http://d/#/customers/C2');
   });
+
+  it('describe the collection events (spec 12), in Italian or English', () => {
+    const broken: NotifiedEvent = {
+      ...breach,
+      type: 'promise.broken',
+      data: {
+        caseId: 'C/001:2026-02-14',
+        promiseId: 'p1',
+        amount: '1250.00',
+        date: '2026-03-29',
+        paidSince: '200.00',
+      },
+    };
+    const it = eventEmail(
+      'it',
+      { event: broken, customerName: 'Rossi S.r.l.' },
+      'https://desk.example.com/desk/',
+    );
+    expect(it.subject).toBe(
+      '[IT01] C/001 Rossi S.r.l.: promessa di pagamento non mantenuta: 1250.00 entro il 2026-03-29',
+    );
+    expect(it.text).toContain('Pratica di recupero: C/001:2026-02-14');
+    expect(it.text).toContain('Pagato da allora: 200.00');
+    const en = eventEmail('en', { event: broken, customerName: null }, 'https://desk.example.com/desk/');
+    expect(en.subject).toBe('[IT01] C/001: promise to pay broken: 1250.00 by 2026-03-29');
+    expect(en.text).toContain('Promise to pay: 1250.00 (2026-03-29)');
+
+    const level: NotifiedEvent = {
+      ...breach,
+      type: 'dunning.levelReached',
+      data: {
+        caseId: 'k',
+        level: 2,
+        action: 'formal-notice',
+        overdueAmount: '300.00',
+        items: [{ openItemId: 'FT-1', dueDate: '2026-03-01', residual: '300.00', daysOverdue: 21 }],
+      },
+    };
+    expect(eventEmail('it', { event: level, customerName: null }, 'x').subject).toBe(
+      '[IT01] C/001: sollecito di livello 2: diffida (scaduto 300.00)',
+    );
+    expect(eventEmail('en', { event: level, customerName: null }, 'x').text).toContain(
+      'Overdue items: FT-1 2026-03-01 300.00 (21)',
+    );
+    const stage: NotifiedEvent = {
+      ...breach,
+      type: 'collection.stageChanged',
+      data: { caseId: 'k', from: 'dunning', to: 'legal', changedBy: 'anna', reason: 'No answer' },
+    };
+    expect(eventEmail('en', { event: stage, customerName: null }, 'x').subject).toContain(
+      'collection case moved to legal recovery',
+    );
+    const closed: NotifiedEvent = {
+      ...breach,
+      type: 'collection.closed',
+      data: { caseId: 'k', reason: 'paid' },
+    };
+    expect(eventEmail('it', { event: closed, customerName: null }, 'x').subject).toContain(
+      'pratica di recupero chiusa (pagato)',
+    );
+  });
 });

@@ -37,6 +37,11 @@ const WORDS = {
     digestSubject: 'Riepilogo avvisi credito del {date}: {count} eventi',
     digestIntro: 'Gli avvisi del {date}:',
     event: 'Evento',
+    caseId: 'Pratica di recupero',
+    items: 'Partite scadute',
+    promised: 'Promessa di pagamento',
+    paidSince: 'Pagato da allora',
+    changedBy: 'Cambiato da',
     footer: 'Messaggio automatico del controllo crediti: non rispondere.',
   },
   en: {
@@ -63,6 +68,11 @@ const WORDS = {
     digestSubject: 'Credit alerts of {date}: {count} events',
     digestIntro: 'The alerts of {date}:',
     event: 'Event',
+    caseId: 'Collection case',
+    items: 'Overdue items',
+    promised: 'Promise to pay',
+    paidSince: 'Paid since',
+    changedBy: 'Changed by',
     footer: 'Automatic message of credit control: do not reply.',
   },
 } as const;
@@ -109,6 +119,21 @@ const OUTCOMES = {
   },
 } as const;
 
+const DUNNING_ACTIONS = {
+  it: { reminder: 'sollecito', 'formal-notice': 'diffida', 'out-of-court': 'recupero stragiudiziale' },
+  en: { reminder: 'reminder', 'formal-notice': 'formal notice', 'out-of-court': 'out-of-court recovery' },
+} as const;
+
+const STAGES = {
+  it: { dunning: 'sollecito', legal: 'recupero legale', 'written-off': 'stralcio (perdita)' },
+  en: { dunning: 'dunning', legal: 'legal recovery', 'written-off': 'written off' },
+} as const;
+
+const CLOSE_REASONS = {
+  it: { paid: 'pagato', 'below-minimum': 'scaduto sotto il minimo' },
+  en: { paid: 'paid', 'below-minimum': 'overdue below the minimum' },
+} as const;
+
 const fill = (template: string, values: Record<string, unknown>): string =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? '-'));
 
@@ -138,6 +163,18 @@ export function headline(language: AlertLanguage, event: NotifiedEvent): string 
       return `${it ? 'cliente bloccato' : 'customer blocked'} (${reasonsText(language, d.reasons)})`;
     case 'customer.unblocked':
       return it ? 'cliente sbloccato' : 'customer unblocked';
+    case 'dunning.levelReached':
+      return it
+        ? `sollecito di livello ${String(d.level)}: ${lookup(DUNNING_ACTIONS.it, d.action)} (scaduto ${String(d.overdueAmount)})`
+        : `dunning level ${String(d.level)}: ${lookup(DUNNING_ACTIONS.en, d.action)} (overdue ${String(d.overdueAmount)})`;
+    case 'collection.stageChanged':
+      return `${it ? 'pratica di recupero passata a' : 'collection case moved to'} ${lookup(STAGES[language], d.to)}`;
+    case 'collection.closed':
+      return `${it ? 'pratica di recupero chiusa' : 'collection case closed'} (${lookup(CLOSE_REASONS[language], d.reason)})`;
+    case 'promise.broken':
+      return it
+        ? `promessa di pagamento non mantenuta: ${String(d.amount)} entro il ${String(d.date)}`
+        : `promise to pay broken: ${String(d.amount)} by ${String(d.date)}`;
     default:
       if (event.type in OUTCOMES[language]) {
         const outcome = OUTCOMES[language][event.type as keyof (typeof OUTCOMES)['en']];
@@ -173,6 +210,28 @@ function figures(language: AlertLanguage, event: NotifiedEvent): string[] {
       break;
     case 'customer.unblocked':
       lines.push(`${w.reasons}: ${reasonsText(language, d.previousReasons)}`);
+      break;
+    case 'dunning.levelReached':
+      add(w.caseId, d.caseId);
+      add(w.overdueAmount, d.overdueAmount);
+      if (Array.isArray(d.items))
+        for (const item of d.items as Record<string, unknown>[])
+          lines.push(
+            `${w.items}: ${String(item.openItemId)} ${String(item.dueDate)} ${String(item.residual)} (${String(item.daysOverdue)})`,
+          );
+      break;
+    case 'collection.stageChanged':
+      add(w.caseId, d.caseId);
+      add(w.changedBy, d.changedBy);
+      add(w.reason, d.reason);
+      break;
+    case 'collection.closed':
+      add(w.caseId, d.caseId);
+      break;
+    case 'promise.broken':
+      add(w.caseId, d.caseId);
+      add(w.promised, `${String(d.amount)} (${String(d.date)})`);
+      add(w.paidSince, d.paidSince);
       break;
     default:
       if (event.type.startsWith('document.')) {

@@ -5,6 +5,7 @@ import { InfrastructureModule } from '@credit/infrastructure';
 import { AlertsModule } from './alerts/alerts.module';
 import { ApprovalRolesModule } from './approval-roles/approval-roles.module';
 import { ApiCoreModule } from './core/api-core.module';
+import { CollectionsModule } from './collections/collections.module';
 import { CreditChecksModule } from './credit-checks/credit-checks.module';
 import { CreditClassesModule } from './credit-classes/credit-classes.module';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
@@ -57,6 +58,7 @@ export class ApiModule {
         ReportsModule,
         ProjectionQuarantineModule,
         AlertsModule,
+        CollectionsModule,
         DeadLettersModule.forRoot(settings),
         DeskModule.forRoot(settings),
       ],

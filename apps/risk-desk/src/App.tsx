@@ -12,6 +12,7 @@ import { Inbox, useUnreadCount } from './pages/Inbox';
 import { LimitRequests } from './pages/LimitRequests';
 import { Settings } from './pages/Settings';
 import { Subscriptions } from './pages/Subscriptions';
+import { Today } from './pages/Today';
 
 const TOKEN_KEY = 'risk-desk.token';
 const COMPANY_KEY = 'risk-desk.company';
@@ -19,6 +20,7 @@ const LOCALE_KEY = 'risk-desk.locale';
 
 type Route =
   | { page: 'board' }
+  | { page: 'today' }
   | { page: 'customer'; customerId: string }
   | { page: 'holds' }
   | { page: 'limit-requests' }
@@ -31,6 +33,7 @@ type Route =
 function routeOf(hash: string): Route {
   const customer = /^#\/customers\/(.+)$/.exec(hash);
   if (customer) return { page: 'customer', customerId: decodeURIComponent(customer[1]) };
+  if (hash === '#/today') return { page: 'today' };
   if (hash === '#/holds') return { page: 'holds' };
   if (hash === '#/limit-requests') return { page: 'limit-requests' };
   if (hash === '#/credit-classes') return { page: 'credit-classes' };
@@ -258,6 +261,9 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
           >
             {t('navBoard')}
           </a>
+          <a href="#/today" aria-current={route.page === 'today' ? 'page' : undefined}>
+            {t('navToday')}
+          </a>
           <a href="#/holds" aria-current={route.page === 'holds' ? 'page' : undefined}>
             {t('navHolds')}
           </a>
@@ -299,6 +305,8 @@ function Desk({ api, me, onSignOut }: { api: Api; me: Me; onSignOut: () => void 
         <main id="main" tabIndex={-1}>
           {!validCompany ? null : route.page === 'customer' ? (
             <CustomerPage key={`${companyId}/${route.customerId}`} customerId={route.customerId} />
+          ) : route.page === 'today' ? (
+            <Today key={companyId} />
           ) : route.page === 'holds' ? (
             <HoldsQueue key={companyId} />
           ) : route.page === 'limit-requests' ? (

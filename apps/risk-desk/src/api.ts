@@ -325,3 +325,64 @@ export const companyPath = (companyId: string, rest = '') =>
   `/v1/companies/${encodeURIComponent(companyId)}${rest}`;
 export const customerPath = (companyId: string, customerId: string, rest = '') =>
   companyPath(companyId, `/customers/${encodeURIComponent(customerId)}${rest}`);
+
+/** One intervention of the worklist (spec section 12). */
+export type WorklistKind =
+  'level-reached' | 'promise-due' | 'promise-broken' | 'review-due' | 'hold-waiting' | 'legal';
+
+export interface WorklistItem {
+  kind: WorklistKind;
+  customerId: string;
+  customerName: string | null;
+  reason: string;
+  amountAtStake: string;
+  daysOverdue: number;
+  suggestedAction: string;
+  caseId?: string;
+  assignee?: string;
+  level?: number;
+  holdId?: string;
+}
+
+export interface WorklistPage extends Page<WorklistItem> {
+  date: string;
+}
+
+export type CollectionActionType = 'call' | 'note' | 'promise' | 'stage' | 'assign';
+
+export interface CollectionAction {
+  actionId: string;
+  customerId: string;
+  caseId: string | null;
+  type: CollectionActionType;
+  text: string;
+  promise?: { amount: string; date: string };
+  stage?: 'legal' | 'written-off';
+  assignee?: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface CollectionCase {
+  caseId: string;
+  stage: 'dunning' | 'legal' | 'written-off';
+  level: number;
+  action: string | null;
+  levelReachedOn: string | null;
+  overdueAmount: string | null;
+  oldestDueDate: string | null;
+  assignee: string | null;
+  promise: {
+    promiseId: string;
+    amount: string;
+    date: string;
+    status: 'pending' | 'kept' | 'broken';
+    brokenOn: string | null;
+  } | null;
+  blocked: boolean;
+  blockReasons: string[];
+}
+
+export interface CollectionHistory extends Page<CollectionAction> {
+  case: CollectionCase | null;
+}

@@ -126,7 +126,7 @@ describe('settings', () => {
       TOPIC_BREACHES: 'x.breaches',
       NOTIFIER_COMPANY_LANGUAGES: 'IT01=it,DE01=en',
     });
-    expect(s.sourceTopics).toEqual(['x.breaches', 'risk.blocks']);
+    expect(s.sourceTopics).toEqual(['x.breaches', 'risk.blocks', 'risk.collections']);
     expect(s.kafka.topics.notifications).toBe('risk.notifications');
     expect(s.kafka.topics.collections).toBe('risk.collections');
     expect(s.companyLanguages).toEqual({ IT01: 'it', DE01: 'en' });

@@ -356,7 +356,7 @@ export function notifierSettings(source = loadEnvironment()): NotifierSettings {
     sessionTimeoutMs: env.int('NOTIFIER_SESSION_TIMEOUT_MS', 30_000, 6_000, 300_000),
     sourceTopics: env.list(
       'NOTIFIER_SOURCE_TOPICS',
-      `${common.kafka.topics.breaches},${common.kafka.topics.blocks}`,
+      `${common.kafka.topics.breaches},${common.kafka.topics.blocks},${common.kafka.topics.collections}`,
       TOPIC,
       TOPIC_RULE,
     ),

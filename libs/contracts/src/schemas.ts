@@ -206,7 +206,9 @@ export const CREDIT_LIMIT_DEFAULTS = {
 } as const;
 
 /** Default topic names (configurable by deployment). */
-export const DEFAULT_TOPICS: Readonly<Record<InputStream | OutputStream | 'notifications', string>> = {
+export const DEFAULT_TOPICS: Readonly<
+  Record<InputStream | OutputStream | 'notifications' | 'collections', string>
+> = {
   documents: 'erp.documents',
   journalEntries: 'erp.journal-entries',
   billPortfolio: 'erp.bill-portfolio',

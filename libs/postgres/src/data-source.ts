@@ -13,6 +13,7 @@ import { CustomerMasterData1765000000700 } from './migrations/1765000000700-cust
 import { CreditClassesExposure1765000000800 } from './migrations/1765000000800-credit-classes-exposure';
 import { CreditGovernance1765000000900 } from './migrations/1765000000900-credit-governance';
 import { CollectionsExposure1765000001000 } from './migrations/1765000001000-collections-exposure';
+import { CollectionActions1765000001100 } from './migrations/1765000001100-collection-actions';
 import { DeadLetters1765000001500 } from './migrations/1765000001500-dead-letters';
 import { LimitsParameters1763800000010 } from './migrations/1763800000010-limits-parameters';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   CreditClassesExposure1765000000800,
   CreditGovernance1765000000900,
   CollectionsExposure1765000001000,
+  CollectionActions1765000001100,
   DeadLetters1765000001500,
 ];
 

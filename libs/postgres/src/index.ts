@@ -16,3 +16,4 @@ export * from './audit-trails.repository';
 export * from './customer-exposure.repository';
 export * from './reports.repository';
 export * from './dead-letters.repository';
+export * from './collections.repository';

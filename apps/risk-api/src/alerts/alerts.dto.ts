@@ -29,8 +29,21 @@ export const DELIVERY_ID_PATTERN = /^[1-9][0-9]{0,17}$/;
 /** A plain e-mail address (local@domain.tld), no display name. */
 export const EMAIL_PATTERN =
   /^[^\s@<>(),;:"[\]]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$/;
-/** What a subscription may ask for: the output events of sections 5-7 (later sections add theirs). */
-export const ALERT_EVENT_TYPES: readonly string[] = OUTPUT_EVENT_TYPES;
+/** The events of collection cases on risk.collections (spec section 12). */
+export const COLLECTION_EVENT_TYPES = [
+  'dunning.levelReached',
+  'collection.stageChanged',
+  'collection.closed',
+  'promise.broken',
+] as const;
+/**
+ * What a subscription may ask for: the output events of sections 5-7 and 11,
+ * and the collection events of section 12 (once in the contract's output
+ * types, the Set keeps them once).
+ */
+export const ALERT_EVENT_TYPES: readonly string[] = [
+  ...new Set<string>([...OUTPUT_EVENT_TYPES, ...COLLECTION_EVENT_TYPES]),
+];
 export const ALERT_CHANNELS = ['email', 'webhook', 'inbox'] as const;
 export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
 export const DELIVERY_STATUSES = ['queued', 'digested', 'pending', 'delivered', 'failed'] as const;

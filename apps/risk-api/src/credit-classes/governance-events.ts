@@ -11,7 +11,31 @@ import {
 import { OutboundMessage } from '@credit/kafka';
 
 export type GovernanceEventType =
-  'creditClass.assigned' | 'creditClass.removed' | 'manualBlock.set' | 'manualBlock.removed';
+  | 'creditClass.assigned'
+  | 'creditClass.removed'
+  | 'manualBlock.set'
+  | 'manualBlock.removed'
+  | 'collectionAction.recorded';
+
+/**
+ * collectionAction.recorded (spec section 12): an action on a customer's
+ * collection case, folded by the engine (promises, stage, assignee; calls and
+ * notes change no figure). Money as a decimal string.
+ */
+export interface CollectionActionRecordedData {
+  actionId: string;
+  actionType: 'call' | 'note' | 'promise' | 'stage' | 'assign';
+  text: string;
+  recordedBy: string;
+  promise?: { amount: string; date: string };
+  stage?: 'legal' | 'written-off';
+  assignee?: string;
+}
+
+/** The data of each event type the API publishes on risk.credit-limits. */
+export type GovernanceData = {
+  [T in Exclude<GovernanceEventType, 'collectionAction.recorded'>]: RawDataByType[T];
+} & { 'collectionAction.recorded': CollectionActionRecordedData };
 
 /**
  * One risk.credit-limits event the API publishes through its outbox, keyed
@@ -24,11 +48,12 @@ export function governanceMessage<T extends GovernanceEventType>(
   companyId: string,
   customerId: string,
   type: T,
-  data: RawDataByType[T],
+  data: GovernanceData[T],
   occurredAt: Date,
+  eventId: string = randomUUID(),
 ): { eventId: string; message: OutboundMessage } {
   const envelope: RawEnvelope = {
-    eventId: randomUUID(),
+    eventId,
     type,
     schemaVersion: 1,
     occurredAt: occurredAt.toISOString(),

@@ -36,7 +36,12 @@ export class DeskModule {
           useFactory: () =>
             new LiveFeed(
               createKafka(settings.kafka, 'desk-live'),
-              [settings.kafka.topics.breaches, settings.kafka.topics.blocks],
+              // risk.collections too: the Today page reloads when a level is reached or a promise breaks.
+              [
+                settings.kafka.topics.breaches,
+                settings.kafka.topics.blocks,
+                settings.kafka.topics.collections,
+              ],
               settings.kafka.clientId,
             ),
         },

@@ -7,7 +7,7 @@ export type { LiveEvent };
 
 export type LiveListener = (event: LiveEvent) => void;
 
-/** Decodes one message of risk.breaches / risk.blocks; anything that is not a well-formed event is skipped. */
+/** Decodes one message of risk.breaches / risk.blocks / risk.collections; anything that is not a well-formed event is skipped. */
 export const liveEventOf = outputEnvelopeOf;
 
 /**

@@ -2,7 +2,15 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, Matches, ValidateBy, ValidateNested, ValidationOptions } from 'class-validator';
 import { LIMITS } from '@credit/contracts';
-import { CheckSeverity, isTimeZone, MissingLimitPolicy, PROPOSAL_FACTOR_PATTERN } from '@credit/domain';
+import {
+  CheckSeverity,
+  DUNNING_ACTIONS,
+  DunningAction,
+  DunningPolicyWire,
+  isTimeZone,
+  MissingLimitPolicy,
+  PROPOSAL_FACTOR_PATTERN,
+} from '@credit/domain';
 import { IfPresent, IsIntInRange, IsReason } from '../http/validators';
 import { PageMeta } from '../http/paging';
 
@@ -229,6 +237,17 @@ export class DocumentChecksView {
   @ApiProperty({ enum: CHECK_SEVERITIES, example: 'block' }) invoice!: CheckSeverity;
 }
 
+export class DunningLevelView {
+  @ApiProperty({ example: 1 }) level!: number;
+  @ApiProperty({ example: 7 }) daysOverdue!: number;
+  @ApiProperty({ enum: DUNNING_ACTIONS, example: 'reminder' }) action!: DunningAction;
+}
+
+export class DunningPolicyView implements DunningPolicyWire {
+  @ApiProperty({ type: [DunningLevelView] }) levels!: DunningLevelView[];
+  @ApiProperty({ example: '50.00' }) minAmount!: string;
+}
+
 export class CompanyParametersView {
   @ApiProperty({ example: 'Europe/Rome' }) timeZone!: string;
   @ApiProperty({ type: IncludedComponentsView }) includedComponents!: IncludedComponentsView;
@@ -238,6 +257,8 @@ export class CompanyParametersView {
   @ApiProperty({ type: DocumentChecksView }) documentChecks!: DocumentChecksView;
   @ApiProperty({ type: LimitProposalFactorsBody, example: { A: '1.2', B: '1.0', C: '0.7', D: '0.4' } })
   limitProposalFactors!: Required<LimitProposalFactorsBody>;
+  @ApiProperty({ type: DunningPolicyView, description: 'Changed through PUT …/dunning-policy.' })
+  dunning!: DunningPolicyView;
 }
 
 export class EffectiveCompanyParameters {

@@ -5,8 +5,10 @@ import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import {
   CompanyParameters,
+  CompanyParametersWire,
   COMPONENTS,
   DEFAULT_PARAMETERS,
+  DunningPolicy,
   parametersFromJson,
   parametersToJson,
   parametersToWire,
@@ -32,13 +34,17 @@ const plain = (parameters: CompanyParameters): CompanyParameters =>
   parametersFromJson(parametersToJson(parameters)) as CompanyParameters;
 
 /**
+ * A change of the parameters: the PUT /parameters body, or the dunning policy
+ * (given whole, in Cents) from its own route (PUT /dunning-policy), so that
+ * both are audited, saved and reviewed the same way.
+ */
+export type ParametersChange = UpdateCompanyParametersBody & { dunning?: DunningPolicy };
+
+/**
  * The body merged over the effective parameters: top-level fields replace,
  * nested objects merge field by field, a risk class is replaced whole.
  */
-export function mergeParameters(
-  current: CompanyParameters,
-  body: UpdateCompanyParametersBody,
-): CompanyParameters {
+export function mergeParameters(current: CompanyParameters, body: ParametersChange): CompanyParameters {
   const included = { ...current.includedComponents };
   for (const component of COMPONENTS) {
     const value = body.includedComponents?.[component];
@@ -72,7 +78,7 @@ export function mergeParameters(
     riskClasses,
     documentChecks: checks,
     limitProposalFactors: factors,
-    dunning: current.dunning,
+    dunning: body.dunning ?? current.dunning,
   });
 }
 
@@ -96,7 +102,7 @@ export function riskClassOrderErrors(parameters: CompanyParameters): string[] {
 }
 
 /** True when the body changes nothing but carries a reason (nothing to audit). */
-const hasChanges = (body: UpdateCompanyParametersBody): boolean =>
+const hasChanges = (body: ParametersChange): boolean =>
   Object.keys(body).some(
     (key) => key !== 'reason' && (body as unknown as Record<string, unknown>)[key] !== undefined,
   );
@@ -137,7 +143,7 @@ export class CompanyParametersService {
 
   async update(
     companyId: string,
-    body: UpdateCompanyParametersBody,
+    body: ParametersChange,
     principal: Principal,
   ): Promise<CompanyParametersChangeResult> {
     if (!hasChanges(body)) {
@@ -201,7 +207,7 @@ export class CompanyParametersService {
 
   async history(companyId: string, query: PageQuery): Promise<CompanyParametersHistoryPage> {
     const { limit, offset } = pageOf(query);
-    const { rows, total } = await this.changes.history<CompanyParameters>(companyId, { limit, offset });
+    const { rows, total } = await this.changes.history<CompanyParametersWire>(companyId, { limit, offset });
     const items: CompanyParametersChangeView[] = rows.map((row) => ({
       changeId: row.id,
       before: row.before,

@@ -22,6 +22,7 @@ import { exposurePoints } from '../exposure-points';
 import { ExposureChart } from './ExposureChart';
 import { ClassAndBlock, ProposalView } from './CustomerCredit';
 import { LimitForm } from './LimitForm';
+import { CollectionCase } from './CollectionCase';
 
 interface DocumentRow {
   documentId: string;
@@ -633,6 +634,8 @@ export function CustomerPage({ customerId }: { customerId: string }) {
           </tbody>
         </table>
       </section>
+
+      <CollectionCase customerId={customerId} reloadKey={data} />
 
       <section aria-labelledby="status-history-title">
         <h3 id="status-history-title">{t('statusHistory')}</h3>
