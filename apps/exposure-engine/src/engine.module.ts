@@ -37,6 +37,8 @@ import { engineMetrics } from './metrics';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
 import { Projector } from './projector';
 import { ReviewScheduler } from './review-scheduler';
+import { StoreRebuild } from './store-rebuild';
+import { CompanyParametersSource } from './company-parameters';
 import {
   CLOCK,
   COMPANY_PARAMETERS,
@@ -46,6 +48,7 @@ import {
   EXPOSURE_STORE,
   DOCUMENT_HOLDS,
   MESSAGE_PUBLISHER,
+  STORE_REBUILD,
 } from './tokens';
 
 const KAFKA = Symbol('KAFKA');
@@ -70,6 +73,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly projector: Projector,
     private readonly reviews: ReviewScheduler,
     private readonly metrics: EngineMetrics,
+    @Inject(STORE_REBUILD) private readonly rebuild: StoreRebuild,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -83,6 +87,7 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     }
     const created = await ensureTopics(this.kafka, topicSpecs(this.settings.kafka));
     if (created.length > 0) this.logger.log(`Created topics: ${created.join(', ')}`);
+    await this.rebuild.checkRetention();
     await this.publisher.connect();
     const storeIsNew = await this.fold.adoptStoreEpoch();
     this.relay.start();
@@ -191,6 +196,12 @@ export class EngineModule {
               new CompanyParametersStore(redis, new RedisKeys(settings.redis.keyPrefix)),
               settings.defaultTimeZone,
             ),
+        },
+        {
+          provide: STORE_REBUILD,
+          inject: [KAFKA, REDIS, DATA_SOURCE, COMPANY_PARAMETERS],
+          useFactory: (kafka: Kafka, redis: Redis, db: DataSource, parameters: CompanyParametersSource) =>
+            new StoreRebuild(settings, kafka, redis, db, parameters),
         },
         { provide: ClusterProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new ClusterProbe(kafka) },
         {

@@ -23,7 +23,7 @@ import {
   HeldDocument,
   InputStream,
 } from '@credit/contracts';
-import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
+import { BatchOutcome, InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
 import {
   CreatedHold,
   customerKey,
@@ -38,7 +38,15 @@ import { EngineMetrics } from '@credit/observability';
 
 import { CompanyParametersSource } from './company-parameters';
 import { CheckOutcome, documentOutcomeMessage, outputMessages } from './output-events';
-import { CLOCK, COMPANY_PARAMETERS, DOCUMENT_HOLDS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
+import { StoreRebuild } from './store-rebuild';
+import {
+  CLOCK,
+  COMPANY_PARAMETERS,
+  DOCUMENT_HOLDS,
+  ENGINE_SETTINGS,
+  EXPOSURE_STORE,
+  STORE_REBUILD,
+} from './tokens';
 
 interface Decoded {
   message: InboundMessage;
@@ -81,6 +89,7 @@ export class FoldService {
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
     @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
+    @Inject(STORE_REBUILD) private readonly rebuild: StoreRebuild,
   ) {
     this.records = new RecordCache(settings.stateCacheSize);
     const t = settings.kafka.topics;
@@ -109,7 +118,7 @@ export class FoldService {
 
   /** Adopts the store's epoch; true when the store was empty or lost and every partition must be replayed. */
   async adoptStoreEpoch(): Promise<boolean> {
-    const { epoch, created } = await this.store.ensureEpoch(this.clock.now());
+    const { epoch, created } = await this.rebuild.ensureEpoch(this.clock.now());
     this.epoch = epoch;
     return created;
   }
@@ -122,9 +131,11 @@ export class FoldService {
 
   /**
    * Folds a batch; returns 'replay' instead when the store was lost since this
-   * instance adopted it: then every partition must be read again from the start.
+   * instance adopted it: then every partition must be read again from the start;
+   * `rewindTo` when the store is behind the batch: the partition must be read
+   * again from the store's position (StoreRebuild.resumePoint).
    */
-  async foldBatch(batch: InboundBatch): Promise<'folded' | 'replay'> {
+  async foldBatch(batch: InboundBatch): Promise<BatchOutcome> {
     const stream = this.streams.get(batch.topic);
     if (stream === undefined) throw new Error(`not an input topic: ${batch.topic}`);
     const decoded: Decoded[] = batch.messages.map((message) => ({
@@ -150,6 +161,12 @@ export class FoldService {
         this.records.clear();
         await this.adoptStoreEpoch();
         return 'replay';
+      }
+      // The store, not Kafka's committed offset, says where this partition resumes.
+      const rewindTo = await this.rebuild.resumePoint(batch, applied);
+      if (rewindTo !== null) {
+        this.records.clear();
+        return { rewindTo };
       }
       const pending =
         applied === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) > BigInt(applied));

@@ -19,6 +19,7 @@ import {
   createRedis,
   DocumentHolds,
   LiveRecords,
+  RebuildMarker,
   RedisExposureStore,
   RedisKeys,
 } from '@credit/redis';
@@ -27,6 +28,7 @@ import { ApiMetrics, Metrics, MetricsController } from '@credit/observability';
 import { ExposureController } from './exposure/exposure.controller';
 import { CreditChecksController } from './credit-checks/credit-checks.controller';
 import { CreditChecksService } from './credit-checks/credit-checks.service';
+import { StateReadiness } from './credit-checks/state-readiness';
 import { REPORT_CONTROLLERS, ReportsRepository } from './reports';
 import { ApprovalRolesController } from './approval-roles/approval-roles.controller';
 import { ApprovalRolesService } from './approval-roles/approval-roles.service';
@@ -60,6 +62,7 @@ import {
   EXPOSURE_PROJECTION,
   PROJECTION_QUARANTINE,
   LIVE_RECORDS,
+  STATE_READINESS,
   MESSAGE_PUBLISHER,
   OUTBOX_WAKER,
 } from './tokens';
@@ -187,6 +190,12 @@ export class ApiModule {
               new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
               settings.stateCacheSize,
             ),
+        },
+        {
+          provide: STATE_READINESS,
+          inject: [REDIS],
+          useFactory: (redis: Redis) =>
+            new StateReadiness(new RebuildMarker(redis, new RedisKeys(settings.redis.keyPrefix)), settings),
         },
         {
           provide: COMPANY_PARAMETERS_STORE,

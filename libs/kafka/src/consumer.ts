@@ -1,15 +1,16 @@
 import { Consumer, Kafka, PartitionAssigners } from 'kafkajs';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
-import { InboundBatch } from './ports';
+import { BatchOutcome, InboundBatch } from './ports';
 
 export interface BatchConsumerOptions {
   groupId: string;
   topics: string[];
   /**
    * Applies a whole batch; the offsets are committed to Kafka only after it
-   * resolves. 'replay' asks to read every assigned partition again from the start.
+   * resolves. 'replay' asks to read every assigned partition again from the start,
+   * `rewindTo` to read the batch's partition again from that offset.
    */
-  handle: (batch: InboundBatch) => Promise<'folded' | 'replay'>;
+  handle: (batch: InboundBatch) => Promise<BatchOutcome>;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   partitionsConcurrently?: number;
@@ -79,9 +80,16 @@ export class BatchConsumer {
             value: m.value ?? null,
             timestamp: m.timestamp,
           })),
+          fetchedOffset: (batch as { fetchedOffset?: string }).fetchedOffset,
+          highWatermark: batch.highWatermark,
         });
         if (outcome === 'replay') {
           this.seekAssignedToStart();
+          return;
+        }
+        if (outcome !== 'folded') {
+          // Nothing resolved: the committed offset stays where it was until the gap is folded.
+          this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: outcome.rewindTo });
           return;
         }
         resolveOffset(batch.lastOffset());

@@ -12,3 +12,4 @@ export * from './storage';
 export * from './alerts.repository';
 export * from './notifications.repository';
 export * from './credit-governance.repository';
+export * from './company-parameters.repository';

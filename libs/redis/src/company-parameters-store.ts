@@ -47,4 +47,18 @@ export class CompanyParametersStore {
     );
     return Number(count);
   }
+
+  /**
+   * Puts back parameters from their durable copy (Postgres) unless some are
+   * stored: after Redis was lost, before the engine folds anything again.
+   * True when they were missing and are restored.
+   */
+  async restoreIfAbsent(companyId: string, parameters: CompanyParameters): Promise<boolean> {
+    const reply = await this.redis.set(
+      this.keys.companyParameters(companyId),
+      JSON.stringify(parameters),
+      'NX',
+    );
+    return reply === 'OK';
+  }
 }

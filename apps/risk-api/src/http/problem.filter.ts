@@ -91,6 +91,16 @@ export function translateBodyParserError(error: unknown): HttpException | undefi
   }
 }
 
+/** A 503 that tells the client when to try again (Retry-After): a state being rebuilt, a dependency away. */
+export class RetryLaterException extends ServiceUnavailableException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Seconds a client is asked to wait before retrying a request that needed Postgres. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
@@ -171,6 +181,9 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     if (databaseAway) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    if (exception instanceof RetryLaterException) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
     response.status(body.statusCode).json(body);
   }
 }

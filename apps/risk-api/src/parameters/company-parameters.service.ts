@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Principal } from '@credit/auth';
 import { ApiSettings } from '@credit/config';
 import { CompanyParameters, COMPONENTS, DEFAULT_PARAMETERS, withDefaults } from '@credit/domain';
+import { CompanyParametersHistory } from '@credit/postgres';
 import { CompanyParametersStore } from '@credit/redis';
 import { PageQuery, pageOf } from '../http/paging';
 import { API_SETTINGS, COMPANY_PARAMETERS_STORE, DATA_SOURCE } from '../tokens';
@@ -100,8 +101,9 @@ interface ChangeRecord {
 }
 
 /**
- * Company parameters: read from Redis (the engine's source), changed through
- * the API with an audit row in Postgres. The Redis save runs inside the
+ * Company parameters: read from Redis (the engine's source; Postgres's latest
+ * audited change when Redis lost them), changed through the API with an audit
+ * row in Postgres, their durable copy (the engine restores Redis from it). The Redis save runs inside the
  * Postgres transaction, before the commit, so that a failed save leaves no audit
  * row; it puts the company's customers up for re-assessment by the engine.
  */
@@ -121,7 +123,11 @@ export class CompanyParametersService {
   private async effective(
     companyId: string,
   ): Promise<{ parameters: CompanyParameters; customised: boolean }> {
-    const stored = (await this.store.load([companyId])).get(companyId);
+    // Redis is the working copy; Postgres the durable one (a Redis lost, not yet restored by the engine).
+    const stored =
+      (await this.store.load([companyId])).get(companyId) ??
+      ((await new CompanyParametersHistory(this.db).latestOf(companyId)) as CompanyParameters | null) ??
+      undefined;
     return stored === undefined
       ? { parameters: this.defaults, customised: false }
       : { parameters: plain(withDefaults(stored, this.defaults)), customised: true };

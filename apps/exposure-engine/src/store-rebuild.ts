@@ -1,0 +1,171 @@
+import { Logger } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import Redis from 'ioredis';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { EngineSettings } from '@credit/config';
+import { CompanyParameters } from '@credit/domain';
+import { InboundBatch, topicConfigs, truncatedHistory } from '@credit/kafka';
+import { CompanyParametersHistory } from '@credit/postgres';
+import { CompanyParametersStore, RebuildMarker, RebuildTarget, RedisKeys } from '@credit/redis';
+import { CompanyParametersSource } from './company-parameters';
+
+/** Postgres undefined_table: the API has not migrated the database yet, so no parameter was ever changed. */
+const isUndefinedTable = (error: unknown): boolean =>
+  error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '42P01';
+
+/**
+ * Where the state store's history comes from and how it is rebuilt. Kafka's
+ * committed offsets say what the group read; only the store says what it
+ * folded. So:
+ * - a store without an epoch (new, or lost) gets its company parameters back
+ *   from Postgres before anything is folded, then an epoch and, in the same
+ *   step, the end of every input partition as the target of its rebuild;
+ * - a batch that starts after the store's applied offset + 1 (the store is
+ *   behind Kafka: a snapshot restored, a lagging replica promoted, a partition
+ *   first folded by an instance that did not create the epoch) is not folded:
+ *   the partition is read again from the store's position, and marked
+ *   rebuilding up to its end, so the API does not decide on it meanwhile;
+ * - at start-up, input topics that delete or compact history are refused.
+ */
+export class StoreRebuild {
+  private readonly logger = new Logger('StoreRebuild');
+  private readonly keys: RedisKeys;
+  private readonly marker: RebuildMarker;
+  private readonly parametersStore: CompanyParametersStore;
+  private readonly inputTopics: string[];
+
+  constructor(
+    private readonly settings: EngineSettings,
+    private readonly kafka: Kafka,
+    private readonly redis: Redis,
+    private readonly db: DataSource,
+    private readonly parameters: CompanyParametersSource,
+  ) {
+    this.keys = new RedisKeys(settings.redis.keyPrefix);
+    this.marker = new RebuildMarker(redis, this.keys);
+    this.parametersStore = new CompanyParametersStore(redis, this.keys);
+    const t = settings.kafka.topics;
+    this.inputTopics = [t.documents, t.journalEntries, t.billPortfolio, t.creditLimits, t.customers];
+  }
+
+  /**
+   * The store's epoch; when there is none, restores the company parameters and
+   * creates it with the rebuild targets. `created`: this call created it.
+   */
+  async ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }> {
+    const current = await this.redis.get(this.keys.epoch());
+    if (current !== null) return { epoch: Number(current), created: false };
+    const restored = await this.restoreParameters();
+    const targets = await this.endOffsets();
+    const result = await this.marker.begin(String(now.getTime()), targets);
+    // Whoever created the epoch, the parameters read before it may have been the defaults of an empty store.
+    this.parameters.forget();
+    if (result.created) {
+      this.logger.warn(
+        `The state store is new or was lost: new epoch ${result.epoch}, ${restored} companies' parameters ` +
+          `restored from Postgres, ${targets.filter((t) => t.lastOffset >= 0n).length} partitions to rebuild`,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Null when the batch follows what the store applied; else the offset to
+   * read the partition again from (the store's applied offset + 1, or the
+   * log's start when retention removed that, accepted at start-up).
+   */
+  async resumePoint(batch: InboundBatch, appliedOffset: string | null): Promise<string | null> {
+    if (batch.fetchedOffset === undefined) return null;
+    const next = appliedOffset === null ? 0n : BigInt(appliedOffset) + 1n;
+    const fetched = BigInt(batch.fetchedOffset);
+    if (fetched <= next) return null;
+    const where = `${batch.topic}[${batch.partition}]`;
+    const logStart = await this.logStart(batch.topic, batch.partition);
+    const from = next > logStart ? next : logStart;
+    if (fetched <= from) {
+      this.logger.error(
+        `${where}: the store needs offsets from ${next} but the topic starts at ${logStart} ` +
+          `(history deleted, accepted by ENGINE_ACCEPT_TRUNCATED_TOPICS): folding from ${fetched}`,
+      );
+      return null;
+    }
+    const high = batch.highWatermark === undefined ? fetched : BigInt(batch.highWatermark);
+    await this.marker.behind({ topic: batch.topic, partition: batch.partition, lastOffset: high - 1n });
+    this.logger.warn(
+      `${where}: the state store applied up to ${appliedOffset ?? 'nothing'} but Kafka resumes at ${fetched}: ` +
+        `reading again from ${from}`,
+    );
+    return from.toString();
+  }
+
+  /** Refuses to start on input topics that cannot give a rebuild their whole history, unless accepted. */
+  async checkRetention(): Promise<void> {
+    const configs = await topicConfigs(this.kafka, this.inputTopics);
+    const customers = this.settings.kafka.topics.customers;
+    const problems = this.inputTopics.flatMap((topic) =>
+      truncatedHistory(topic, configs.get(topic) ?? {}, topic === customers),
+    );
+    if (problems.length === 0) return;
+    if (this.settings.acceptTruncatedTopics) {
+      this.logger.warn(
+        `Input topics lose history (accepted by ENGINE_ACCEPT_TRUNCATED_TOPICS=true; a rebuild of the state ` +
+          `will miss the deleted events): ${problems.join('; ')}`,
+      );
+      return;
+    }
+    throw new Error(
+      `Input topics lose history a rebuild of the state needs: ${problems.join('; ')}. ` +
+        `Change the topics, or set ENGINE_ACCEPT_TRUNCATED_TOPICS=true to accept partial rebuilds.`,
+    );
+  }
+
+  /** Puts back each company's latest audited parameters where Redis has none; returns how many. */
+  private async restoreParameters(): Promise<number> {
+    if (!this.db.isInitialized)
+      await this.db.initialize().catch((error: unknown) => {
+        if (!this.db.isInitialized) throw error;
+      });
+    let rows;
+    try {
+      rows = await new CompanyParametersHistory(this.db).latestOfEveryCompany();
+    } catch (error) {
+      if (isUndefinedTable(error)) return 0;
+      throw error;
+    }
+    let restored = 0;
+    for (const row of rows) {
+      if (
+        await this.parametersStore.restoreIfAbsent(row.company_id, row.after as unknown as CompanyParameters)
+      )
+        restored += 1;
+    }
+    return restored;
+  }
+
+  private async endOffsets(): Promise<RebuildTarget[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const targets: RebuildTarget[] = [];
+      for (const topic of this.inputTopics) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          targets.push({ topic, partition: p.partition, lastOffset: BigInt(p.high) - 1n });
+        }
+      }
+      return targets;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async logStart(topic: string, partition: number): Promise<bigint> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const found = (await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition);
+      return found ? BigInt(found.low) : 0n;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
