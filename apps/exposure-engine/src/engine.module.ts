@@ -99,6 +99,9 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
       partitionsConcurrently: this.settings.partitionsConcurrently,
       maxBytesPerPartition: this.settings.fetchBytesPerPartition,
       topics: this.fold.inputTopics,
+      resumePositions: (assignment) => this.rebuild.resumePositions(assignment),
+      onResumeError: (error) =>
+        this.logger.warn(`Could not compare the store with the committed offsets: ${error.message}`),
       handle: async (batch) => {
         const timer = this.metrics.foldBatchSeconds.startTimer();
         const outcome = await this.fold.foldBatch(batch);
@@ -120,7 +123,11 @@ class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async replayIfStoreLost(): Promise<boolean> {
-    if (!(await this.fold.storeWasLost())) return false;
+    if (!(await this.fold.storeWasLost())) {
+      // Same epoch but fewer offsets applied than this instance wrote: the store went back in time.
+      for (const seek of await this.rebuild.regressedPartitions()) this.consumer?.seek(seek);
+      return false;
+    }
     this.logger.warn('The state store was lost: replaying every assigned partition from the start');
     await this.fold.adoptStoreEpoch();
     this.consumer?.seekAssignedToStart();

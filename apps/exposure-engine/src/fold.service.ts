@@ -150,13 +150,15 @@ export class FoldService {
       if (list) list.push(result.fact.eventId);
       else eventIds.set(key, [result.fact.eventId]);
     }
+    // The parameters below are read for this epoch: one adopted meanwhile (the store restored) means read again.
+    const foldingEpoch = this.epoch;
     await this.parameters.prefetch(
       decoded.flatMap(({ result }) => (result.ok ? [result.fact.companyId] : [])),
     );
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const prepared = await this.store.prepare(batch.topic, batch.partition, eventIds);
       const { appliedOffset: applied, epoch } = prepared.position;
-      if (epoch === null || epoch !== this.epoch) {
+      if (epoch === null || epoch !== this.epoch || epoch !== foldingEpoch) {
         this.logger.warn('The state store was lost or replaced: replaying every partition from the start');
         this.records.clear();
         await this.adoptStoreEpoch();
@@ -187,6 +189,7 @@ export class FoldService {
         outbox,
       });
       if (result.ok) {
+        this.rebuild.rememberFolded(batch.topic, batch.partition, pending[pending.length - 1].message.offset);
         for (const write of writes)
           this.records.remember(write.key, { record: write.record, assessed: write.assessed });
         this.metrics.foldCommitted(batch.topic, batch.messages.length, pending, writes);

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { EngineSettings } from '@credit/config';
 import { CompanyParameters } from '@credit/domain';
-import { InboundBatch, topicConfigs, truncatedHistory } from '@credit/kafka';
+import { InboundBatch, PartitionSeek, topicConfigs, truncatedHistory } from '@credit/kafka';
 import { CompanyParametersHistory } from '@credit/postgres';
 import { CompanyParametersStore, RebuildMarker, RebuildTarget, RedisKeys } from '@credit/redis';
 import { CompanyParametersSource } from './company-parameters';
@@ -60,10 +60,12 @@ export class StoreRebuild {
     const result = await this.marker.begin(String(now.getTime()), targets);
     // Whoever created the epoch, the parameters read before it may have been the defaults of an empty store.
     this.parameters.forget();
-    if (result.created) {
+    this.folded.clear();
+    const toRebuild = targets.filter((t) => t.lastOffset >= 0n).length;
+    if (result.created && (toRebuild > 0 || restored > 0)) {
       this.logger.warn(
         `The state store is new or was lost: new epoch ${result.epoch}, ${restored} companies' parameters ` +
-          `restored from Postgres, ${targets.filter((t) => t.lastOffset >= 0n).length} partitions to rebuild`,
+          `restored from Postgres, ${toRebuild} partitions to rebuild`,
       );
     }
     return result;
@@ -96,6 +98,87 @@ export class StoreRebuild {
         `reading again from ${from}`,
     );
     return from.toString();
+  }
+
+  /**
+   * On an assignment: the partitions whose store is behind the group's
+   * committed offset (a store new to them, restored from a snapshot, failed
+   * over to a lagging replica), each to be read again from the store's
+   * position; marked rebuilding up to their end meanwhile.
+   */
+  async resumePositions(assignment: Record<string, number[]>): Promise<PartitionSeek[]> {
+    const seeks: PartitionSeek[] = [];
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      for (const [topic, partitions] of Object.entries(assignment)) {
+        if (partitions.length === 0) continue;
+        const [committed] = await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [topic] });
+        const ends = await admin.fetchTopicOffsets(topic);
+        const applied = await this.redis.mget(...partitions.map((p) => this.keys.applied(topic, p)));
+        partitions.forEach((partition, i) => {
+          const end = ends.find((e) => e.partition === partition);
+          if (!end) return;
+          const low = BigInt(end.low);
+          const offset = committed?.partitions.find((c) => c.partition === partition)?.offset ?? '-1';
+          // No committed offset: the group starts from the earliest (fromBeginning).
+          const resumesAt = offset === '-1' ? low : BigInt(offset);
+          const next = applied[i] === null ? 0n : BigInt(applied[i]!) + 1n;
+          const from = next > low ? next : low;
+          if (from >= resumesAt) return;
+          seeks.push({ topic, partition, offset: from.toString() });
+          this.rememberFolded(topic, partition, applied[i]);
+        });
+        for (const seek of seeks.filter((s) => s.topic === topic)) {
+          const end = ends.find((e) => e.partition === seek.partition)!;
+          await this.marker.behind({ topic, partition: seek.partition, lastOffset: BigInt(end.high) - 1n });
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    if (seeks.length > 0) {
+      this.logger.warn(
+        `The state store is behind the group's committed offsets: reading again ` +
+          seeks.map((s) => `${s.topic}[${s.partition}] from ${s.offset}`).join(', '),
+      );
+    }
+    return seeks;
+  }
+
+  /** The applied offset this instance last wrote per partition: a lower one in the store means it went back. */
+  private readonly folded = new Map<string, { topic: string; partition: number; offset: bigint }>();
+
+  /** Called after each commit of a batch. */
+  rememberFolded(topic: string, partition: number, offset: string | null): void {
+    const key = `${topic}:${partition}`;
+    if (offset === null) this.folded.delete(key);
+    else this.folded.set(key, { topic, partition, offset: BigInt(offset) });
+  }
+
+  /**
+   * The partitions whose applied offset in the store went back below what this
+   * instance wrote (a snapshot restored, a lagging replica promoted, with the
+   * same epoch), each to be read again from the store's position: an idle
+   * partition would otherwise never notice.
+   */
+  async regressedPartitions(): Promise<PartitionSeek[]> {
+    const folded = [...this.folded.values()];
+    if (folded.length === 0) return [];
+    const stored = await this.redis.mget(...folded.map((f) => this.keys.applied(f.topic, f.partition)));
+    const seeks: PartitionSeek[] = [];
+    for (const [i, f] of folded.entries()) {
+      const now = stored[i] === null ? -1n : BigInt(stored[i]!);
+      if (now >= f.offset) continue;
+      this.logger.warn(
+        `${f.topic}[${f.partition}]: the state store went back from offset ${f.offset} to ${stored[i] ?? 'nothing'}: ` +
+          `reading again from ${now + 1n}`,
+      );
+      this.rememberFolded(f.topic, f.partition, stored[i]);
+      await this.marker.behind({ topic: f.topic, partition: f.partition, lastOffset: f.offset });
+      seeks.push({ topic: f.topic, partition: f.partition, offset: (now + 1n).toString() });
+    }
+    return seeks;
   }
 
   /** Refuses to start on input topics that cannot give a rebuild their whole history, unless accepted. */

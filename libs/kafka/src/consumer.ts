@@ -14,6 +14,20 @@ export interface BatchConsumerOptions {
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   partitionsConcurrently?: number;
+  /**
+   * Where to read newly assigned partitions from when not where the group's
+   * committed offset says (the handler's state is behind it): asked on every
+   * assignment, the answer sought once it comes.
+   */
+  resumePositions?: (assignment: Record<string, number[]>) => Promise<PartitionSeek[]>;
+  /** Told about a failed resumePositions (the batches' own check still holds). */
+  onResumeError?: (error: Error) => void;
+}
+
+export interface PartitionSeek {
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 /**
@@ -52,6 +66,12 @@ export class BatchConsumer {
       if (this.replayOnJoin) {
         this.replayOnJoin = false;
         this.seekAssignedToStart();
+      } else if (this.options.resumePositions) {
+        const assignment = this.assignment;
+        this.options
+          .resumePositions(assignment)
+          .then((seeks) => seeks.forEach((seek) => this.seek(seek)))
+          .catch((error: Error) => this.options.onResumeError?.(error));
       }
     });
     await this.consumer.connect();
@@ -97,6 +117,11 @@ export class BatchConsumer {
         await heartbeat();
       },
     });
+  }
+
+  /** Reads a partition again from `offset`, if it is still assigned to this member. */
+  seek({ topic, partition, offset }: PartitionSeek): void {
+    if (this.assignment[topic]?.includes(partition)) this.consumer.seek({ topic, partition, offset });
   }
 
   /** Offset 0 below the log start resets to the earliest offset (fromBeginning). */
