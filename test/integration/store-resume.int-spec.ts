@@ -11,7 +11,7 @@ import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
 import { waitUntilFolded } from '../support/folding';
 import { referenceExposures, Streams } from '../support/reference';
-import { exposureMismatches } from '../support/verification';
+import { exposureMismatches, liveMismatches } from '../support/verification';
 import { produceAll, topicOf } from '../support/scenario-feed';
 
 /**
@@ -175,6 +175,7 @@ describe('the state store decides where the engine resumes', () => {
     expect([...expected].some(([key, e]) => JSON.stringify(halfway.get(key)) !== JSON.stringify(e))).toBe(
       true,
     );
+    expect(await liveMismatches(s.stack, expected)).toEqual([]);
     expect(await exposureMismatches(s.stack, s.api, expected)).toEqual([]);
   });
 
@@ -205,6 +206,7 @@ describe('the state store decides where the engine resumes', () => {
 
     const params = defaultsOf(s.stack);
     const expected = referenceExposures(streams, businessDateAt(clock.now(), params.timeZone), params);
+    expect(await liveMismatches(s.stack, expected)).toEqual([]);
     expect(await exposureMismatches(s.stack, s.api, expected)).toEqual([]);
   });
 
@@ -241,12 +243,14 @@ describe('the state store decides where the engine resumes', () => {
     expect(
       [...expected].some(([key, e]) => JSON.stringify(withDefaults.get(key)) !== JSON.stringify(e)),
     ).toBe(true);
+    expect(await liveMismatches(s.stack, expected)).toEqual([]);
     expect(await exposureMismatches(s.stack, s.api, expected)).toEqual([]);
 
     expect(await wipeRedis(s.stack)).toBeGreaterThan(50);
     await new Promise((r) => setTimeout(r, 1500));
     await waitUntilFolded(s.stack, 60_000);
 
+    expect(await liveMismatches(s.stack, expected)).toEqual([]);
     expect(await exposureMismatches(s.stack, s.api, expected)).toEqual([]);
     const parameters = await request(s.api.getHttpServer())
       .get('/v1/companies/IT01/parameters')
