@@ -1,12 +1,14 @@
 import request from 'supertest';
 import Redis from 'ioredis';
 import { INestApplication } from '@nestjs/common';
-import { Producer } from 'kafkajs';
+import { NestFactory } from '@nestjs/core';
+import { ConfigResourceTypes, Producer } from 'kafkajs';
 import { businessDateAt, CompanyParameters, DEFAULT_PARAMETERS } from '@credit/domain';
 import { encodeInputEvent, InputStream, keyOf, RawEnvelope } from '@credit/contracts';
 import { partitionOfKey } from '@credit/kafka';
 import { RebuildMarker, RedisKeys } from '@credit/redis';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
+import { EngineModule } from '../../apps/exposure-engine/src/engine.module';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
 import { waitUntilFolded } from '../support/folding';
@@ -323,5 +325,42 @@ describe('the state store decides where the engine resumes', () => {
     const after = await check().expect(200);
     expect(after.body.exposureBefore).toBe(exposure.total);
     expect(after.body.decision).toBe(before.body.decision);
+  });
+
+  it('refuses to start on an input topic that deletes history, unless told to accept it', async () => {
+    const s = await setUp();
+    const topic = s.stack.engine.kafka.topics.journalEntries;
+    const admin = s.stack.kafka.admin();
+    await admin.connect();
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [{ name: 'retention.ms', value: '86400000' }],
+        },
+      ],
+    });
+    await admin.disconnect();
+
+    const refused = await NestFactory.create(EngineModule.forRoot({ settings: s.stack.engine, clock }), {
+      logger: false,
+    });
+    await expect(refused.init()).rejects.toThrow(
+      `${topic}: retention.ms=86400000 deletes events a rebuild needs (set it to -1)`,
+    );
+    await refused.close();
+
+    const accepted = { ...s.stack, engine: { ...s.stack.engine, acceptTruncatedTopics: true } };
+    await engine(accepted);
+    const scenario = generateScenario({
+      seed: 35,
+      companies: ['IT01'],
+      customers: 10,
+      startDate: '2026-01-05',
+    });
+    await produceAll(send(s.producer), s.stack.engine.kafka.topics, scenario.streams as Streams);
+    await waitUntilFolded(s.stack);
   });
 });

@@ -13,6 +13,12 @@ import { KafkaSettings, TopicNames } from '@credit/config';
  */
 const DEAD_LETTER_MAX_BYTES = { name: 'max.message.bytes', value: String(17 * 1024 * 1024) };
 
+/** Whatever the broker's defaults: the engine refuses input topics that delete history (truncatedHistory). */
+const KEEP_EVERYTHING = [
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+];
+
 export function topicSpecs(settings: KafkaSettings): ITopicConfig[] {
   const compacted = new Set<keyof TopicNames>(['customers']);
   return (Object.keys(settings.topics) as (keyof TopicNames)[]).map((role) => ({
@@ -22,8 +28,8 @@ export function topicSpecs(settings: KafkaSettings): ITopicConfig[] {
     configEntries: compacted.has(role)
       ? [{ name: 'cleanup.policy', value: 'compact' }]
       : role === 'deadLetter'
-        ? [{ name: 'retention.ms', value: '-1' }, DEAD_LETTER_MAX_BYTES]
-        : [{ name: 'retention.ms', value: '-1' }],
+        ? [...KEEP_EVERYTHING, DEAD_LETTER_MAX_BYTES]
+        : KEEP_EVERYTHING,
   }));
 }
 
