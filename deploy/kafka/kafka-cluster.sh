@@ -13,7 +13,8 @@
 #
 # `start` prints KAFKA_BROKERS=127.0.0.1:<port>,... for the apps. `kill-node` SIGKILLs one node,
 # `start-node` restarts it (its data kept): the faults suite uses both. `reset` stops every node and
-# deletes the data directory.
+# deletes the data directory. Internal topics (the groups' offsets) have 3 replicas too: they are created
+# on first use, which needs the three nodes up.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -231,7 +232,7 @@ case "${1:-}" in
     log "node $2 ready"
     ;;
   *)
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
