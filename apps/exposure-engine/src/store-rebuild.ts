@@ -183,6 +183,7 @@ export class StoreRebuild {
 
   /** Refuses to start on input topics that cannot give a rebuild their whole history, unless accepted. */
   async checkRetention(): Promise<void> {
+    await this.checkPartitionCounts();
     const configs = await topicConfigs(this.kafka, this.inputTopics);
     const customers = this.settings.kafka.topics.customers;
     const problems = this.inputTopics.flatMap((topic) =>
@@ -200,6 +201,25 @@ export class StoreRebuild {
       `Input topics lose history a rebuild of the state needs: ${problems.join('; ')}. ` +
         `Change the topics, or set ENGINE_ACCEPT_TRUNCATED_TOPICS=true to accept partial rebuilds.`,
     );
+  }
+
+  /** Warns when an input topic's partition count is not KAFKA_TOPIC_PARTITIONS (the API computes partitions with it). */
+  private async checkPartitionCounts(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: this.inputTopics });
+      const wrong = topics.filter((t) => t.partitions.length !== this.settings.kafka.partitions);
+      if (wrong.length > 0) {
+        this.logger.error(
+          `Input topics with another partition count than KAFKA_TOPIC_PARTITIONS=${this.settings.kafka.partitions}: ` +
+            wrong.map((t) => `${t.name} (${t.partitions.length})`).join(', ') +
+            ": co-partitioning and the API's check of a customer being rebuilt rely on one count",
+        );
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /** Puts back each company's latest audited parameters where Redis has none; returns how many. */
