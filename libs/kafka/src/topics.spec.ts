@@ -1,4 +1,4 @@
-import { partitionOfKey, truncatedHistory } from './topics';
+import { partitionOfKey, topicSpecs, truncatedHistory } from './topics';
 
 describe('truncatedHistory: what an input topic must keep for a rebuild', () => {
   it('accepts a topic that deletes nothing', () => {
@@ -43,5 +43,31 @@ describe('partitionOfKey', () => {
     const partitions = keys.map((key) => partitionOfKey(key, 3));
     expect(new Set(partitions)).toEqual(new Set([0, 1, 2]));
     expect(keys.map((key) => partitionOfKey(key, 3))).toEqual(partitions);
+  });
+});
+
+describe('topicSpecs', () => {
+  const settings = (replicationFactor: number) =>
+    ({
+      partitions: 3,
+      replicationFactor,
+      topics: { documents: 'erp.documents', customers: 'erp.customers', deadLetter: 'risk.dead-letter' },
+    }) as unknown as Parameters<typeof topicSpecs>[0];
+  const entries = (replicationFactor: number, topic: string) =>
+    Object.fromEntries(
+      topicSpecs(settings(replicationFactor))
+        .find((spec) => spec.topic === topic)!
+        .configEntries!.map((e) => [e.name, e.value]),
+    );
+
+  it('creates topics that keep what a rebuild needs, whatever the broker defaults', () => {
+    expect(truncatedHistory('erp.documents', entries(1, 'erp.documents'), false)).toEqual([]);
+    expect(entries(1, 'erp.documents')).toMatchObject({ 'retention.ms': '-1', 'retention.bytes': '-1' });
+    expect(entries(1, 'erp.customers')).toEqual({ 'cleanup.policy': 'compact' });
+  });
+
+  it('asks two in-sync replicas of topics with three replicas', () => {
+    expect(entries(3, 'erp.documents')['min.insync.replicas']).toBe('2');
+    expect(entries(1, 'erp.documents')['min.insync.replicas']).toBeUndefined();
   });
 });

@@ -21,15 +21,20 @@ const KEEP_EVERYTHING = [
 
 export function topicSpecs(settings: KafkaSettings): ITopicConfig[] {
   const compacted = new Set<keyof TopicNames>(['customers']);
+  // With 3 replicas or more, an acknowledged message (acks=all) is on two at least: one broker may die.
+  const durability = settings.replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [];
   return (Object.keys(settings.topics) as (keyof TopicNames)[]).map((role) => ({
     topic: settings.topics[role],
     numPartitions: settings.partitions,
     replicationFactor: settings.replicationFactor,
-    configEntries: compacted.has(role)
-      ? [{ name: 'cleanup.policy', value: 'compact' }]
-      : role === 'deadLetter'
-        ? [...KEEP_EVERYTHING, DEAD_LETTER_MAX_BYTES]
-        : KEEP_EVERYTHING,
+    configEntries: [
+      ...durability,
+      ...(compacted.has(role)
+        ? [{ name: 'cleanup.policy', value: 'compact' }]
+        : role === 'deadLetter'
+          ? [...KEEP_EVERYTHING, DEAD_LETTER_MAX_BYTES]
+          : KEEP_EVERYTHING),
+    ],
   }));
 }
 
