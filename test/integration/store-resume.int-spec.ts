@@ -288,6 +288,27 @@ describe('the state store decides where the engine resumes', () => {
     const before = await check().expect(200);
     expect(before.body.exposureBefore).toBe(exposure.total);
 
+    // Only the customer's own partition holds its checks back: the one Kafka put its events in (a document
+    // of its sent again, a duplicate that changes nothing, tells which), not another one being folded again.
+    const own = streams.documents!.find((e) => keyOf(e.companyId, e.customerId) === key)!;
+    const [sent] = await s.producer.send({
+      topic: s.stack.engine.kafka.topics.documents,
+      messages: [{ key, value: encodeInputEvent(own) }],
+    });
+    await waitUntilFolded(s.stack);
+    const keys = new RedisKeys(s.stack.engine.redis.keyPrefix);
+    const markerRedis = new Redis(s.stack.engine.redis.url);
+    const marker = new RebuildMarker(markerRedis, keys);
+    const far = 10n ** 12n;
+    const topic = s.stack.engine.kafka.topics.documents;
+    const other = (sent.partition + 1) % s.stack.engine.kafka.partitions;
+    await marker.behind({ topic, partition: other, lastOffset: far });
+    expect((await check()).status).toBe(200);
+    await marker.behind({ topic, partition: sent.partition, lastOffset: far });
+    expect((await check()).status).toBe(503);
+    await markerRedis.del(keys.rebuild());
+    markerRedis.disconnect();
+
     // Redis lost while no engine runs: nothing is known of the customer.
     await first.close();
     engines.splice(engines.indexOf(first), 1);
