@@ -9,6 +9,9 @@
 #   FAULTS_SKIP_SETUP   1: packages installed and build done already (deploy/bin/test.sh)
 #   FAULTS_KAFKA_PORT   private broker's port (default 19092; controller on the next one)
 #   FAULTS_REDIS_PORT   private redis-server's port (default 16379)
+#   FAULTS_REDIS_CLUSTER_BASE_PORT  first of the 6 Redis Cluster nodes' ports (default 17100)
+#   FAULTS_KAFKA_CLUSTER_PORTS      the 3 cluster brokers' ports (default 19892,19893,19894;
+#                                   FAULTS_KAFKA_CLUSTER_CONTROLLER_PORTS default 19895,19896,19897)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"

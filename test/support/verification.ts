@@ -1,6 +1,7 @@
 import request from 'supertest';
 import Redis from 'ioredis';
-import { RedisKeys } from '@credit/redis';
+import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { exposureViewOfRecord } from '../../apps/risk-api/src/exposure/exposure.view';
 import { INestApplication } from '@nestjs/common';
 import { decodeInputEvent, encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
 import { IsolatedStack } from './isolated-stack';
@@ -55,6 +56,43 @@ export async function exposureMismatches(
     }
   }
   return problems;
+}
+
+/**
+ * Every customer's exposure as the engine's live state in Redis holds it (not
+ * the Postgres projection, which keeps the last version it saw), compared
+ * field by field with the reference.
+ */
+export async function liveMismatches(
+  stack: IsolatedStack,
+  expected: Map<string, ExpectedExposure>,
+): Promise<string[]> {
+  const redis = new Redis(stack.engine.redis.url);
+  try {
+    const store = new RedisExposureStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+    const records = await store.records([...expected.keys()]);
+    const problems: string[] = [];
+    for (const [key, want] of expected) {
+      const record = records.get(key);
+      const view = record ? exposureViewOfRecord(record, new Date()) : null;
+      const actual = view && {
+        components: view.components,
+        total: view.total,
+        overdueAmount: view.overdueAmount,
+        oldestOverdueDays: view.oldestOverdueDays,
+        limit: view.limit,
+        status: view.status,
+        blocked: view.blocked,
+        riskClass: view.riskClass,
+      };
+      if (JSON.stringify(actual) !== JSON.stringify(want)) {
+        problems.push(`${key}: live ${JSON.stringify(actual)}, want ${JSON.stringify(want)}`);
+      }
+    }
+    return problems;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The fields of the exposure the independent reference models. */

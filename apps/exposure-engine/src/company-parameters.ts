@@ -8,6 +8,8 @@ export interface CompanyParametersSource {
   get(companyId: string): CompanyParameters;
   /** What `get` answers now, as stored ('' for none): a write's CustomerWrite.assessedWith. */
   storedOf(companyId: string): string;
+  /** Drops what was read: the store was lost and its parameters restored meanwhile. */
+  forget(): void;
 }
 
 /**
@@ -54,5 +56,9 @@ export class CachedCompanyParameters implements CompanyParametersSource {
 
   storedOf(companyId: string): string {
     return this.cache.get(companyId)?.stored ?? '';
+  }
+
+  forget(): void {
+    this.cache.clear();
   }
 }

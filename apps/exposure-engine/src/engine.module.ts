@@ -25,6 +25,8 @@ import { engineMetrics } from './metrics';
 import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
 import { Projector } from './projector';
 import { ReviewScheduler } from './review-scheduler';
+import { StoreRebuild } from './store-rebuild';
+import { CompanyParametersSource } from './company-parameters';
 import {
   CLOCK,
   COMPANY_PARAMETERS,
@@ -34,6 +36,7 @@ import {
   EXPOSURE_STORE,
   DOCUMENT_HOLDS,
   MESSAGE_PUBLISHER,
+  STORE_REBUILD,
 } from './tokens';
 
 /**
@@ -56,6 +59,7 @@ class EngineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     private readonly projector: Projector,
     private readonly reviews: ReviewScheduler,
     private readonly transport: BatchConsumerTransport,
+    @Inject(STORE_REBUILD) private readonly rebuild: StoreRebuild,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,6 +72,7 @@ class EngineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     }
     const created = await ensureTopics(this.kafka, topicSpecs(this.settings.kafka));
     if (created.length > 0) this.logger.log(`Created topics: ${created.join(', ')}`);
+    await this.rebuild.checkRetention();
     await this.publisher.connect();
     const storeIsNew = await this.fold.adoptStoreEpoch();
     this.relay.start();
@@ -86,7 +91,11 @@ class EngineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   private async replayIfStoreLost(): Promise<boolean> {
-    if (!(await this.fold.storeWasLost())) return false;
+    if (!(await this.fold.storeWasLost())) {
+      // Same epoch but fewer offsets applied than this instance wrote: the store went back in time.
+      for (const seek of await this.rebuild.regressedPartitions()) this.transport.seek(seek);
+      return false;
+    }
     this.logger.warn('The state store was lost: replaying every assigned partition from the start');
     await this.fold.adoptStoreEpoch();
     this.transport.seekAssignedToStart();
@@ -161,6 +170,12 @@ export class EngineModule {
             new CachedCompanyParameters(new CompanyParametersStore(redis, keys), settings.defaultTimeZone),
         },
         {
+          provide: STORE_REBUILD,
+          inject: [KAFKA, REDIS, DATA_SOURCE, COMPANY_PARAMETERS],
+          useFactory: (kafka: Kafka, redis: Redis, db: DataSource, parameters: CompanyParametersSource) =>
+            new StoreRebuild(settings, kafka, redis, db, parameters),
+        },
+        {
           provide: DOCUMENT_HOLDS,
           inject: [REDIS, REDIS_KEYS],
           useFactory: (redis: Redis, keys: RedisKeys) => new DocumentHolds(redis, keys),
@@ -174,8 +189,8 @@ export class EngineModule {
         {
           // The consumer group member, as the transport of the engine's microservice (see app.ts).
           provide: BatchConsumerTransport,
-          inject: [KAFKA, FoldService],
-          useFactory: (kafka: Kafka, fold: FoldService) =>
+          inject: [KAFKA, FoldService, STORE_REBUILD],
+          useFactory: (kafka: Kafka, fold: FoldService, rebuild: StoreRebuild) =>
             BatchConsumerTransport.of(kafka, {
               pattern: INPUT_BATCH,
               groupId: settings.groupId,
@@ -183,6 +198,12 @@ export class EngineModule {
               partitionsConcurrently: settings.partitionsConcurrently,
               maxBytesPerPartition: settings.fetchBytesPerPartition,
               topics: fold.inputTopics,
+              // Each partition resumes where the store says, when it is behind the group's committed offset.
+              resumePositions: (assignment) => rebuild.resumePositions(assignment),
+              onResumeError: (error) =>
+                new Logger('ExposureEngine').warn(
+                  `Could not compare the store with the committed offsets: ${error.message}`,
+                ),
             }),
         },
         FoldService,

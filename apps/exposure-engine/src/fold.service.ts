@@ -25,7 +25,7 @@ import {
   HeldDocument,
   InputStream,
 } from '@credit/contracts';
-import { InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
+import { BatchOutcome, InboundBatch, InboundMessage, OutboundMessage } from '@credit/kafka';
 import {
   CreatedHold,
   CustomerWrite,
@@ -39,7 +39,15 @@ import { EngineMetrics } from '@credit/observability';
 
 import { CompanyParametersSource } from './company-parameters';
 import { CheckOutcome, documentOutcomeMessage, outputMessages } from './output-events';
-import { CLOCK, COMPANY_PARAMETERS, DOCUMENT_HOLDS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
+import { StoreRebuild } from './store-rebuild';
+import {
+  CLOCK,
+  COMPANY_PARAMETERS,
+  DOCUMENT_HOLDS,
+  ENGINE_SETTINGS,
+  EXPOSURE_STORE,
+  STORE_REBUILD,
+} from './tokens';
 
 interface Decoded {
   message: InboundMessage;
@@ -82,6 +90,7 @@ export class FoldService {
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
     @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
+    @Inject(STORE_REBUILD) private readonly rebuild: StoreRebuild,
   ) {
     this.records = new RecordCache(settings.stateCacheSize);
     const t = settings.kafka.topics;
@@ -110,7 +119,7 @@ export class FoldService {
 
   /** Adopts the store's epoch; true when the store was empty or lost and every partition must be replayed. */
   async adoptStoreEpoch(): Promise<boolean> {
-    const { epoch, created } = await this.store.ensureEpoch(this.clock.now());
+    const { epoch, created } = await this.rebuild.ensureEpoch(this.clock.now());
     this.epoch = epoch;
     return created;
   }
@@ -123,9 +132,11 @@ export class FoldService {
 
   /**
    * Folds a batch; returns 'replay' instead when the store was lost since this
-   * instance adopted it: then every partition must be read again from the start.
+   * instance adopted it: then every partition must be read again from the start;
+   * `rewindTo` when the store is behind the batch: the partition must be read
+   * again from the store's position (StoreRebuild.resumePoint).
    */
-  async foldBatch(batch: InboundBatch): Promise<'folded' | 'replay'> {
+  async foldBatch(batch: InboundBatch): Promise<BatchOutcome> {
     const stream = this.streams.get(batch.topic);
     if (stream === undefined) throw new Error(`not an input topic: ${batch.topic}`);
     const decoded: Decoded[] = batch.messages.map((message) => ({
@@ -140,17 +151,25 @@ export class FoldService {
       if (list) list.push(result.fact.eventId);
       else eventIds.set(key, [result.fact.eventId]);
     }
+    // The parameters below are read for this epoch: one adopted meanwhile (the store restored) means read again.
+    const foldingEpoch = this.epoch;
     await this.parameters.prefetch(
       decoded.flatMap(({ result }) => (result.ok ? [result.fact.companyId] : [])),
     );
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const prepared = await this.store.prepare(batch.topic, batch.partition, eventIds);
       const { appliedOffset: applied, epoch } = prepared.position;
-      if (epoch === null || epoch !== this.epoch) {
+      if (epoch === null || epoch !== this.epoch || epoch !== foldingEpoch) {
         this.logger.warn('The state store was lost or replaced: replaying every partition from the start');
         this.records.clear();
         await this.adoptStoreEpoch();
         return 'replay';
+      }
+      // The store, not Kafka's committed offset, says where this partition resumes.
+      const rewindTo = await this.rebuild.resumePoint(batch, applied);
+      if (rewindTo !== null) {
+        this.records.clear();
+        return { rewindTo };
       }
       const pending =
         applied === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) > BigInt(applied));
@@ -171,6 +190,7 @@ export class FoldService {
         outbox,
       });
       if (result.ok) {
+        this.rebuild.rememberFolded(batch.topic, batch.partition, pending[pending.length - 1].message.offset);
         for (const write of writes)
           this.records.remember(write.key, { record: write.record, assessed: write.assessed });
         this.metrics.foldCommitted(batch.topic, batch.messages.length, pending, writes);

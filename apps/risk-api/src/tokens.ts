@@ -24,3 +24,5 @@ export interface OutboxWaker {
 export const API_CLOCK = Symbol('API_CLOCK');
 /** CreditGovernanceRepository: credit classes, manual blocks, limit requests and limit authority (section 11). */
 export const CREDIT_GOVERNANCE = Symbol('CREDIT_GOVERNANCE');
+/** StateReadiness: whether a customer's live state is rebuilt (a credit check answers 503 until it is). */
+export const STATE_READINESS = Symbol('STATE_READINESS');

@@ -84,6 +84,12 @@ export interface EngineSettings extends CommonSettings {
   reviewIntervalMs: number;
   /** Business dates are computed from now + this many days: lets a demo or a test move time. */
   clockOffsetDays: number;
+  /**
+   * ENGINE_ACCEPT_TRUNCATED_TOPICS: start even when an input topic deletes or
+   * compacts history (a rebuild of the state would then be partial). Off: the
+   * engine refuses to start, naming the topic and the setting.
+   */
+  acceptTruncatedTopics: boolean;
 }
 
 export interface RateLimitSettings {
@@ -267,6 +273,8 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
     fetchBytesPerPartition: env.int('ENGINE_FETCH_BYTES_PER_PARTITION', 8_388_608, 65_536, 104_857_600),
     reviewIntervalMs: env.int('ENGINE_REVIEW_INTERVAL_MS', 60_000, 100, 86_400_000),
     clockOffsetDays: env.int('CLOCK_OFFSET_DAYS', 0, -36500, 36500),
+    acceptTruncatedTopics:
+      env.oneOf('ENGINE_ACCEPT_TRUNCATED_TOPICS', 'false', ['true', 'false'] as const) === 'true',
   };
   env.done();
   return settings;

@@ -19,7 +19,7 @@ import {
   BatchSource,
   PassBatchErrorToConsumer,
 } from './batch-transport';
-import { BatchOutcome } from './consumer';
+import { BatchOutcome } from './ports';
 import { InboundBatch } from './ports';
 
 /** A consumer that hands over the batches a test gives it. */
@@ -39,6 +39,7 @@ class FakeSource implements BatchSource {
   seekAssignedToStart() {
     this.seeks += 1;
   }
+  seek() {}
   onCrash() {}
 }
 

@@ -2,8 +2,8 @@ import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { Kafka } from 'kafkajs';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
-import { BatchConsumer, BatchConsumerOptions, BatchOutcome } from './consumer';
-import { InboundBatch } from './ports';
+import { BatchConsumer, BatchConsumerOptions, PartitionSeek } from './consumer';
+import { BatchOutcome, InboundBatch } from './ports';
 
 /** Where a batch handed to an `@EventPattern` handler came from (`@Ctx() context: BatchContext`). */
 export class BatchContext extends BaseRpcContext<[topic: string, partition: number]> {
@@ -21,6 +21,8 @@ export interface BatchSource {
   start(options: { replayFromStart?: boolean }): Promise<void>;
   stop(): Promise<void>;
   seekAssignedToStart(): void;
+  /** Reads one assigned partition again from an offset (ignored when it is not assigned). */
+  seek(position: PartitionSeek): void;
   onCrash(listener: (error: Error) => void): void;
 }
 
@@ -66,6 +68,11 @@ export class BatchConsumerTransport extends Server<BatchTransportEvents> impleme
   seekAssignedToStart(): void {
     if (this.source === undefined) this.replayFromStart = true;
     else this.source.seekAssignedToStart();
+  }
+
+  /** Reads one assigned partition again from `offset` (the state it fed went back in time). */
+  seek(position: PartitionSeek): void {
+    this.source?.seek(position);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {

@@ -1,16 +1,14 @@
 import { Consumer, IHeaders, Kafka, PartitionAssigners } from 'kafkajs';
 import { CoPartitionedAssigner } from './co-partitioned-assigner';
-import { InboundBatch } from './ports';
-
-/** What a batch handler answers: applied, or 'replay' to read every assigned partition again from the start. */
-export type BatchOutcome = 'folded' | 'replay';
+import { BatchOutcome, InboundBatch } from './ports';
 
 export interface BatchConsumerOptions {
   groupId: string;
   topics: string[];
   /**
    * Applies a whole batch; the offsets are committed to Kafka only after it
-   * resolves. 'replay' asks to read every assigned partition again from the start.
+   * resolves. 'replay' asks to read every assigned partition again from the start,
+   * `rewindTo` to read the batch's partition again from that offset.
    */
   handle: (batch: InboundBatch) => Promise<BatchOutcome>;
   maxBytesPerPartition?: number;
@@ -18,6 +16,20 @@ export interface BatchConsumerOptions {
   partitionsConcurrently?: number;
   /** Hands over each message's headers too (off for the fold, whose inputs carry none it reads). */
   withHeaders?: boolean;
+  /**
+   * Where to read newly assigned partitions from when not where the group's
+   * committed offset says (the handler's state is behind it): asked on every
+   * assignment, the answer sought once it comes.
+   */
+  resumePositions?: (assignment: Record<string, number[]>) => Promise<PartitionSeek[]>;
+  /** Told about a failed resumePositions (the batches' own check still holds). */
+  onResumeError?: (error: Error) => void;
+}
+
+export interface PartitionSeek {
+  topic: string;
+  partition: number;
+  offset: string;
 }
 
 /** kafkajs headers (Buffer, string or arrays of them) as text; a repeated header keeps its last value. */
@@ -66,6 +78,12 @@ export class BatchConsumer {
       if (this.replayOnJoin) {
         this.replayOnJoin = false;
         this.seekAssignedToStart();
+      } else if (this.options.resumePositions) {
+        const assignment = this.assignment;
+        this.options
+          .resumePositions(assignment)
+          .then((seeks) => seeks.forEach((seek) => this.seek(seek)))
+          .catch((error: Error) => this.options.onResumeError?.(error));
       }
     });
     await this.consumer.connect();
@@ -96,9 +114,16 @@ export class BatchConsumer {
             timestamp: m.timestamp,
             ...(withHeaders ? { headers: headersOf(m.headers) } : {}),
           })),
+          fetchedOffset: (batch as { fetchedOffset?: string }).fetchedOffset,
+          highWatermark: batch.highWatermark,
         });
         if (outcome === 'replay') {
           this.seekAssignedToStart();
+          return;
+        }
+        if (outcome !== 'folded') {
+          // Nothing resolved: the committed offset stays where it was until the gap is folded.
+          this.consumer.seek({ topic: batch.topic, partition: batch.partition, offset: outcome.rewindTo });
           return;
         }
         resolveOffset(batch.lastOffset());
@@ -106,6 +131,11 @@ export class BatchConsumer {
         await heartbeat();
       },
     });
+  }
+
+  /** Reads a partition again from `offset`, if it is still assigned to this member. */
+  seek({ topic, partition, offset }: PartitionSeek): void {
+    if (this.assignment[topic]?.includes(partition)) this.consumer.seek({ topic, partition, offset });
   }
 
   /** Offset 0 below the log start resets to the earliest offset (fromBeginning). */

@@ -14,7 +14,22 @@ export interface InboundBatch {
   topic: string;
   partition: number;
   messages: InboundMessage[];
+  /**
+   * The offset the consumer asked this batch from: the messages between the
+   * store's applied offset and it were skipped (a store behind Kafka's
+   * committed offset). Absent when unknown (tests building batches by hand).
+   */
+  fetchedOffset?: string;
+  /** The partition's end (next offset to be written) when the batch was fetched. */
+  highWatermark?: string;
 }
+
+/**
+ * What a batch handler asks of the consumer: go on, read every assigned
+ * partition again from the start (the state was lost), or read this partition
+ * again from an offset (the state is behind the batch).
+ */
+export type BatchOutcome = 'folded' | 'replay' | { rewindTo: string };
 
 export interface OutboundMessage {
   topic: string;

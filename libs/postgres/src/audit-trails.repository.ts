@@ -174,6 +174,27 @@ export class CompanyParametersChangesRepository {
     );
   }
 
+  /**
+   * The latest parameters of every company that ever changed them: the durable
+   * copy the engine puts back into Redis after a loss (as stored: JSON, money as strings).
+   */
+  async latestOfEveryCompany(): Promise<{ companyId: string; after: unknown }[]> {
+    const rows: { company_id: string; after: unknown }[] = await this.db.query(
+      `SELECT DISTINCT ON (company_id) company_id, after FROM company_parameters_change
+        ORDER BY company_id, seq DESC`,
+    );
+    return rows.map((r) => ({ companyId: r.company_id, after: r.after }));
+  }
+
+  /** The company's latest parameters as stored, or null when it never changed them. */
+  async latestOf(companyId: string): Promise<unknown> {
+    const rows: { after: unknown }[] = await this.db.query(
+      `SELECT after FROM company_parameters_change WHERE company_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [companyId],
+    );
+    return rows[0]?.after ?? null;
+  }
+
   /** The company's changes, newest first. */
   async history<P>(
     companyId: string,

@@ -48,4 +48,15 @@ export class CompanyParametersStore {
     );
     return Number(count);
   }
+
+  /**
+   * Puts back parameters from their durable copy (Postgres: the JSON of the
+   * latest audited change, the same form as stored here) unless some are
+   * stored: after Redis was lost, before the engine folds anything again.
+   * True when they were missing and are restored.
+   */
+  async restoreIfAbsent(companyId: string, storedJson: string): Promise<boolean> {
+    const reply = await this.redis.set(this.keys.companyParameters(companyId), storedJson, 'NX');
+    return reply === 'OK';
+  }
 }

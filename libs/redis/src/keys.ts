@@ -11,6 +11,8 @@ export class RedisKeys {
   readonly history = () => `${this.prefix}history`;
   readonly review = () => `${this.prefix}review`;
   readonly epoch = () => `${this.prefix}epoch`;
+  /** `<topic>:<partition>` -> the offset the partition must reach before its customers count as rebuilt (RebuildMarker). */
+  readonly rebuild = () => `${this.prefix}rebuild`;
   lease = (name: string) => `${this.prefix}lease:${name}`;
   companyCustomers = (companyId: string) => `${this.prefix}company-customers:${companyId}`;
   companyParameters = (companyId: string) => `${this.prefix}company-parameters:${companyId}`;

@@ -5,6 +5,7 @@ import {
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -93,6 +94,18 @@ export class CreditChecksController {
         },
       },
     },
+  })
+  @ApiServiceUnavailableResponse({
+    description:
+      "The customer's state is being rebuilt from the event topics (the state store was lost, or its " +
+      'partition is being folded again): no decision is made on a state without its history. Retry after ' +
+      'the Retry-After header (seconds).',
+    ...problem(
+      503,
+      'Service Unavailable',
+      'The exposure state of this customer is being rebuilt from the event topics (erp.documents:2 is being ' +
+        'folded again), so no credit decision can be made now; retry later (see Retry-After).',
+    ),
   })
   @ApiBadRequestResponse({
     description: 'Invalid body or path parameter; the message names the field.',

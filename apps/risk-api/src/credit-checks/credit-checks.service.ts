@@ -50,7 +50,9 @@ import {
   LIVE_RECORDS,
   OUTBOX_WAKER,
   OutboxWaker,
+  STATE_READINESS,
 } from '../tokens';
+import { StateReadiness } from './state-readiness';
 import { CreditCheckBody, CreditCheckResponse } from './credit-check.dto';
 
 /** The company's parameters as the engine folds with them: stored ones over the defaults. */
@@ -110,6 +112,7 @@ export class CreditChecksService {
     @Inject(COMPANY_PARAMETERS_STORE) private readonly parameters: CompanyParametersStore,
     @Inject(OUTBOX_WAKER) private readonly relay: OutboxWaker,
     @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
+    @Inject(STATE_READINESS) private readonly readiness: StateReadiness,
     @Optional() @Inject(API_CLOCK) clock?: Clock,
   ) {
     this.clock = clock ?? systemClock();
@@ -128,7 +131,12 @@ export class CreditChecksService {
     principal: Principal,
   ): Promise<CreditCheckResponse> {
     const key = customerKey(companyId, customerId);
-    const [record, params] = await Promise.all([this.records.get(key), this.parametersOf(companyId)]);
+    const [record, params] = await Promise.all([
+      this.records.get(key),
+      this.parametersOf(companyId),
+      // A customer whose history is not folded back yet would look as if it had none (a wrong ALLOW).
+      this.readiness.requireRebuilt(key),
+    ]);
     // A customer the engine has never seen has no documents: it is checked as such.
     const documents = record?.documents ?? emptyDocuments();
     const now = this.clock.now();

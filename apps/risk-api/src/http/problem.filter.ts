@@ -117,6 +117,16 @@ export function translateBodyParserError(error: unknown): HttpException | undefi
   }
 }
 
+/** A 503 that tells the client when to try again (Retry-After): a state being rebuilt, a dependency away. */
+export class RetryLaterException extends ServiceUnavailableException {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Seconds a client is asked to wait before retrying a request that needed Postgres. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
@@ -205,6 +215,9 @@ export class ProblemFilter implements ExceptionFilter {
     }
     body.instance = url.split('?')[0];
     if (databaseAway) response.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    if (exception instanceof RetryLaterException) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    }
     response.setHeader('Content-Type', `${PROBLEM_CONTENT_TYPE}; charset=utf-8`);
     response.status(body.status).json(body);
   }

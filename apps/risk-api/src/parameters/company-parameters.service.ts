@@ -107,11 +107,17 @@ const hasChanges = (body: ParametersChange): boolean =>
     (key) => key !== 'reason' && (body as unknown as Record<string, unknown>)[key] !== undefined,
   );
 
+/** The durable copy (an audit row's `after`, stored as JSON carries it) as stored parameters. */
+const durable = (after: unknown): Partial<CompanyParameters> | undefined =>
+  after === null ? undefined : parametersFromJson(JSON.stringify(after));
+
 /**
- * Company parameters: read from Redis (the engine's source), changed through
- * the API with an audit row in Postgres. The Redis save runs inside the
- * Postgres transaction, before the commit, so that a failed save leaves no audit
- * row; it puts the company's customers up for re-assessment by the engine.
+ * Company parameters: read from Redis (the engine's source; Postgres's latest
+ * audited change when Redis lost them), changed through the API with an audit
+ * row in Postgres, their durable copy (the engine restores Redis from it). The
+ * Redis save runs inside the Postgres transaction, before the commit, so that a
+ * failed save leaves no audit row; it puts the company's customers up for
+ * re-assessment by the engine.
  */
 @Injectable()
 export class CompanyParametersService {
@@ -130,7 +136,9 @@ export class CompanyParametersService {
   private async effective(
     companyId: string,
   ): Promise<{ parameters: CompanyParameters; customised: boolean }> {
-    const stored = (await this.store.load([companyId])).get(companyId);
+    // Redis is the working copy; Postgres the durable one (a Redis lost, not yet restored by the engine).
+    const stored =
+      (await this.store.load([companyId])).get(companyId) ?? durable(await this.changes.latestOf(companyId));
     return stored === undefined
       ? { parameters: this.defaults, customised: false }
       : { parameters: plain(withDefaults(stored, this.defaults)), customised: true };

@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Redis, { Cluster } from 'ioredis';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+
+/**
+ * The project's cluster scripts (deploy/cluster/redis-cluster.sh,
+ * deploy/kafka/kafka-cluster.sh) start a real 6-node Redis Cluster and a
+ * 3-broker KRaft Kafka on private loopback ports, and each survives the loss
+ * of one node without losing acknowledged data: the ground the faults suite's
+ * scale-out scenarios stand on (issue 14).
+ */
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../..');
+const REDIS_SCRIPT = join(ROOT, 'deploy/cluster/redis-cluster.sh');
+const KAFKA_SCRIPT = join(ROOT, 'deploy/kafka/kafka-cluster.sh');
+const REDIS_BASE_PORT = Number(process.env.FAULTS_REDIS_CLUSTER_BASE_PORT ?? 17100);
+const KAFKA_PORTS = (process.env.FAULTS_KAFKA_CLUSTER_PORTS ?? '19892,19893,19894').split(',').map(Number);
+const KAFKA_CONTROLLER_PORTS = process.env.FAULTS_KAFKA_CLUSTER_CONTROLLER_PORTS ?? '19895,19896,19897';
+const env = {
+  ...process.env,
+  REDIS_CLUSTER_BASE_PORT: String(REDIS_BASE_PORT),
+  KAFKA_CLUSTER_PORTS: KAFKA_PORTS.join(','),
+  KAFKA_CLUSTER_CONTROLLER_PORTS: KAFKA_CONTROLLER_PORTS,
+};
+const script = (path: string, ...args: string[]) => run(path, args, { env, timeout: 300_000 });
+
+/** Retries `probe` until it returns true (the cluster settles after a node dies); the last error if never. */
+async function eventually(probe: () => Promise<boolean>, what: string, attempts = 120): Promise<void> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${what} never happened${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+describe('the project starts real clusters that survive the loss of a node', () => {
+  jest.setTimeout(600_000);
+
+  afterAll(async () => {
+    await script(REDIS_SCRIPT, 'reset').catch(() => undefined);
+    await script(KAFKA_SCRIPT, 'reset').catch(() => undefined);
+  });
+
+  it('Redis Cluster: 3 masters and 3 replicas; a master killed, its replica serves every key written', async () => {
+    await script(REDIS_SCRIPT, 'reset');
+    const started = await script(REDIS_SCRIPT, 'start');
+    expect(started.stdout).toContain(
+      `REDIS_CLUSTER_NODES=${[0, 1, 2, 3, 4, 5].map((i) => `127.0.0.1:${REDIS_BASE_PORT + i}`).join(',')}`,
+    );
+    const cluster = new Cluster([{ host: '127.0.0.1', port: REDIS_BASE_PORT }], {
+      clusterRetryStrategy: () => 200,
+      redisOptions: { maxRetriesPerRequest: 50 },
+    });
+    try {
+      const roles = await Promise.all(
+        [0, 1, 2, 3, 4, 5].map(async (i) => {
+          const node = new Redis({ host: '127.0.0.1', port: REDIS_BASE_PORT + i });
+          const [role] = (await node.role()) as [string];
+          node.disconnect();
+          return role;
+        }),
+      );
+      expect(roles.sort()).toEqual(['master', 'master', 'master', 'slave', 'slave', 'slave']);
+
+      const keys = Array.from({ length: 200 }, (_, i) => `smoke:${i}`);
+      for (const key of keys) await cluster.set(key, key);
+      // Every master has handed its writes to its replica before one of them dies.
+      await Promise.all(cluster.nodes('master').map((node) => node.call('WAIT', 1, 5000)));
+      const victim = new Redis({ host: '127.0.0.1', port: REDIS_BASE_PORT });
+      const [victimRole] = (await victim.role()) as [string];
+      victim.disconnect();
+      expect(victimRole).toBe('master');
+
+      await script(REDIS_SCRIPT, 'kill-node', String(REDIS_BASE_PORT));
+      let values: (string | null)[] = [];
+      // Until the replica has taken over, the dead master's slots answer with errors.
+      await eventually(async () => {
+        values = [];
+        for (const key of keys) values.push(await cluster.get(key));
+        return true;
+      }, 'a failover');
+      expect(values).toEqual(keys);
+
+      await script(REDIS_SCRIPT, 'start-node', String(REDIS_BASE_PORT));
+      await eventually(
+        async () => (await script(REDIS_SCRIPT, 'status')).stdout.includes('cluster_state ok'),
+        'a rejoin',
+      );
+    } finally {
+      cluster.disconnect();
+    }
+  });
+
+  it('Kafka: 3 brokers, replication factor 3 and min.insync.replicas 2; a broker killed, nothing acknowledged is lost', async () => {
+    await script(KAFKA_SCRIPT, 'reset');
+    const started = await script(KAFKA_SCRIPT, 'start');
+    expect(started.stdout).toContain(`KAFKA_BROKERS=${KAFKA_PORTS.map((p) => `127.0.0.1:${p}`).join(',')}`);
+    const kafka = new Kafka({
+      clientId: 'cluster-smoke',
+      brokers: KAFKA_PORTS.map((p) => `127.0.0.1:${p}`),
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 3000 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
+    const consumer = kafka.consumer({ groupId: 'cluster-smoke' });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: 'smoke', numPartitions: 3, replicationFactor: 3 }],
+      });
+      const [described] = (await admin.fetchTopicMetadata({ topics: ['smoke'] })).topics;
+      expect(described.partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: 'smoke' }],
+      });
+      const setting = (name: string) =>
+        configs.resources[0].configEntries.find((e) => e.configName === name)?.configValue;
+      expect([setting('min.insync.replicas'), setting('retention.ms')]).toEqual(['2', '-1']);
+
+      await producer.connect();
+      const batch = (from: number) =>
+        Array.from({ length: 100 }, (_, i) => ({ key: `k${from + i}`, value: `v${from + i}` }));
+      await producer.send({ topic: 'smoke', acks: -1, messages: batch(0) });
+      // The group's offsets topic is created (replication factor 3) while the three brokers are up.
+      const seen = new Set<string>();
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'smoke', fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.add(message.value!.toString());
+        },
+      });
+      await eventually(async () => seen.size >= 100, 'reading the first 100 messages');
+
+      await script(KAFKA_SCRIPT, 'kill-node', '2');
+      await producer.send({ topic: 'smoke', acks: -1, messages: batch(100) });
+      await eventually(async () => seen.size >= 200, 'reading the 200 messages back');
+      expect([...seen].sort()).toEqual([...batch(0), ...batch(100)].map((m) => m.value).sort());
+      await script(KAFKA_SCRIPT, 'start-node', '2');
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    }
+  });
+});
