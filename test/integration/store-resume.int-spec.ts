@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigResourceTypes, Producer } from 'kafkajs';
-import { businessDateAt, CompanyParameters, DEFAULT_PARAMETERS } from '@credit/domain';
+import { businessDateAt, CompanyParameters, DEFAULT_PARAMETERS, parametersToWire } from '@credit/domain';
 import { encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
 import { partitionOfKey } from '@credit/kafka';
 import { RebuildMarker, RedisKeys } from '@credit/redis';
@@ -259,7 +259,7 @@ describe('the state store decides where the engine resumes', () => {
       .get('/v1/companies/IT01/parameters')
       .set('Authorization', `Bearer ${viewer}`)
       .expect(200);
-    expect(parameters.body).toMatchObject({ customised: true, parameters: custom });
+    expect(parameters.body).toMatchObject({ customised: true, parameters: parametersToWire(custom) });
   });
 
   it('answers a credit check 503 with Retry-After while the customer is not rebuilt, never a wrong ALLOW', async () => {
