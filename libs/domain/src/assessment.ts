@@ -18,7 +18,8 @@ import {
   limitStatus,
   manualBlockActive,
 } from './limit';
-import { Cents, percentage } from './money';
+import { LiveFigures } from './figures';
+import { Cents, percentage, ZERO } from './money';
 import { OpenItem, openItems, overdueSummary, OverdueSummary, settlements } from './open-items';
 import { CompanyParameters } from './parameters';
 import {
@@ -117,6 +118,55 @@ export function assessFrom(
   businessDate: BusinessDate,
   params: CompanyParameters,
 ): Assessed {
+  return assessParts(docs, businessDate, params, fullParts(previous, docs, businessDate, params));
+}
+
+/**
+ * The assessment of a draft's documents from the figures it maintains
+ * (LiveFigures): the components by deltas, so only the date-dependent parts
+ * (bills at risk, overdue items, payment behaviour) walk the live documents,
+ * which archiving keeps to what is open. Equal to assess() on the same
+ * documents (the property tests hold it to it).
+ */
+export function assessLive(
+  docs: CustomerDocuments,
+  figures: LiveFigures,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): Assessed {
+  const items = figures.openItems();
+  const limit = effectiveLimit(docs.limit, businessDate, params);
+  const overdueToleranceDays = limit?.overdueToleranceDays ?? 0;
+  return assessParts(docs, businessDate, params, {
+    components: {
+      orders: figures.orders,
+      deliveries: figures.deliveries,
+      unpostedInvoices: figures.unposted,
+      receivables: figures.balance + (docs.archive?.balance ?? ZERO),
+      bills: billComponent(docs, businessDate, params.billRiskDays),
+    },
+    items,
+    overdueToleranceDays,
+    overdue: overdueSummary(items.values(), businessDate, overdueToleranceDays),
+    behaviour: paymentBehaviour(docs, items, settlements(docs), businessDate),
+  });
+}
+
+/** The parts of an assessment that walk documents. */
+interface Parts {
+  components: Components;
+  items: ReadonlyMap<string, OpenItem>;
+  overdueToleranceDays: number;
+  overdue: OverdueSummary;
+  behaviour: PaymentBehaviour;
+}
+
+function fullParts(
+  previous: Assessed | null,
+  docs: CustomerDocuments,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): Parts {
   const was = previous?.documents;
   const sameDate = previous?.businessDate === businessDate;
   const same = (...maps: ('orders' | 'deliveries' | 'invoices' | 'journal' | 'bills')[]): boolean =>
@@ -134,7 +184,6 @@ export function assessFrom(
         ? before.bills
         : billComponent(docs, businessDate, params.billRiskDays),
   };
-  const exposure = total(parts, params);
   const limit = effectiveLimit(docs.limit, businessDate, params);
   const items = previous && same('journal') ? previous.openItems : openItems(docs);
   const overdueToleranceDays = limit?.overdueToleranceDays ?? 0;
@@ -142,15 +191,26 @@ export function assessFrom(
     previous && same('journal') && sameDate && previous.overdueToleranceDays === overdueToleranceDays
       ? previous.overdue
       : overdueSummary(items.values(), businessDate, overdueToleranceDays);
+  const behaviour =
+    previous && same('journal', 'bills') && sameDate
+      ? previous.behaviour
+      : paymentBehaviour(docs, items, settlements(docs), businessDate);
+  return { components: parts, items, overdueToleranceDays, overdue, behaviour };
+}
+
+function assessParts(
+  docs: CustomerDocuments,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+  { components: parts, items, overdueToleranceDays, overdue, behaviour }: Parts,
+): Assessed {
+  const exposure = total(parts, params);
+  const limit = effectiveLimit(docs.limit, businessDate, params);
   const status = limitStatus(exposure, limit);
   const manualBlock = docs.manualBlock ?? null;
   const manuallyBlocked = manualBlockActive(manualBlock, businessDate);
   const reasons = blockReasons(status, limit, overdue.breach, manuallyBlocked);
   const creditClass = docs.creditClass ?? null;
-  const behaviour =
-    previous && same('journal', 'bills') && sameDate
-      ? previous.behaviour
-      : paymentBehaviour(docs, items, settlements(docs), businessDate);
   const assessment: Assessment = {
     businessDate,
     components: parts,

@@ -16,3 +16,5 @@ export * from './codec';
 export * from './breakdown';
 export * from './credit-check';
 export * from './limit-proposal';
+export * from './figures';
+export * from './archive';
