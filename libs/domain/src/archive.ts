@@ -24,9 +24,10 @@ class Groups {
 
   find(node: string): string {
     let root = node;
-    for (let up = this.parent.get(root); up !== undefined && up !== root; up = this.parent.get(root)) root = up;
+    for (let up = this.parent.get(root); up !== undefined && up !== root; up = this.parent.get(root))
+      root = up;
     if (!this.parent.has(node)) this.parent.set(node, node);
-    for (let at = node; at !== root; ) {
+    for (let at = node; at !== root;) {
       const up = this.parent.get(at)!;
       this.parent.set(at, root);
       at = up;
@@ -82,7 +83,8 @@ export function archiveQuiet(docs: Archivable, figures: LiveFigures, windowMs: n
       : Math.min(watermarks.documents, watermarks.journal);
   if (documentsClock !== undefined) archiveGroups(docs, figures, documentsClock - windowMs, archived);
   if (watermarks.bills !== undefined) archiveBills(docs, watermarks.bills - windowMs, archived);
-  for (const key of archived) archive.tombstones.set(key, key[0] === 'b' ? watermarks.bills! : documentsClock!);
+  for (const key of archived)
+    archive.tombstones.set(key, key[0] === 'b' ? watermarks.bills! : documentsClock!);
   forgetExpired(docs, windowMs);
   return archived;
 }

@@ -1,6 +1,13 @@
 import { BusinessDate } from './dates';
 import { archiveQuiet } from './archive';
-import { DocumentKind, DocumentKinds, DocumentMaps, figuresOf, LiveFigures, rememberFigures } from './figures';
+import {
+  DocumentKind,
+  DocumentKinds,
+  DocumentMaps,
+  figuresOf,
+  LiveFigures,
+  rememberFigures,
+} from './figures';
 import { Cents, ZERO } from './money';
 import {
   BillInstrument,
@@ -104,7 +111,6 @@ export interface CustomerProfile {
   email: string | null;
 }
 
-
 /** The input streams, each with its own order: an event is old or new against its own stream only. */
 export type FactStream = 'documents' | 'journal' | 'bills' | 'limits' | 'customers';
 
@@ -184,7 +190,8 @@ const STREAM_OF_PREFIX: Record<string, FactStream> = {
   customer: 'customers',
 };
 
-export const streamOf = (type: Fact['type']): FactStream => STREAM_OF_PREFIX[type.slice(0, type.indexOf('.'))];
+export const streamOf = (type: Fact['type']): FactStream =>
+  STREAM_OF_PREFIX[type.slice(0, type.indexOf('.'))];
 
 /** The document a fact is about, as `<kind letter>:<id>` (the tombstone key); null for customer-level facts. */
 export function documentRefOf(fact: Fact): string | null {
@@ -330,12 +337,15 @@ export class CustomerDraft {
     // A posting that opens or settles an archived open item would change its (final) figures.
     if (archived === null && fact.type === 'journal.posted') {
       for (const line of fact.lines) {
-        if (line.openItemId !== undefined && tombstones.has(`p:${line.openItemId}`)) archived = `p:${line.openItemId}`;
-        for (const s of line.settles ?? []) if (tombstones.has(`p:${s.openItemId}`)) archived = `p:${s.openItemId}`;
+        if (line.openItemId !== undefined && tombstones.has(`p:${line.openItemId}`))
+          archived = `p:${line.openItemId}`;
+        for (const s of line.settles ?? [])
+          if (tombstones.has(`p:${s.openItemId}`)) archived = `p:${s.openItemId}`;
       }
     }
     if (archived === null) return null;
-    if (archived === ref && HARMLESS_WHEN_ARCHIVED.has(fact.type)) return { kind: 'ignored', reason: 'archived' };
+    if (archived === ref && HARMLESS_WHEN_ARCHIVED.has(fact.type))
+      return { kind: 'ignored', reason: 'archived' };
     return {
       kind: 'rejected',
       reason: 'DOCUMENT_ARCHIVED',
@@ -471,7 +481,12 @@ const appliers: Appliers = {
   // A collected bill can still come back unpaid (salvo buon fine): among terminal
   // statuses the latest in partition order wins.
   'bill.collected': (d, f, at) =>
-    d.put('bills', f.billId, { ...billOf(d, f.billId), status: 'collected', statusDate: f.collectedAt.slice(0, 10) }, at),
+    d.put(
+      'bills',
+      f.billId,
+      { ...billOf(d, f.billId), status: 'collected', statusDate: f.collectedAt.slice(0, 10) },
+      at,
+    ),
   'bill.dishonoured': (d, f, at) =>
     d.put(
       'bills',
@@ -480,7 +495,12 @@ const appliers: Appliers = {
       at,
     ),
   'bill.cancelled': (d, f, at) =>
-    d.put('bills', f.billId, { ...billOf(d, f.billId), status: 'cancelled', statusDate: f.occurredAt.slice(0, 10) }, at),
+    d.put(
+      'bills',
+      f.billId,
+      { ...billOf(d, f.billId), status: 'cancelled', statusDate: f.occurredAt.slice(0, 10) },
+      at,
+    ),
   'creditLimit.set': (d, f) => {
     d.set('limit', {
       amount: f.amount,

@@ -233,7 +233,8 @@ export class LiveFigures {
   }
 
   private dropIfEmpty(openItemId: string, item: OpenItemFigures): void {
-    if (item.dues.length === 0 && item.amount === ZERO && item.settled === ZERO) this.items.delete(openItemId);
+    if (item.dues.length === 0 && item.amount === ZERO && item.settled === ZERO)
+      this.items.delete(openItemId);
   }
 }
 
