@@ -133,7 +133,7 @@ export function republishedCount(stack: IsolatedStack, recorder: TopicRecorder):
 }
 
 /**
- * The eventIds each customer's state says it applied (the store's `seen` set)
+ * The eventIds each customer's state says it applied (the store's applied-ids sets, one per topic)
  * against the valid eventIds of the streams: an eventId missing or extra is a problem.
  */
 export async function appliedEventProblems(stack: IsolatedStack, streams: Streams): Promise<string[]> {
@@ -153,7 +153,10 @@ export async function appliedEventProblems(stack: IsolatedStack, streams: Stream
   const problems: string[] = [];
   try {
     for (const [key, ids] of want) {
-      const seen = new Set(await redis.hkeys(keys.seen(key)));
+      const t = stack.engine.kafka.topics;
+      const seen = new Set<string>();
+      for (const topic of [t.documents, t.journalEntries, t.billPortfolio, t.creditLimits, t.customers])
+        for (const id of await redis.zrange(keys.appliedIds(topic, key), 0, -1)) seen.add(id);
       const missing = [...ids].filter((id) => !seen.has(id));
       const extra = [...seen].filter((id) => !ids.has(id));
       if (missing.length > 0 || extra.length > 0)

@@ -1,13 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  applyFact,
+  appliedHorizon,
   Assessed,
   businessDateAt,
   BusinessDate,
   checkDocument,
   Clock,
   CompanyParameters,
+  CustomerDraft,
   CustomerRecord,
+  FactStream,
+  streamOf,
   Fact,
   FactOf,
   newCustomerRecord,
@@ -16,6 +19,7 @@ import {
 } from '@credit/domain';
 import { EngineSettings, TopicNames } from '@credit/config';
 import {
+  DecodeFailure,
   DecodeResult,
   decodeInputEvent,
   deadLetterMessage,
@@ -48,8 +52,13 @@ interface Decoded {
 interface PendingWrite extends CustomerWrite {
   holds: CreatedHold[];
   seen: Set<string>;
-  /** The customer's last assessment in this process: the next one reuses its unchanged parts. */
+  /** The customer's last assessment in this process. */
   assessed: Assessed | null;
+  /** The customer's documents being folded: opened at its first fact of the batch, finished after its last. */
+  draft: CustomerDraft;
+  appliedAt: number[];
+  /** The stream of the batch: each has its own watermark, and its own applied-eventId memory. */
+  stream: FactStream;
 }
 
 /** A record this instance wrote, with the assessment it holds as computed here. */
@@ -158,7 +167,7 @@ export class FoldService {
         return 'folded';
       }
       const holds = await this.documentHoldsOf(pending);
-      const { writes, outbox } = await this.fold(pending, prepared, holds);
+      const { writes, outbox, refused } = await this.fold(pending, prepared, holds);
       const result = await this.store.commit({
         source: {
           topic: batch.topic,
@@ -172,7 +181,12 @@ export class FoldService {
       if (result.ok) {
         for (const write of writes)
           this.records.remember(write.key, { record: write.record, assessed: write.assessed });
-        this.metrics.foldCommitted(batch.topic, batch.messages.length, pending, writes);
+        this.metrics.foldCommitted(
+          batch.topic,
+          batch.messages.length,
+          pending.map((d) => ({ message: d.message, result: refused.get(d) ?? d.result })),
+          writes,
+        );
         return 'folded';
       }
       this.metrics.foldConflicts.inc();
@@ -216,8 +230,9 @@ export class FoldService {
     pending: Decoded[],
     prepared: FoldPreparation,
     holds: BatchHolds,
-  ): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[] }> {
+  ): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[]; refused: Map<Decoded, DecodeFailure> }> {
     const stored = await this.currentRecords(prepared.versions);
+    const refused = new Map<Decoded, DecodeFailure>();
     const writes = new Map<string, PendingWrite>();
     const outbox: OutboundMessage[] = [];
     const now = this.clock.now();
@@ -228,7 +243,8 @@ export class FoldService {
       if (date === undefined) businessDates.set(timeZone, (date = businessDateAt(now, timeZone)));
       return date;
     };
-    for (const { message, result } of pending) {
+    for (const decoded of pending) {
+      const { message, result } = decoded;
       if (!result.ok) {
         outbox.push(deadLetterMessage(this.topics.deadLetter, message, result, now));
         continue;
@@ -238,12 +254,16 @@ export class FoldService {
       let write = writes.get(key);
       if (write === undefined) {
         const current = stored.get(key);
+        const record =
+          current?.record ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
         write = {
           key,
           expectedVersion: prepared.versions.get(key) ?? 0,
-          record:
-            current?.record ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000),
+          record,
+          draft: CustomerDraft.open(record.documents, this.settings.dedupWindowDays),
           appliedEventIds: [],
+          appliedAt: [],
+          stream: streamOf(fact.type),
           events: [],
           holds: [],
           seen: new Set(prepared.seen.get(key)),
@@ -254,17 +274,37 @@ export class FoldService {
         writes.set(key, write);
       }
       if (write.seen.has(fact.eventId)) continue;
+      const outcome = write.draft.apply(fact);
+      if (outcome.kind === 'rejected') {
+        // A change to a document archived as final: refused, never silently lost (docs/architecture.md).
+        const failure: DecodeFailure = { ok: false, reason: outcome.reason, message: outcome.message };
+        refused.set(decoded, failure);
+        outbox.push(deadLetterMessage(this.topics.deadLetter, message, failure, now));
+        continue;
+      }
       write.seen.add(fact.eventId);
       write.appliedEventIds.push(fact.eventId);
+      write.appliedAt.push(Date.parse(fact.occurredAt));
+      if (outcome.kind === 'ignored') {
+        this.metrics.eventsIgnored.inc({ reason: outcome.reason });
+        continue;
+      }
       outbox.push(...this.apply(write, fact, now, businessDateIn, holds));
     }
-    // The next review date depends only on the final documents: plan it once per customer.
-    for (const write of writes.values()) {
-      if (write.appliedEventIds.length > 0) {
-        write.record = planReview(write.record, this.parameters.get(write.record.companyId));
-      }
+    const folded = [...writes.values()].filter((w) => w.appliedEventIds.length > 0);
+    for (const write of folded) {
+      // Archiving and the next review date depend only on the final documents: once per customer.
+      write.archived = write.draft.archiveQuiet();
+      const documents = write.draft.finish();
+      // A batch of facts all ignored changed no figure, but still the watermarks: a new version all the same.
+      const version = Math.max(write.record.version, write.expectedVersion + 1);
+      write.record = planReview(
+        { ...write.record, version, documents },
+        this.parameters.get(write.record.companyId),
+      );
+      write.forgetAppliedBefore = appliedHorizon(documents, write.stream, this.settings.dedupWindowDays);
     }
-    return { writes: [...writes.values()].filter((w) => w.appliedEventIds.length > 0), outbox };
+    return { writes: folded, outbox, refused };
   }
 
   /** Folds one fact and reassesses, so every status transition is seen and published. */
@@ -278,8 +318,8 @@ export class FoldService {
     const params = this.parameters.get(fact.companyId);
     const before: CustomerRecord = write.record;
     const businessDate = businessDateIn(params.timeZone);
-    const documents = applyFact(before.documents, fact);
-    const reassessed = reassess(before, documents, businessDate, params, false, write.assessed);
+    const { documents, figures } = write.draft;
+    const reassessed = reassess(before, documents, businessDate, params, false, null, figures);
     write.assessed = reassessed.assessed;
     let record = reassessed.record;
     const messages = outputMessages(

@@ -559,3 +559,17 @@ export const applyFacts = (docs: CustomerDocuments, facts: Iterable<Fact>): Cust
   for (const fact of facts) draft.apply(fact);
   return draft.finish();
 };
+
+/**
+ * The occurredAt (epoch ms) below which a stream's events are presumed
+ * re-sends (CustomerDraft.apply ignores them): the applied-eventId memory of
+ * that stream may forget the eventIds of older events. Null before any event.
+ */
+export function appliedHorizon(
+  docs: CustomerDocuments,
+  stream: FactStream,
+  windowDays = DEFAULT_DEDUP_WINDOW_DAYS,
+): number | null {
+  const watermark = docs.watermarks?.[stream];
+  return watermark === undefined ? null : watermark - windowDays * DAY_MS;
+}

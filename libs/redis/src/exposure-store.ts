@@ -94,7 +94,10 @@ export class RedisExposureStore implements ExposureStore {
     pipeline.mget(this.keys.applied(topic, partition), this.keys.epoch());
     for (const [key, eventIds] of eventIdsByCustomer) {
       pipeline.hget(this.keys.customer(key), 'v');
-      if (eventIds.length > 0) pipeline.hmget(this.keys.seen(key), ...eventIds);
+      if (eventIds.length > 0) {
+        pipeline.zmscore(this.keys.appliedIds(topic, key), ...eventIds);
+        pipeline.hmget(this.keys.seen(key), ...eventIds);
+      }
     }
     const replies = (await pipeline.exec()) ?? [];
     const reply = (i: number) => {
@@ -111,6 +114,7 @@ export class RedisExposureStore implements ExposureStore {
       versions.set(key, version === null ? 0 : Number(version));
       const applied = new Set<string>();
       if (eventIds.length > 0) {
+        (reply(r++) as (string | null)[]).forEach((at, i) => at !== null && applied.add(eventIds[i]));
         (reply(r++) as (string | null)[]).forEach((flag, i) => flag !== null && applied.add(eventIds[i]));
       }
       seen.set(key, applied);
@@ -171,7 +175,7 @@ export class RedisExposureStore implements ExposureStore {
     for (const write of commit.customers) {
       keys.push(
         this.keys.customer(write.key),
-        this.keys.seen(write.key),
+        this.keys.appliedIds(commit.source?.topic ?? '-', write.key),
         this.keys.companyCustomers(write.record.companyId),
         this.keys.documentHolds(write.key),
         this.keys.companyParameters(write.record.companyId),
@@ -182,10 +186,11 @@ export class RedisExposureStore implements ExposureStore {
         encodeState(write.record),
         write.record.reviewOn === null ? '' : String(epochDay(write.record.reviewOn)),
         write.key,
-        JSON.stringify(write.appliedEventIds),
+        JSON.stringify(write.appliedEventIds.flatMap((id, i) => [String(write.appliedAt?.[i] ?? 0), id])),
         `[${write.events.join(',')}]`,
         JSON.stringify((write.holds ?? []).flatMap((h) => [documentHoldField(h), heldSteps(h.generation)])),
         write.assessedWith,
+        write.forgetAppliedBefore == null ? '' : String(write.forgetAppliedBefore),
       );
     }
     for (const message of commit.outbox) {

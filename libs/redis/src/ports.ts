@@ -15,6 +15,12 @@ export interface CustomerWrite {
   expectedVersion: number;
   record: CustomerRecord;
   appliedEventIds: string[];
+  /** The occurredAt (epoch ms) of each applied eventId: the memory forgets them by it. */
+  appliedAt?: number[];
+  /** The memory of applied eventIds forgets those that occurred before this (epoch ms): see appliedHorizon. */
+  forgetAppliedBefore?: number | null;
+  /** Tombstone keys of the documents this write archived (a layout per document removes them). */
+  archived?: string[];
   /** The output events (JSON) this write publishes for the customer, kept for the history projection. */
   events: string[];
   /** The holds this write creates (a document.held of a fresh decision): recorded pending (DocumentHolds). */
