@@ -82,10 +82,12 @@ export function archiveQuiet(docs: Archivable, figures: LiveFigures, windowMs: n
       ? undefined
       : Math.min(watermarks.documents, watermarks.journal);
   if (documentsClock !== undefined) archiveGroups(docs, figures, documentsClock - windowMs, archived);
-  if (watermarks.bills !== undefined) archiveBills(docs, watermarks.bills - windowMs, archived);
+  if (watermarks.bills !== undefined) archiveBills(docs, figures, watermarks.bills - windowMs, archived);
   for (const key of archived)
     archive.tombstones.set(key, key[0] === 'b' ? watermarks.bills! : documentsClock!);
   forgetExpired(docs, windowMs);
+  // The archive's dated sums changed: what the payment behaviour reads.
+  figures.datedVersion += 1;
   return archived;
 }
 
@@ -160,21 +162,21 @@ function keepContribution(
       const item = items.get(s.openItemId);
       if (item === undefined) continue;
       const daysLate = Math.max(0, daysBetween(item.dueDate, entry.postingDate));
-      const day = archive.payments.get(entry.postingDate) ?? { lateDayCents: 0n, weightCents: ZERO };
-      archive.payments.set(entry.postingDate, {
-        lateDayCents: day.lateDayCents + s.amount * BigInt(daysLate),
-        weightCents: day.weightCents + s.amount,
-      });
+      const [lateDayCents, weightCents] = archive.payments.get(entry.postingDate) ?? [0n, ZERO];
+      archive.payments.set(entry.postingDate, [
+        lateDayCents + s.amount * BigInt(daysLate),
+        weightCents + s.amount,
+      ]);
     }
   }
 }
 
-function archiveBills(docs: Archivable, horizon: number, archived: string[]): void {
+function archiveBills(docs: Archivable, figures: LiveFigures, horizon: number, archived: string[]): void {
   for (const [id, bill] of docs.bills) {
     if (!finalBill(bill) || !quietBefore(bill.at, horizon)) continue;
     if (bill.status === 'dishonoured' && bill.statusDate !== null)
       docs.archive.dishonoured.set(bill.statusDate, (docs.archive.dishonoured.get(bill.statusDate) ?? 0) + 1);
-    docs.bills.delete(id);
+    figures.replace('bills', id, undefined);
     archived.push(`${LETTER.bills}:${id}`);
   }
 }

@@ -134,21 +134,32 @@ export function assessLive(
   businessDate: BusinessDate,
   params: CompanyParameters,
 ): Assessed {
-  const items = figures.openItems();
   const limit = effectiveLimit(docs.limit, businessDate, params);
   const overdueToleranceDays = limit?.overdueToleranceDays ?? 0;
+  // The walks depend on the date, the journal, the bills and the archive only: a fact about an order,
+  // a delivery or an invoice reuses them (figures.datedVersion moves with every other change).
+  const key = `${businessDate}|${params.billRiskDays}|${overdueToleranceDays}|${figures.datedVersion}`;
+  const dated = figures.dated(key, () => {
+    const items = figures.openItems();
+    return {
+      bills: billComponent(docs, businessDate, params.billRiskDays),
+      items,
+      overdue: overdueSummary(items.values(), businessDate, overdueToleranceDays),
+      behaviour: paymentBehaviour(docs, items, settlements(docs), businessDate),
+    };
+  });
   return assessParts(docs, businessDate, params, {
     components: {
       orders: figures.orders,
       deliveries: figures.deliveries,
       unpostedInvoices: figures.unposted,
       receivables: figures.balance + (docs.archive?.balance ?? ZERO),
-      bills: billComponent(docs, businessDate, params.billRiskDays),
+      bills: dated.bills,
     },
-    items,
+    items: dated.items,
     overdueToleranceDays,
-    overdue: overdueSummary(items.values(), businessDate, overdueToleranceDays),
-    behaviour: paymentBehaviour(docs, items, settlements(docs), businessDate),
+    overdue: dated.overdue,
+    behaviour: dated.behaviour,
   });
 }
 

@@ -117,11 +117,12 @@ export type FactStream = 'documents' | 'journal' | 'bills' | 'limits' | 'custome
 /** Per 4.1: default window of the applied-eventId memory, of tombstones and of the quiet period before archiving. */
 export const DEFAULT_DEDUP_WINDOW_DAYS = 35;
 
-/** A day's settlements of archived open items, as the payment behaviour weighs them. */
-export interface ArchivedPayments {
-  lateDayCents: bigint;
-  weightCents: Cents;
-}
+/**
+ * A day's settlements of archived open items, as the payment behaviour weighs
+ * them: [sum of amount x days late, sum of amount]. A pair, not an object: a
+ * year of them is stored with every customer.
+ */
+export type ArchivedPayments = readonly [lateDayCents: bigint, weightCents: Cents];
 
 /**
  * What archived documents still contribute (spec 4.1), plus a tombstone per

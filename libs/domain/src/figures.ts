@@ -63,6 +63,10 @@ export class LiveFigures {
   /** Per invoice: how many lines of live entries not reversed refer to it (> 0: posted). */
   readonly postings = new Map<string, number>();
   readonly items = new Map<string, OpenItemFigures>();
+  /** Moves with every change of the journal, the bills or the archive: what date-dependent walks read. */
+  datedVersion = 0;
+  private datedKey: string | null = null;
+  private datedValue: unknown = null;
 
   private constructor(private readonly docs: DocumentMaps) {}
 
@@ -90,8 +94,18 @@ export class LiveFigures {
     return copy;
   }
 
+  /** A value computed from the date-dependent parts, reused while `key` (which holds datedVersion) is the same. */
+  dated<T>(key: string, compute: () => T): T {
+    if (this.datedKey !== key) {
+      this.datedValue = compute();
+      this.datedKey = key;
+    }
+    return this.datedValue as T;
+  }
+
   /** Replaces (or, with undefined, removes) one document, keeping every figure exact. */
   replace<K extends DocumentKind>(kind: K, id: string, next: DocumentKinds[K] | undefined): void {
+    if (kind === 'journal' || kind === 'bills') this.datedVersion += 1;
     const map = this.docs[kind] as Map<string, DocumentKinds[K]>;
     const previous = map.get(id);
     if (previous !== undefined) this.retract(kind, id, previous);

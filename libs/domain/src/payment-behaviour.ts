@@ -53,8 +53,8 @@ export function paymentBehaviour(
   if (archive !== undefined) {
     for (const [date, day] of archive.payments) {
       if (!inWindow(date, businessDate)) continue;
-      lateDayCents += day.lateDayCents;
-      weightCents += day.weightCents;
+      lateDayCents += day[0];
+      weightCents += day[1];
     }
     for (const [date, count] of archive.dishonoured)
       if (inWindow(date, businessDate)) dishonouredBills12m += count;
