@@ -41,6 +41,47 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(prepared.position.appliedOffset).toBe('2344');
   });
 
+  it('forgets applied eventIds older than the window in the same commit, and still reads the earlier layout', async () => {
+    const key = 'IT01:C3';
+    const day = (n: number) => Date.UTC(2026, 0, 1) + n * 86_400_000;
+    // An eventId applied under the earlier layout (a hash per customer, no occurredAt).
+    await redis.hset(keys.seen(key), 'legacy-1', '1');
+    const commit = (
+      expectedVersion: number,
+      ids: string[],
+      at: number[],
+      forgetAppliedBefore: number | null,
+    ) =>
+      store.commit({
+        source: { topic: 'erp.documents', partition: 0, expectedOffset: null, newOffset: '1' },
+        customers: [
+          {
+            key,
+            expectedVersion,
+            record: { ...newCustomerRecord('IT01', 'C3'), version: expectedVersion + 1 },
+            appliedEventIds: ids,
+            appliedAt: at,
+            forgetAppliedBefore,
+            events: [],
+            assessedWith: '',
+          },
+        ],
+        outbox: [],
+      });
+    expect(await commit(0, ['old', 'mid'], [day(0), day(30)], null)).toEqual({ ok: true });
+    await redis.del(keys.applied('erp.documents', 0));
+    expect(await commit(1, ['new'], [day(50)], day(50 - 35))).toEqual({ ok: true });
+    const prepared = await store.prepare(
+      'erp.documents',
+      0,
+      new Map([[key, ['old', 'mid', 'new', 'legacy-1']]]),
+    );
+    expect(prepared.seen.get(key)).toEqual(new Set(['mid', 'new', 'legacy-1']));
+    // Another topic has its own memory.
+    const other = await store.prepare('erp.journal-entries', 0, new Map([[key, ['mid']]]));
+    expect(other.seen.get(key)).toEqual(new Set());
+  });
+
   it('gives readers the stored record, decoding the state only when its version changed', async () => {
     const key = 'IT01:C2';
     const write = async (expectedVersion: number, record: ReturnType<typeof newCustomerRecord>) =>
