@@ -8,7 +8,7 @@
  * per CPU second of this process). The figure
  * that matters is last phase / first phase: constant cost per event.
  *
- *   node dist/bench/src/history-domain.js [cycles] [customers] [batch]   (after npm run build)
+ *   node dist/bench/src/history-domain.js [cycles] [customers] [batch] [quietDays]   (after npm run build)
  */
 import {
   CustomerDraft,
@@ -26,6 +26,7 @@ const BASE = Date.UTC(2021, 0, 4);
 const cycles = Number(process.argv[2] ?? 2000);
 const customers = Number(process.argv[3] ?? 10);
 const batchSize = Number(process.argv[4] ?? 100);
+const quietDays = Number(process.argv[5] ?? 35);
 const PHASES = 4;
 
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -117,7 +118,7 @@ function main(): void {
       const facts = histories[c].slice(phase * perPhase, (phase + 1) * perPhase);
       for (let b = 0; b < facts.length; b += batchSize) {
         let record = records[c];
-        const draft = CustomerDraft.open(record.documents);
+        const draft = CustomerDraft.open(record.documents, 35, quietDays);
         for (const fact of facts.slice(b, b + batchSize)) {
           if (draft.apply(fact).kind !== 'applied') continue;
           const businessDate = fact.occurredAt.slice(0, 10);

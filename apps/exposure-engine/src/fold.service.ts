@@ -37,6 +37,7 @@ import {
   ExposureStore,
   FoldPreparation,
   RecordCache,
+  storedWhole,
 } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 
@@ -57,6 +58,8 @@ interface PendingWrite extends CustomerWrite {
   /** The customer's documents being folded: opened at its first fact of the batch, finished after its last. */
   draft: CustomerDraft;
   appliedAt: number[];
+  /** The record was read in the earlier layout: written whole once (record-layout.ts). */
+  wholeLayout: boolean;
   /** The stream of the batch: each has its own watermark, and its own applied-eventId memory. */
   stream: FactStream;
 }
@@ -260,7 +263,12 @@ export class FoldService {
           key,
           expectedVersion: prepared.versions.get(key) ?? 0,
           record,
-          draft: CustomerDraft.open(record.documents, this.settings.dedupWindowDays),
+          draft: CustomerDraft.open(
+            record.documents,
+            this.settings.dedupWindowDays,
+            this.settings.archiveQuietDays,
+          ),
+          wholeLayout: storedWhole(record.documents),
           appliedEventIds: [],
           appliedAt: [],
           stream: streamOf(fact.type),
@@ -294,8 +302,9 @@ export class FoldService {
     const folded = [...writes.values()].filter((w) => w.appliedEventIds.length > 0);
     for (const write of folded) {
       // Archiving and the next review date depend only on the final documents: once per customer.
-      write.archived = write.draft.archiveQuiet();
+      write.draft.archiveQuiet();
       const documents = write.draft.finish();
+      write.documentChanges = write.wholeLayout ? 'all' : write.draft.changes;
       // A batch of facts all ignored changed no figure, but still the watermarks: a new version all the same.
       const version = Math.max(write.record.version, write.expectedVersion + 1);
       write.record = planReview(

@@ -74,18 +74,21 @@ const utcDate = (ms: number): BusinessDate => new Date(ms).toISOString().slice(0
  * to it is refused (DOCUMENT_ARCHIVED) rather than silently applied to nothing.
  * Returns the tombstone keys created.
  */
-export function archiveQuiet(docs: Archivable, figures: LiveFigures, windowMs: number): string[] {
+export function archiveQuiet(
+  docs: Archivable,
+  figures: LiveFigures,
+  quietMs: number,
+  windowMs: number,
+): string[] {
   const archived: string[] = [];
-  const { archive, watermarks } = docs;
+  const { watermarks } = docs;
   const documentsClock =
     watermarks.documents === undefined || watermarks.journal === undefined
       ? undefined
       : Math.min(watermarks.documents, watermarks.journal);
-  if (documentsClock !== undefined) archiveGroups(docs, figures, documentsClock - windowMs, archived);
-  if (watermarks.bills !== undefined) archiveBills(docs, figures, watermarks.bills - windowMs, archived);
-  for (const key of archived)
-    archive.tombstones.set(key, key[0] === 'b' ? watermarks.bills! : documentsClock!);
-  forgetExpired(docs, windowMs);
+  if (documentsClock !== undefined) archiveGroups(docs, figures, documentsClock - quietMs, archived);
+  if (watermarks.bills !== undefined) archiveBills(docs, figures, watermarks.bills - quietMs, archived);
+  forgetExpired(docs, quietMs + windowMs);
   // The archive's dated sums changed: what the payment behaviour reads.
   figures.datedVersion += 1;
   return archived;
@@ -129,11 +132,22 @@ function archiveGroups(docs: Archivable, figures: LiveFigures, horizon: number, 
 
   // What the group's entries leave behind, read before the figures forget their items.
   const items = figures.openItems();
+  const lastChange = new Map<string, number>();
+  const atOf = (node: string): number | undefined => {
+    const kind = KIND[node[0]];
+    return kind === undefined ? undefined : docs[kind].get(node.slice(2))?.at;
+  };
   for (const node of members) {
+    const root = groups.find(node);
+    lastChange.set(root, Math.max(lastChange.get(root) ?? 0, atOf(node) ?? 0));
     if (node[0] !== 'j') continue;
     const entry = docs.journal.get(node.slice(2))!;
     keepContribution(docs.archive, entry, items);
   }
+  // A tombstone holds the document's last change, so a re-send is told apart; an open item's, or a document
+  // only referred to, holds its group's.
+  for (const node of members)
+    docs.archive.tombstones.set(node, atOf(node) ?? lastChange.get(groups.find(node))!);
   for (const node of members) {
     const kind = KIND[node[0]];
     if (kind !== undefined) figures.replace(kind, node.slice(2), undefined);
@@ -176,6 +190,7 @@ function archiveBills(docs: Archivable, figures: LiveFigures, horizon: number, a
     if (!finalBill(bill) || !quietBefore(bill.at, horizon)) continue;
     if (bill.status === 'dishonoured' && bill.statusDate !== null)
       docs.archive.dishonoured.set(bill.statusDate, (docs.archive.dishonoured.get(bill.statusDate) ?? 0) + 1);
+    docs.archive.tombstones.set(`${LETTER.bills}:${id}`, bill.at ?? 0);
     figures.replace('bills', id, undefined);
     archived.push(`${LETTER.bills}:${id}`);
   }
@@ -185,17 +200,19 @@ const finalBill = (bill: BillState): boolean =>
   bill.status === 'collected' || bill.status === 'dishonoured' || bill.status === 'cancelled';
 
 /**
- * Tombstones live one window past archiving; dated sums leave once older
- * than the behaviour window before the latest watermark (a business date
- * runs at most a day behind the events it receives).
+ * Tombstones live until the document's last change is older than the quiet
+ * period plus the window: by then every re-send of it is beyond the horizon.
+ * Dated sums leave once older than the behaviour window before the latest
+ * watermark (a business date runs at most a day behind the events it
+ * receives).
  */
-function forgetExpired(docs: Archivable, windowMs: number): void {
+function forgetExpired(docs: Archivable, lifeMs: number): void {
   const { archive, watermarks } = docs;
   const latest = Math.max(...Object.values(watermarks).map((w) => w ?? -Infinity));
   if (!Number.isFinite(latest)) return;
-  for (const [key, archivedAt] of archive.tombstones) {
+  for (const [key, lastChange] of archive.tombstones) {
     const clock = key[0] === 'b' ? watermarks.bills : Math.min(watermarks.documents!, watermarks.journal!);
-    if (clock !== undefined && archivedAt < clock - windowMs) archive.tombstones.delete(key);
+    if (clock !== undefined && lastChange < clock - lifeMs) archive.tombstones.delete(key);
   }
   const oldest = addDays(utcDate(latest), -(BEHAVIOUR_WINDOW_DAYS + 1));
   for (const date of archive.payments.keys()) if (date < oldest) archive.payments.delete(date);

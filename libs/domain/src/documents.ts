@@ -130,7 +130,8 @@ export type ArchivedPayments = readonly [lateDayCents: bigint, weightCents: Cent
  * only the saldo of their entries, the settlements of the behaviour window
  * (summed per settlement date) and the dishonoured bills (counted per date)
  * remain. Tombstones (`o:`, `d:`, `i:`, `j:`, `p:` open item, `b:` + id ->
- * the archive clock when archived) live for one window.
+ * the document's last change, epoch ms; an open item's is its group's) live
+ * until the horizon covers their re-sends.
  */
 export interface Archive {
   balance: Cents;
@@ -220,13 +221,27 @@ export function documentRefOf(fact: Fact): string | null {
   }
 }
 
-const KIND_OF_LETTER: Record<string, DocumentKind> = {
+export const KIND_OF_LETTER: Record<string, DocumentKind> = {
   o: 'orders',
   d: 'deliveries',
   i: 'invoices',
   j: 'journal',
   b: 'bills',
 };
+
+export const LETTER_OF_KIND: Record<DocumentKind, string> = {
+  orders: 'o',
+  deliveries: 'd',
+  invoices: 'i',
+  journal: 'j',
+  bills: 'b',
+};
+
+/** The documents a draft changed, and those it archived (removed from the live state). */
+export interface DocumentChanges {
+  changed: ReadonlySet<string>;
+  removed: ReadonlySet<string>;
+}
 
 /** Facts that change no figure of an archived document (closed or fully consumed; terminal): ignored, not refused. */
 const HARMLESS_WHEN_ARCHIVED: ReadonlySet<Fact['type']> = new Set(['order.closed', 'bill.presented']);
@@ -260,14 +275,26 @@ type DraftDocuments = Mutable<Omit<CustomerDocuments, DocumentKind | 'archive' |
  */
 export class CustomerDraft {
   private finished = false;
+  private readonly changed = new Set<string>();
+  private readonly removed = new Set<string>();
 
   private constructor(
     private readonly docs: DraftDocuments,
     readonly figures: LiveFigures,
     readonly windowMs: number,
+    readonly quietMs: number,
   ) {}
 
-  static open(docs: CustomerDocuments, windowDays = DEFAULT_DEDUP_WINDOW_DAYS): CustomerDraft {
+  /**
+   * @param windowDays the horizon and the tombstones' life (spec 4.1's window)
+   * @param quietDays how long a final document stays live after its last change, so that a late change to
+   * it (a reversal, a cancellation) still applies; by default the window
+   */
+  static open(
+    docs: CustomerDocuments,
+    windowDays = DEFAULT_DEDUP_WINDOW_DAYS,
+    quietDays = windowDays,
+  ): CustomerDraft {
     const archive = docs.archive;
     const draft: DraftDocuments = {
       ...docs,
@@ -287,7 +314,7 @@ export class CustomerDraft {
             },
       watermarks: { ...docs.watermarks },
     };
-    return new CustomerDraft(draft, figuresOf(docs).copyFor(draft), windowDays * DAY_MS);
+    return new CustomerDraft(draft, figuresOf(docs).copyFor(draft), windowDays * DAY_MS, quietDays * DAY_MS);
   }
 
   /** The documents as they stand now (valid until the next change of this draft). */
@@ -308,7 +335,7 @@ export class CustomerDraft {
     if (fact.type === 'document.checkRequested') return APPLIED;
     const ref = documentRefOf(fact);
     if (ref !== null) {
-      const refused = this.archivedReference(fact, ref);
+      const refused = this.archivedReference(fact, ref, at);
       if (refused !== null) return refused;
       const current = docs[KIND_OF_LETTER[ref[0]]].get(ref.slice(2));
       if (current?.at !== undefined && at < current.at) return { kind: 'ignored', reason: 'superseded' };
@@ -320,7 +347,18 @@ export class CustomerDraft {
 
   /** Archives what can no longer change any figure (archive.ts); returns the tombstone keys it created. */
   archiveQuiet(): string[] {
-    return archiveQuiet(this.docs, this.figures, this.windowMs);
+    const archived = archiveQuiet(this.docs, this.figures, this.quietMs, this.windowMs);
+    for (const ref of archived) {
+      if (ref[0] === 'p') continue;
+      this.changed.delete(ref);
+      this.removed.add(ref);
+    }
+    return archived;
+  }
+
+  /** The documents this draft wrote and those it archived, as `<kind letter>:<id>`: what a store must write. */
+  get changes(): DocumentChanges {
+    return { changed: this.changed, removed: this.removed };
   }
 
   /** The folded documents, immutable from now on; the draft cannot be used any more. */
@@ -330,8 +368,12 @@ export class CustomerDraft {
     return this.docs;
   }
 
-  /** Null when the fact may be applied; otherwise what to do with a fact about an archived document. */
-  private archivedReference(fact: Fact, ref: string): FoldOutcome | null {
+  /**
+   * Null when the fact may be applied; otherwise what to do with a fact about
+   * an archived document: a re-send (not newer than the document's last
+   * change) is ignored, a change is refused unless it cannot change anything.
+   */
+  private archivedReference(fact: Fact, ref: string, at: number): FoldOutcome | null {
     const tombstones = this.docs.archive.tombstones;
     if (tombstones.size === 0) return null;
     let archived: string | null = tombstones.has(ref) ? ref : null;
@@ -345,12 +387,13 @@ export class CustomerDraft {
       }
     }
     if (archived === null) return null;
+    if (at <= tombstones.get(archived)!) return { kind: 'ignored', reason: 'superseded' };
     if (archived === ref && HARMLESS_WHEN_ARCHIVED.has(fact.type))
       return { kind: 'ignored', reason: 'archived' };
     return {
       kind: 'rejected',
       reason: 'DOCUMENT_ARCHIVED',
-      message: `${fact.type} refers to ${describeRef(archived)}, archived as final after the quiet window; it can no longer change`,
+      message: `${fact.type} refers to ${describeRef(archived)}, archived as final after the quiet period; it can no longer change`,
     };
   }
 
@@ -361,6 +404,9 @@ export class CustomerDraft {
   }
 
   put<K extends DocumentKind>(kind: K, id: string, value: DocumentKinds[K], at: number): void {
+    const ref = `${LETTER_OF_KIND[kind]}:${id}`;
+    this.changed.add(ref);
+    this.removed.delete(ref);
     const previous = this.docs[kind].get(id)?.at;
     this.figures.replace(kind, id, { ...value, at: previous !== undefined && previous > at ? previous : at });
   }

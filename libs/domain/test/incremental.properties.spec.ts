@@ -95,6 +95,8 @@ const scenarioArb = fc.record({
   /** Facts after which a batch ends (the engine archives once per batch). */
   batchEnds: fc.array(fc.nat(), { maxLength: 40 }),
   windowDays: fc.constantFrom(3, 10, 35),
+  /** How long final documents stay live before archiving (by default the window). */
+  quietDays: fc.option(fc.constantFrom(1, 5, 10, 20), { nil: undefined }),
   billRiskDays: fc.constantFrom(0, 15),
 });
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
@@ -292,7 +294,7 @@ function fold(
 ): Folded {
   const ends = new Set(s.batchEnds.map((n) => n % Math.max(1, facts.length)));
   let docs = emptyDocuments();
-  let draft = CustomerDraft.open(docs, s.windowDays);
+  let draft = CustomerDraft.open(docs, s.windowDays, s.quietDays);
   const outcomes: FoldOutcome[] = [];
   let archived = 0;
   facts.forEach((fact, i) => {
@@ -302,7 +304,7 @@ function fold(
       if (archiving) archived += draft.archiveQuiet().length;
       check?.(draft);
       docs = draft.finish();
-      draft = CustomerDraft.open(docs, s.windowDays);
+      draft = CustomerDraft.open(docs, s.windowDays, s.quietDays);
     }
   });
   return { docs, outcomes, archived };
@@ -409,6 +411,7 @@ describe('archiving', () => {
       repeats: [],
       batchEnds: Array.from({ length: 40 }, (_, i) => i * 50),
       windowDays: 35,
+      quietDays: undefined,
       billRiskDays: 15,
     };
     const facts = history(s);
@@ -423,21 +426,22 @@ describe('archiving', () => {
       mustEqual(assess(docs, date, paramsOf(s)), assess(kept, date, paramsOf(s)));
   });
 
-  it('refuses a reversal of an archived entry, and ignores a re-send older than the horizon', () => {
+  it('refuses a change to an archived entry, ignores its re-sends and what is older than the horizon', () => {
     const s: Scenario = {
       cycles: [
         { ...baseCycle, gap: 0 },
-        { ...baseCycle, gap: 100 },
+        { ...baseCycle, gap: 30 },
       ],
       merge: [],
       repeats: [],
       batchEnds: [],
-      windowDays: 10,
+      windowDays: 35,
+      quietDays: 10,
       billRiskDays: 15,
     };
-    const facts = history(s);
-    const draft = CustomerDraft.open(emptyDocuments(), 10);
-    for (const fact of facts) draft.apply(fact);
+    // Window 35 days, quiet period 10: cycle 0 (last change on day 15) is archived once both streams pass day 25.
+    const draft = CustomerDraft.open(emptyDocuments(), 35, 10);
+    for (const fact of history(s)) draft.apply(fact);
     const archived = draft.archiveQuiet();
     expect(archived).toEqual(expect.arrayContaining(['o:O0', 'd:D0', 'i:I0', 'j:J0', 'j:PAY0', 'p:P0']));
     expect(archived.some((ref) => ref.endsWith('1'))).toBe(false);
@@ -449,16 +453,37 @@ describe('archiving', () => {
         companyId: 'IT01',
         customerId: 'C1',
       }) as Fact;
-    const lastJournalDay = 100 + 4 + 1 + 10;
-    expect(draft.apply(late({ type: 'journal.reversed', entryId: 'J0' }, lastJournalDay))).toMatchObject({
+    // A reversal of the payment (last changed on day 15), sent on day 45: a change, refused.
+    expect(draft.apply(late({ type: 'journal.reversed', entryId: 'PAY0' }, 45))).toMatchObject({
       kind: 'rejected',
       reason: 'DOCUMENT_ARCHIVED',
     });
-    expect(draft.apply(late({ type: 'journal.reversed', entryId: 'J0' }, 20))).toEqual({
+    // A payment settling the archived item: refused as well.
+    expect(
+      draft.apply(
+        late(
+          {
+            type: 'journal.posted',
+            entryId: 'PAY9',
+            postingDate: dateOf(45),
+            lines: [{ lineId: '1', side: 'credit', amount: 1n, settles: [{ openItemId: 'P0', amount: 1n }] }],
+          },
+          45,
+        ),
+      ),
+    ).toMatchObject({ kind: 'rejected', reason: 'DOCUMENT_ARCHIVED' });
+    // Not newer than its last change: a re-send.
+    expect(draft.apply(late({ type: 'journal.reversed', entryId: 'PAY0' }, 12))).toEqual({
+      kind: 'ignored',
+      reason: 'superseded',
+    });
+    // Older than the journal's latest (day 45) minus the window.
+    expect(draft.apply(late({ type: 'journal.reversed', entryId: 'J0' }, 9))).toEqual({
       kind: 'ignored',
       reason: 'beyond-horizon',
     });
-    expect(draft.apply(late({ type: 'order.closed', orderId: 'O0', reason: 'completed' }, 104))).toEqual({
+    // Closing an archived order changes nothing.
+    expect(draft.apply(late({ type: 'order.closed', orderId: 'O0', reason: 'completed' }, 34))).toEqual({
       kind: 'ignored',
       reason: 'archived',
     });

@@ -7,3 +7,4 @@ export * from './company-parameters-store';
 export * from './record-cache';
 export * from './live-records';
 export * from './document-holds';
+export * from './record-layout';

@@ -1,4 +1,4 @@
-import { CustomerRecord } from '@credit/domain';
+import { CustomerRecord, DocumentChanges } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 
 export interface SourcePosition {
@@ -19,8 +19,11 @@ export interface CustomerWrite {
   appliedAt?: number[];
   /** The memory of applied eventIds forgets those that occurred before this (epoch ms): see appliedHorizon. */
   forgetAppliedBefore?: number | null;
-  /** Tombstone keys of the documents this write archived (a layout per document removes them). */
-  archived?: string[];
+  /**
+   * The documents the write changed and archived (CustomerDraft.changes): only those are written.
+   * NO_DOCUMENT_CHANGES keeps the documents stored (a review); `all` or absent writes every document.
+   */
+  documentChanges?: DocumentChanges | 'all';
   /** The output events (JSON) this write publishes for the customer, kept for the history projection. */
   events: string[];
   /** The holds this write creates (a document.held of a fresh decision): recorded pending (DocumentHolds). */
