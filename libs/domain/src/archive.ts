@@ -144,10 +144,13 @@ function archiveGroups(docs: Archivable, figures: LiveFigures, horizon: number, 
     const entry = docs.journal.get(node.slice(2))!;
     keepContribution(docs.archive, entry, items);
   }
-  // A tombstone holds the document's last change, so a re-send is told apart; an open item's, or a document
-  // only referred to, holds its group's.
-  for (const node of members)
-    docs.archive.tombstones.set(node, atOf(node) ?? lastChange.get(groups.find(node))!);
+  // A tombstone holds the document's last change (a fact not newer is a re-send: ignored; a newer one a
+  // change: refused) and its group's (the tombstones of a group expire together). An open item, or a
+  // document only referred to, has its group's as its own.
+  for (const node of members) {
+    const group = lastChange.get(groups.find(node))!;
+    docs.archive.tombstones.set(node, [atOf(node) ?? group, group]);
+  }
   for (const node of members) {
     const kind = KIND[node[0]];
     if (kind !== undefined) figures.replace(kind, node.slice(2), undefined);
@@ -190,7 +193,7 @@ function archiveBills(docs: Archivable, figures: LiveFigures, horizon: number, a
     if (!finalBill(bill) || !quietBefore(bill.at, horizon)) continue;
     if (bill.status === 'dishonoured' && bill.statusDate !== null)
       docs.archive.dishonoured.set(bill.statusDate, (docs.archive.dishonoured.get(bill.statusDate) ?? 0) + 1);
-    docs.archive.tombstones.set(`${LETTER.bills}:${id}`, bill.at ?? 0);
+    docs.archive.tombstones.set(`${LETTER.bills}:${id}`, [bill.at ?? 0, bill.at ?? 0]);
     figures.replace('bills', id, undefined);
     archived.push(`${LETTER.bills}:${id}`);
   }
@@ -210,7 +213,7 @@ function forgetExpired(docs: Archivable, lifeMs: number): void {
   const { archive, watermarks } = docs;
   const latest = Math.max(...Object.values(watermarks).map((w) => w ?? -Infinity));
   if (!Number.isFinite(latest)) return;
-  for (const [key, lastChange] of archive.tombstones) {
+  for (const [key, [, lastChange]] of archive.tombstones) {
     const clock = key[0] === 'b' ? watermarks.bills : Math.min(watermarks.documents!, watermarks.journal!);
     if (clock !== undefined && lastChange < clock - lifeMs) archive.tombstones.delete(key);
   }

@@ -124,20 +124,22 @@ export const DEFAULT_DEDUP_WINDOW_DAYS = 35;
  */
 export type ArchivedPayments = readonly [lateDayCents: bigint, weightCents: Cents];
 
+/** An archived document's last change and its group's (epoch ms). */
+export type Tombstone = readonly [documentAt: number, groupAt: number];
+
 /**
  * What archived documents still contribute (spec 4.1), plus a tombstone per
  * archived document. Archived documents are final: their residuals are 0, so
  * only the saldo of their entries, the settlements of the behaviour window
  * (summed per settlement date) and the dishonoured bills (counted per date)
  * remain. Tombstones (`o:`, `d:`, `i:`, `j:`, `p:` open item, `b:` + id ->
- * the document's last change, epoch ms; an open item's is its group's) live
- * until the horizon covers their re-sends.
+ * Tombstone) live until the horizon covers the re-sends of their group.
  */
 export interface Archive {
   balance: Cents;
   payments: Map<BusinessDate, ArchivedPayments>;
   dishonoured: Map<BusinessDate, number>;
-  tombstones: Map<string, number>;
+  tombstones: Map<string, Tombstone>;
 }
 
 export interface CustomerDocuments {
@@ -387,7 +389,7 @@ export class CustomerDraft {
       }
     }
     if (archived === null) return null;
-    if (at <= tombstones.get(archived)!) return { kind: 'ignored', reason: 'superseded' };
+    if (at <= tombstones.get(archived)![0]) return { kind: 'ignored', reason: 'superseded' };
     if (archived === ref && HARMLESS_WHEN_ARCHIVED.has(fact.type))
       return { kind: 'ignored', reason: 'archived' };
     return {
