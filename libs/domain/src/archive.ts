@@ -140,6 +140,14 @@ function archiveGroups(docs: Archivable, figures: LiveFigures, horizon: number, 
   for (const node of members) {
     const root = groups.find(node);
     lastChange.set(root, Math.max(lastChange.get(root) ?? 0, atOf(node) ?? 0));
+    const invoice = node[0] === 'i' ? docs.invoices.get(node.slice(2)) : undefined;
+    if (invoice !== undefined && !invoice.cancelled && invoice.invoiceDate !== undefined) {
+      const signed = invoice.kind === 'credit-note' ? -invoice.amount : invoice.amount;
+      docs.archive.turnover.set(
+        invoice.invoiceDate,
+        (docs.archive.turnover.get(invoice.invoiceDate) ?? ZERO) + signed,
+      );
+    }
     if (node[0] !== 'j') continue;
     const entry = docs.journal.get(node.slice(2))!;
     keepContribution(docs.archive, entry, items);
@@ -220,4 +228,5 @@ function forgetExpired(docs: Archivable, lifeMs: number): void {
   const oldest = addDays(utcDate(latest), -(BEHAVIOUR_WINDOW_DAYS + 1));
   for (const date of archive.payments.keys()) if (date < oldest) archive.payments.delete(date);
   for (const date of archive.dishonoured.keys()) if (date < oldest) archive.dishonoured.delete(date);
+  for (const date of archive.turnover.keys()) if (date < oldest) archive.turnover.delete(date);
 }

@@ -131,14 +131,16 @@ export type Tombstone = readonly [documentAt: number, groupAt: number];
  * What archived documents still contribute (spec 4.1), plus a tombstone per
  * archived document. Archived documents are final: their residuals are 0, so
  * only the saldo of their entries, the settlements of the behaviour window
- * (summed per settlement date) and the dishonoured bills (counted per date)
- * remain. Tombstones (`o:`, `d:`, `i:`, `j:`, `p:` open item, `b:` + id ->
+ * (summed per settlement date), the dishonoured bills (counted per date) and
+ * the invoiced turnover (summed per invoice date) remain. Tombstones (`o:`, `d:`, `i:`, `j:`, `p:` open item, `b:` + id ->
  * Tombstone) live until the horizon covers the re-sends of their group.
  */
 export interface Archive {
   balance: Cents;
   payments: Map<BusinessDate, ArchivedPayments>;
   dishonoured: Map<BusinessDate, number>;
+  /** Invoices minus credit notes per invoice date: the turnover the limit proposal reads for 365 days. */
+  turnover: Map<BusinessDate, Cents>;
   tombstones: Map<string, Tombstone>;
 }
 
@@ -178,6 +180,7 @@ export const emptyArchive = (): Archive => ({
   balance: ZERO,
   payments: new Map(),
   dishonoured: new Map(),
+  turnover: new Map(),
   tombstones: new Map(),
 });
 
@@ -312,6 +315,7 @@ export class CustomerDraft {
               balance: archive.balance,
               payments: new Map(archive.payments),
               dishonoured: new Map(archive.dishonoured),
+              turnover: new Map(archive.turnover ?? []),
               tombstones: new Map(archive.tombstones),
             },
       watermarks: { ...docs.watermarks },
