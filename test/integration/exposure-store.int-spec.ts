@@ -1,7 +1,21 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { applyFact, DEFAULT_PARAMETERS, epochDay, Fact, newCustomerRecord } from '@credit/domain';
-import { CompanyParametersStore, LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
+import {
+  applyFact,
+  CustomerDraft,
+  DEFAULT_PARAMETERS,
+  encodeState,
+  epochDay,
+  Fact,
+  newCustomerRecord,
+} from '@credit/domain';
+import {
+  CompanyParametersStore,
+  LiveRecords,
+  RedisExposureStore,
+  RedisKeys,
+  storedWhole,
+} from '@credit/redis';
 
 /** The atomic commit against a real Redis, on cases the engine's streams rarely reach. */
 describe('RedisExposureStore commit (real Redis)', () => {
@@ -41,12 +55,128 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(prepared.position.appliedOffset).toBe('2344');
   });
 
+  it('forgets applied eventIds older than the window in the same commit, and still reads the earlier layout', async () => {
+    const key = 'IT01:C3';
+    const day = (n: number) => Date.UTC(2026, 0, 1) + n * 86_400_000;
+    // An eventId applied under the earlier layout (a hash per customer, no occurredAt).
+    await redis.hset(keys.seen(key), 'legacy-1', '1');
+    const commit = (
+      expectedVersion: number,
+      ids: string[],
+      at: number[],
+      forgetAppliedBefore: number | null,
+    ) =>
+      store.commit({
+        source: { topic: 'erp.documents', partition: 0, expectedOffset: null, newOffset: '1' },
+        customers: [
+          {
+            key,
+            expectedVersion,
+            record: { ...newCustomerRecord('IT01', 'C3'), version: expectedVersion + 1 },
+            appliedEventIds: ids,
+            appliedAt: at,
+            forgetAppliedBefore,
+            events: [],
+            assessedWith: '',
+          },
+        ],
+        outbox: [],
+      });
+    expect(await commit(0, ['old', 'mid'], [day(0), day(30)], null)).toEqual({ ok: true });
+    await redis.del(keys.applied('erp.documents', 0));
+    expect(await commit(1, ['new'], [day(50)], day(50 - 35))).toEqual({ ok: true });
+    const prepared = await store.prepare(
+      'erp.documents',
+      0,
+      new Map([[key, ['old', 'mid', 'new', 'legacy-1']]]),
+    );
+    expect(prepared.seen.get(key)).toEqual(new Set(['mid', 'new', 'legacy-1']));
+    // Another topic has its own memory.
+    const other = await store.prepare('erp.journal-entries', 0, new Map([[key, ['mid']]]));
+    expect(other.seen.get(key)).toEqual(new Set());
+  });
+
+  it('writes the documents a batch changed and deletes those it archived; a record of the earlier layout loads', async () => {
+    const key = 'IT01:C4';
+    const fact = (data: object, day: number, n: number): Fact =>
+      ({
+        ...data,
+        eventId: `e${n}`,
+        occurredAt: new Date(Date.UTC(2026, 0, 1) + day * 86_400_000).toISOString(),
+        companyId: 'IT01',
+        customerId: 'C4',
+      }) as Fact;
+    // The earlier layout: the whole record in `s`.
+    const legacyDocs = applyFact(
+      newCustomerRecord('IT01', 'C4').documents,
+      fact({ type: 'order.confirmed', orderId: 'O1', amount: 100n }, 0, 0),
+    );
+    const legacy = { ...newCustomerRecord('IT01', 'C4'), version: 1, documents: legacyDocs };
+    await redis.hset(keys.customer(key), 'v', '1', 's', encodeState(legacy));
+    const loaded = (await store.records([key])).get(key)!;
+    expect(loaded).toEqual(legacy);
+    expect(storedWhole(loaded.documents)).toBe(true);
+
+    // A batch: the order closes, a delivery arrives; the order (closed, quiet) is archived by a later batch.
+    const commit = async (expectedVersion: number, draft: CustomerDraft, whole: boolean) => {
+      const documents = draft.finish();
+      const record = { ...loaded, version: expectedVersion + 1, documents };
+      const result = await store.commit({
+        customers: [
+          {
+            key,
+            expectedVersion,
+            record,
+            appliedEventIds: [],
+            events: [],
+            assessedWith: '',
+            documentChanges: whole ? 'all' : draft.changes,
+          },
+        ],
+        outbox: [],
+      });
+      expect(result).toEqual({ ok: true });
+      return record;
+    };
+    const first = CustomerDraft.open(loaded.documents);
+    first.apply(fact({ type: 'delivery.issued', deliveryId: 'D1', amount: 5n, orderRefs: [] }, 1, 1));
+    const written = await commit(1, first, storedWhole(loaded.documents));
+    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['d:d:D1', 'd:o:O1', 's', 'v']);
+    expect((await store.records([key])).get(key)).toEqual(written);
+
+    const second = CustomerDraft.open(written.documents, 10);
+    second.apply(fact({ type: 'order.closed', orderId: 'O1', reason: 'completed' }, 2, 2));
+    second.apply(
+      fact({ type: 'journal.posted', entryId: 'J1', postingDate: '2026-02-01', lines: [] }, 40, 3),
+    );
+    second.apply(fact({ type: 'order.confirmed', orderId: 'O2', amount: 7n }, 40, 4));
+    expect(second.archiveQuiet()).toEqual(['o:O1']);
+    expect([...second.changes.changed].sort()).toEqual(['j:J1', 'o:O2']);
+    await redis.hset(keys.customer(key), 'd:d:D1', 'untouched by the next write');
+    const after = await commit(2, second, false);
+    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['d:d:D1', 'd:j:J1', 'd:o:O2', 's', 'v']);
+    expect(await redis.hget(keys.customer(key), 'd:d:D1')).toBe('untouched by the next write');
+    await redis.hset(keys.customer(key), 'd:d:D1', encodeState(after.documents.deliveries.get('D1')));
+    expect((await store.records([key])).get(key)).toEqual(after);
+    expect(await new LiveRecords(store, 10).get(key)).toEqual(after);
+  });
+
   it('gives readers the stored record, decoding the state only when its version changed', async () => {
     const key = 'IT01:C2';
     const write = async (expectedVersion: number, record: ReturnType<typeof newCustomerRecord>) =>
       expect(
         await store.commit({
-          customers: [{ key, expectedVersion, record, appliedEventIds: [], events: [], assessedWith: '' }],
+          customers: [
+            {
+              key,
+              expectedVersion,
+              record,
+              appliedEventIds: [],
+              events: [],
+              assessedWith: '',
+              documentChanges: 'all',
+            },
+          ],
           outbox: [],
         }),
       ).toEqual({ ok: true });

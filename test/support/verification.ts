@@ -177,19 +177,30 @@ export function republishedCount(stack: IsolatedStack, recorder: TopicRecorder):
 }
 
 /**
- * The eventIds each customer's state says it applied (the store's `seen` set)
- * against the valid eventIds of the streams: an eventId missing or extra is a problem.
+ * The eventIds each customer's state says it applied (the store's applied-ids sets, one per topic)
+ * against the valid eventIds of the streams: an eventId missing or extra is a problem. The memory is
+ * bounded by the window (spec 4.1): an eventId that occurred more than the window before the latest
+ * of its stream and customer may be forgotten, and is not looked for.
  */
 export async function appliedEventProblems(stack: IsolatedStack, streams: Streams): Promise<string[]> {
   const want = new Map<string, Set<string>>();
+  const allValid = new Map<string, Set<string>>();
+  const windowMs = stack.engine.dedupWindowDays * 86_400_000;
   for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
-    for (const envelope of envelopes) {
+    const latest = new Map<string, number>();
+    const facts = envelopes.flatMap((envelope) => {
       const key = customerKey(envelope.companyId, envelope.customerId);
       const decoded = decodeInputEvent(stream, Buffer.from(key), encodeInputEvent(envelope));
-      if (!decoded.ok) continue;
+      if (!decoded.ok) return [];
+      const at = Date.parse(decoded.fact.occurredAt);
+      latest.set(key, Math.max(latest.get(key) ?? at, at));
+      return [{ key, eventId: decoded.fact.eventId, at }];
+    });
+    for (const { key, eventId, at } of facts) {
       const ids = want.get(key) ?? new Set<string>();
-      ids.add(decoded.fact.eventId);
+      if (at >= latest.get(key)! - windowMs) ids.add(eventId);
       want.set(key, ids);
+      allValid.set(key, (allValid.get(key) ?? new Set<string>()).add(eventId));
     }
   }
   const redis = new Redis(stack.engine.redis.url);
@@ -197,9 +208,13 @@ export async function appliedEventProblems(stack: IsolatedStack, streams: Stream
   const problems: string[] = [];
   try {
     for (const [key, ids] of want) {
-      const seen = new Set(await redis.hkeys(keys.seen(key)));
+      const t = stack.engine.kafka.topics;
+      const seen = new Set<string>();
+      for (const topic of [t.documents, t.journalEntries, t.billPortfolio, t.creditLimits, t.customers])
+        for (const id of await redis.zrange(keys.appliedIds(topic, key), 0, -1)) seen.add(id);
       const missing = [...ids].filter((id) => !seen.has(id));
-      const extra = [...seen].filter((id) => !ids.has(id));
+      const valid = allValid.get(key) ?? new Set<string>();
+      const extra = [...seen].filter((id) => !valid.has(id));
       if (missing.length > 0 || extra.length > 0)
         problems.push(`${key}: ${missing.length} eventIds not applied, ${extra.length} unexpected`);
     }

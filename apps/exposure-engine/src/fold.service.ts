@@ -1,13 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  applyFact,
+  appliedHorizon,
   Assessed,
   businessDateAt,
   BusinessDate,
   checkDocument,
   Clock,
   CompanyParameters,
+  CustomerDraft,
   CustomerRecord,
+  FactStream,
+  streamOf,
   Fact,
   FactOf,
   newCustomerRecord,
@@ -18,9 +21,10 @@ import {
 import { EngineSettings, TopicNames } from '@credit/config';
 import {
   customerKey,
-  deadLetterMessage,
-  decodeInputEvent,
+  DecodeFailure,
   DecodeResult,
+  decodeInputEvent,
+  deadLetterMessage,
   documentHoldId,
   HeldDocument,
   InputStream,
@@ -34,6 +38,7 @@ import {
   ExposureStore,
   FoldPreparation,
   RecordCache,
+  storedWhole,
 } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 
@@ -57,8 +62,15 @@ interface Decoded {
 interface PendingWrite extends CustomerWrite {
   holds: CreatedHold[];
   seen: Set<string>;
-  /** The customer's last assessment in this process: the next one reuses its unchanged parts. */
+  /** The customer's last assessment in this process. */
   assessed: Assessed | null;
+  /** The customer's documents being folded: opened at its first fact of the batch, finished after its last. */
+  draft: CustomerDraft;
+  appliedAt: number[];
+  /** The record was read in the earlier layout: written whole once (record-layout.ts). */
+  wholeLayout: boolean;
+  /** The stream of the batch: each has its own watermark, and its own applied-eventId memory. */
+  stream: FactStream;
 }
 
 /** A record this instance wrote, with the assessment it holds as computed here. */
@@ -178,7 +190,7 @@ export class FoldService {
         return 'folded';
       }
       const holds = await this.documentHoldsOf(pending);
-      const { writes, outbox } = await this.fold(pending, prepared, holds);
+      const { writes, outbox, refused } = await this.fold(pending, prepared, holds);
       const result = await this.store.commit({
         source: {
           topic: batch.topic,
@@ -193,7 +205,12 @@ export class FoldService {
         this.rebuild.rememberFolded(batch.topic, batch.partition, pending[pending.length - 1].message.offset);
         for (const write of writes)
           this.records.remember(write.key, { record: write.record, assessed: write.assessed });
-        this.metrics.foldCommitted(batch.topic, batch.messages.length, pending, writes);
+        this.metrics.foldCommitted(
+          batch.topic,
+          batch.messages.length,
+          pending.map((d) => ({ message: d.message, result: refused.get(d) ?? d.result })),
+          writes,
+        );
         return 'folded';
       }
       this.metrics.foldConflicts.inc();
@@ -237,8 +254,9 @@ export class FoldService {
     pending: Decoded[],
     prepared: FoldPreparation,
     holds: BatchHolds,
-  ): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[] }> {
+  ): Promise<{ writes: PendingWrite[]; outbox: OutboundMessage[]; refused: Map<Decoded, DecodeFailure> }> {
     const stored = await this.currentRecords(prepared.versions);
+    const refused = new Map<Decoded, DecodeFailure>();
     const writes = new Map<string, PendingWrite>();
     const outbox: OutboundMessage[] = [];
     const now = this.clock.now();
@@ -249,7 +267,8 @@ export class FoldService {
       if (date === undefined) businessDates.set(timeZone, (date = businessDateAt(now, timeZone)));
       return date;
     };
-    for (const { message, result } of pending) {
+    for (const decoded of pending) {
+      const { message, result } = decoded;
       if (!result.ok) {
         outbox.push(deadLetterMessage(this.topics.deadLetter, message, result, now));
         continue;
@@ -259,12 +278,21 @@ export class FoldService {
       let write = writes.get(key);
       if (write === undefined) {
         const current = stored.get(key);
+        const record =
+          current?.record ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
         write = {
           key,
           expectedVersion: prepared.versions.get(key) ?? 0,
-          record:
-            current?.record ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000),
+          record,
+          draft: CustomerDraft.open(
+            record.documents,
+            this.settings.dedupWindowDays,
+            this.settings.archiveQuietDays,
+          ),
+          wholeLayout: storedWhole(record.documents),
           appliedEventIds: [],
+          appliedAt: [],
+          stream: streamOf(fact.type),
           events: [],
           holds: [],
           seen: new Set(prepared.seen.get(key)),
@@ -275,30 +303,51 @@ export class FoldService {
         writes.set(key, write);
       }
       if (write.seen.has(fact.eventId)) continue;
+      const outcome = write.draft.apply(fact);
+      if (outcome.kind === 'rejected') {
+        // A change to a document archived as final: refused, never silently lost (docs/architecture.md).
+        const failure: DecodeFailure = { ok: false, reason: outcome.reason, message: outcome.message };
+        refused.set(decoded, failure);
+        outbox.push(deadLetterMessage(this.topics.deadLetter, message, failure, now));
+        continue;
+      }
       write.seen.add(fact.eventId);
       write.appliedEventIds.push(fact.eventId);
+      write.appliedAt.push(Date.parse(fact.occurredAt));
+      if (outcome.kind === 'ignored') {
+        this.metrics.eventsIgnored.inc({ reason: outcome.reason });
+        continue;
+      }
       outbox.push(...this.apply(write, fact, now, businessDateIn, holds));
     }
-    // The next review date and the collection case depend only on the final documents: once per customer.
-    for (const write of writes.values()) {
-      if (write.appliedEventIds.length > 0) {
-        write.record = planReview(write.record, this.parameters.get(write.record.companyId));
-        const before = write.record;
-        const published = publishCollection(before);
-        const messages = outputMessages(
-          published.notifications,
-          published.record,
-          before.sequence + 1,
-          write.appliedEventIds[write.appliedEventIds.length - 1],
-          now,
-          this.topics,
-        );
-        write.record = published.record;
-        for (const message of messages) write.events.push(message.value as string);
-        outbox.push(...messages);
-      }
+    const folded = [...writes.values()].filter((w) => w.appliedEventIds.length > 0);
+    for (const write of folded) {
+      // Archiving, the next review date and the collection case depend only on the final documents: once per customer.
+      write.draft.archiveQuiet();
+      const documents = write.draft.finish();
+      write.documentChanges = write.wholeLayout ? 'all' : write.draft.changes;
+      // A batch of facts all ignored changed no figure, but still the watermarks: a new version all the same.
+      const version = Math.max(write.record.version, write.expectedVersion + 1);
+      write.record = planReview(
+        { ...write.record, version, documents },
+        this.parameters.get(write.record.companyId),
+      );
+      write.forgetAppliedBefore = appliedHorizon(documents, write.stream, this.settings.dedupWindowDays);
+      const before = write.record;
+      const published = publishCollection(before);
+      const messages = outputMessages(
+        published.notifications,
+        published.record,
+        before.sequence + 1,
+        write.appliedEventIds[write.appliedEventIds.length - 1],
+        now,
+        this.topics,
+      );
+      write.record = published.record;
+      for (const message of messages) write.events.push(message.value as string);
+      outbox.push(...messages);
     }
-    return { writes: [...writes.values()].filter((w) => w.appliedEventIds.length > 0), outbox };
+    return { writes: folded, outbox, refused };
   }
 
   /** Folds one fact and reassesses, so every status transition is seen and published. */
@@ -312,8 +361,8 @@ export class FoldService {
     const params = this.parameters.get(fact.companyId);
     const before: CustomerRecord = write.record;
     const businessDate = businessDateIn(params.timeZone);
-    const documents = applyFact(before.documents, fact);
-    const reassessed = reassess(before, documents, businessDate, params, false, write.assessed);
+    const { documents, figures } = write.draft;
+    const reassessed = reassess(before, documents, businessDate, params, false, null, figures);
     write.assessed = reassessed.assessed;
     let record = reassessed.record;
     const messages = outputMessages(

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { addDays, businessDateAt, Clock, CustomerRecord, epochDay, reassess } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
-import { ExposureStore } from '@credit/redis';
+import { ExposureStore, NO_DOCUMENT_CHANGES } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
 import { CompanyParametersSource } from './company-parameters';
 import { outputMessages } from './output-events';
@@ -77,6 +77,8 @@ export class ReviewScheduler {
           expectedVersion: before.version,
           record,
           appliedEventIds: [],
+          // A review changes the assessment, never the documents (a record of the earlier layout is written whole).
+          documentChanges: NO_DOCUMENT_CHANGES,
           events: outbox.map((m) => m.value as string),
           assessedWith: this.parameters.storedOf(before.companyId),
         },

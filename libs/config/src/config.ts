@@ -72,6 +72,18 @@ export interface EngineSettings extends CommonSettings {
   maxEventBytes: number;
   /** Customer records kept in memory between batches (0 turns the cache off). */
   stateCacheSize: number;
+  /**
+   * Spec 4.1: how long applied eventIds are remembered, how long a document stays quiet before it may be
+   * archived, and how long its tombstone lives; events older than their stream's latest minus this are
+   * presumed re-sends. Counted on occurredAt, never the wall clock.
+   */
+  dedupWindowDays: number;
+  /**
+   * How long a final document stays live after its last change before it is archived (spec 4.1): within it a
+   * late change (a reversal, a cancellation) still applies; after it, it is dead-lettered (DOCUMENT_ARCHIVED).
+   * Shorter keeps less state per customer.
+   */
+  archiveQuietDays: number;
   /** How much one fetch may bring per partition: a backlog is folded in large batches, so each customer is written once per many events. */
   fetchBytesPerPartition: number;
   /** Partitions folded at once; more overlaps Redis round trips, at the cost of more retries on shared customers. */
@@ -268,6 +280,8 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
     healthPort: env.int('ENGINE_HEALTH_PORT', 3001, 0, 65535),
     maxEventBytes: env.int('MAX_EVENT_BYTES', 1_048_576, 1024, 16_777_216),
     stateCacheSize: env.int('ENGINE_STATE_CACHE_SIZE', 100_000, 0, 10_000_000),
+    dedupWindowDays: env.int('ENGINE_DEDUP_WINDOW_DAYS', 35, 1, 3650),
+    archiveQuietDays: env.int('ENGINE_ARCHIVE_QUIET_DAYS', 35, 0, 3650),
     partitionsConcurrently: env.int('ENGINE_PARTITIONS_CONCURRENTLY', 1, 1, 64),
     projectorNice: env.int('ENGINE_PROJECTOR_NICE', 10, 0, 19),
     fetchBytesPerPartition: env.int('ENGINE_FETCH_BYTES_PER_PARTITION', 8_388_608, 65_536, 104_857_600),

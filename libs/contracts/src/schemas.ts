@@ -805,6 +805,7 @@ export const DEAD_LETTER_REASONS = [
   'VALIDATION_FAILED',
   'KEY_MISMATCH',
   'MISSING_KEY',
+  'DOCUMENT_ARCHIVED',
 ] as const;
 
 /** The Kafka headers of a message on risk.dead-letter (its value is the original bytes, unchanged). */

@@ -27,7 +27,8 @@ import {
   limitStatus,
   manualBlockActive,
 } from './limit';
-import { Cents, percentage } from './money';
+import { LiveFigures } from './figures';
+import { Cents, percentage, ZERO } from './money';
 import { OpenItem, openItems, overdueSummary, OverdueSummary, settlements } from './open-items';
 import { CompanyParameters } from './parameters';
 import {
@@ -123,7 +124,7 @@ export function assess(
  * | bills                   | bills                         | yes  | billRiskDays |
  * | overdue                 | journal, limit's tolerance    | yes  |              |
  * | payment behaviour       | journal, bills                | yes  |              |
-| collection case         | journal, collection actions   | yes  | dunning, zone |
+ * | collection case         | journal, collection actions   | yes  | dunning, zone |
  *
  * The limit, status, blocks, risk class, credit class and review date are
  * cheap and always computed.
@@ -134,6 +135,108 @@ export function assessFrom(
   businessDate: BusinessDate,
   params: CompanyParameters,
 ): Assessed {
+  return assessParts(docs, businessDate, params, fullParts(previous, docs, businessDate, params));
+}
+
+/**
+ * The assessment of a draft's documents from the figures it maintains
+ * (LiveFigures): the components by deltas, so only the date-dependent parts
+ * (bills at risk, overdue items, payment behaviour) walk the live documents,
+ * which archiving keeps to what is open. Equal to assess() on the same
+ * documents (the property tests hold it to it).
+ */
+export function assessLive(
+  docs: CustomerDocuments,
+  figures: LiveFigures,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): Assessed {
+  const limit = effectiveLimit(docs.limit, businessDate, params);
+  const overdueToleranceDays = limit?.overdueToleranceDays ?? 0;
+  // The walks depend on the date, the journal, the bills and the archive only: a fact about an order,
+  // a delivery or an invoice reuses them (figures.datedVersion moves with every other change).
+  const key = `${businessDate}|${params.billRiskDays}|${overdueToleranceDays}|${figures.datedVersion}`;
+  const dated = figures.dated(key, () => {
+    const items = figures.openItems();
+    return {
+      bills: billComponent(docs, businessDate, params.billRiskDays),
+      items,
+      overdue: overdueSummary(items.values(), businessDate, overdueToleranceDays),
+      behaviour: paymentBehaviour(docs, items, settlements(docs), businessDate),
+    };
+  });
+  const collectionKey = `${key}|${params.timeZone}`;
+  const kept = liveCollections.get(figures);
+  const collection =
+    kept !== undefined &&
+    kept.key === collectionKey &&
+    kept.actions === docs.collection &&
+    kept.policy === params.dunning
+      ? kept.state
+      : caseOf(docs, dated.items, businessDate, params);
+  liveCollections.set(figures, {
+    key: collectionKey,
+    actions: docs.collection,
+    policy: params.dunning,
+    state: collection,
+  });
+  return assessParts(docs, businessDate, params, {
+    collection,
+    components: {
+      orders: figures.orders,
+      deliveries: figures.deliveries,
+      unpostedInvoices: figures.unposted,
+      receivables: figures.balance + (docs.archive?.balance ?? ZERO),
+      bills: dated.bills,
+    },
+    items: dated.items,
+    overdueToleranceDays,
+    overdue: dated.overdue,
+    behaviour: dated.behaviour,
+  });
+}
+
+/** The collection case of a draft's figures, kept while its date, journal, actions and policy stand. */
+const liveCollections = new WeakMap<
+  LiveFigures,
+  {
+    key: string;
+    actions: CustomerDocuments['collection'];
+    policy: CompanyParameters['dunning'];
+    state: CollectionState;
+  }
+>();
+
+const caseOf = (
+  docs: CustomerDocuments,
+  items: ReadonlyMap<string, OpenItem>,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): CollectionState =>
+  collectionState({
+    items: items.values(),
+    settlements: settlements(docs),
+    actions: datedActions(docs.collection?.actions, params.timeZone),
+    policy: params.dunning,
+    businessDate,
+  });
+
+/** The parts of an assessment that walk documents. */
+interface Parts {
+  collection: CollectionState;
+  components: Components;
+  items: ReadonlyMap<string, OpenItem>;
+  overdueToleranceDays: number;
+  overdue: OverdueSummary;
+  behaviour: PaymentBehaviour;
+}
+
+function fullParts(
+  previous: Assessed | null,
+  docs: CustomerDocuments,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): Parts {
   const was = previous?.documents;
   const sameDate = previous?.businessDate === businessDate;
   const same = (...maps: ('orders' | 'deliveries' | 'invoices' | 'journal' | 'bills')[]): boolean =>
@@ -151,7 +254,6 @@ export function assessFrom(
         ? before.bills
         : billComponent(docs, businessDate, params.billRiskDays),
   };
-  const exposure = total(parts, params);
   const limit = effectiveLimit(docs.limit, businessDate, params);
   const items = previous && same('journal') ? previous.openItems : openItems(docs);
   const overdueToleranceDays = limit?.overdueToleranceDays ?? 0;
@@ -159,9 +261,10 @@ export function assessFrom(
     previous && same('journal') && sameDate && previous.overdueToleranceDays === overdueToleranceDays
       ? previous.overdue
       : overdueSummary(items.values(), businessDate, overdueToleranceDays);
-  const status = limitStatus(exposure, limit);
-  const manualBlock = docs.manualBlock ?? null;
-  const manuallyBlocked = manualBlockActive(manualBlock, businessDate);
+  const behaviour =
+    previous && same('journal', 'bills') && sameDate
+      ? previous.behaviour
+      : paymentBehaviour(docs, items, settlements(docs), businessDate);
   const collection =
     previous &&
     same('journal') &&
@@ -170,13 +273,21 @@ export function assessFrom(
     previous.params.dunning === params.dunning &&
     previous.params.timeZone === params.timeZone
       ? previous.collection
-      : collectionState({
-          items: items.values(),
-          settlements: settlements(docs),
-          actions: datedActions(docs.collection?.actions, params.timeZone),
-          policy: params.dunning,
-          businessDate,
-        });
+      : caseOf(docs, items, businessDate, params);
+  return { collection, components: parts, items, overdueToleranceDays, overdue, behaviour };
+}
+
+function assessParts(
+  docs: CustomerDocuments,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+  { collection, components: parts, items, overdueToleranceDays, overdue, behaviour }: Parts,
+): Assessed {
+  const exposure = total(parts, params);
+  const limit = effectiveLimit(docs.limit, businessDate, params);
+  const status = limitStatus(exposure, limit);
+  const manualBlock = docs.manualBlock ?? null;
+  const manuallyBlocked = manualBlockActive(manualBlock, businessDate);
   const reasons = blockReasons(
     status,
     limit,
@@ -185,10 +296,6 @@ export function assessFrom(
     collectionBlocks(collection.open),
   );
   const creditClass = docs.creditClass ?? null;
-  const behaviour =
-    previous && same('journal', 'bills') && sameDate
-      ? previous.behaviour
-      : paymentBehaviour(docs, items, settlements(docs), businessDate);
   const assessment: Assessment = {
     businessDate,
     components: parts,

@@ -70,9 +70,9 @@ export function unpostedInvoiceValues(docs: CustomerDocuments): Map<string, Cent
   return values;
 }
 
-/** Saldo: debits minus credits of the entries not reversed. */
+/** Saldo: debits minus credits of the entries not reversed (those archived included). */
 export function ledgerBalance(docs: CustomerDocuments): Cents {
-  let balance = ZERO;
+  let balance = docs.archive?.balance ?? ZERO;
   for (const entry of docs.journal.values()) {
     if (entry.reversed) continue;
     for (const line of entry.lines) balance += line.side === 'debit' ? line.amount : -line.amount;

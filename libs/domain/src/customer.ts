@@ -1,6 +1,7 @@
-import { Assessed, Assessment, assessFrom } from './assessment';
+import { Assessed, Assessment, assessFrom, assessLive } from './assessment';
 import { BusinessDate } from './dates';
 import { CustomerDocuments, emptyDocuments } from './documents';
+import { LiveFigures } from './figures';
 import {
   collectionNotifications,
   Notification,
@@ -68,8 +69,13 @@ export function reassess(
   withReview = true,
   /** The customer's last assessment in this process, whose unchanged parts are reused. */
   basis: Assessed | null = null,
+  /** The figures a draft maintains for these documents: then the assessment reads them (assessLive). */
+  figures?: LiveFigures,
 ): Reassessment {
-  const assessed = assessFrom(basis, documents, businessDate, params);
+  const assessed =
+    figures === undefined
+      ? assessFrom(basis, documents, businessDate, params)
+      : assessLive(documents, figures, businessDate, params);
   const assessment = assessed.assessment;
   const changes = notifications(record.published, assessment, withReview);
   const view = viewOf(assessment);

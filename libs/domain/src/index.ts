@@ -17,3 +17,5 @@ export * from './breakdown';
 export * from './credit-check';
 export * from './limit-proposal';
 export * from './collections';
+export * from './figures';
+export * from './archive';

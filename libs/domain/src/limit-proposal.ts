@@ -26,6 +26,8 @@ export type PaymentTermsSource = 'class' | 'customer' | 'none';
 
 export interface LimitProposalInput {
   invoices: Iterable<InvoiceState>;
+  /** The turnover of archived invoices per invoice date (Archive.turnover). */
+  archivedTurnover?: ReadonlyMap<BusinessDate, Cents>;
   businessDate: BusinessDate;
   /** The class's maximum terms, else the customer's own terms, else 0 (see termsSource). */
   paymentTermsDays: number;
@@ -72,6 +74,10 @@ export function proposeCreditLimit(input: LimitProposalInput): LimitProposal {
     const age = daysBetween(invoice.invoiceDate, input.businessDate);
     if (age < 0 || age >= PROPOSAL_WINDOW_DAYS) continue;
     turnover += invoice.kind === 'credit-note' ? -invoice.amount : invoice.amount;
+  }
+  for (const [date, amount] of input.archivedTurnover ?? []) {
+    const age = daysBetween(date, input.businessDate);
+    if (age >= 0 && age < PROPOSAL_WINDOW_DAYS) turnover += amount;
   }
   const factorText = input.factors[input.riskClass];
   const factor = decimal(factorText, `limitProposalFactors.${input.riskClass}`);

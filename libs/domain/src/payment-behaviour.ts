@@ -48,6 +48,17 @@ export function paymentBehaviour(
     weightCents += item.residual;
   }
   let dishonouredBills12m = 0;
+  // Archived settlements and dishonoured bills, kept as sums per date (archive.ts).
+  const archive = docs.archive;
+  if (archive !== undefined) {
+    for (const [date, day] of archive.payments) {
+      if (!inWindow(date, businessDate)) continue;
+      lateDayCents += day[0];
+      weightCents += day[1];
+    }
+    for (const [date, count] of archive.dishonoured)
+      if (inWindow(date, businessDate)) dishonouredBills12m += count;
+  }
   for (const bill of docs.bills.values()) {
     if (
       bill.status === 'dishonoured' &&

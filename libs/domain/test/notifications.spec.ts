@@ -333,7 +333,7 @@ describe('codec', () => {
     expect(formatMoney(a.overdueAmount)).toBe('42.00');
     expect(a.dishonouredBills12m).toBe(1);
     expect(record.documents.orders.size).toBe(awkwardIds.length);
-    expect(record.documents.orders.get('__proto__')).toEqual({ amount: m('100.00'), closed: null });
+    expect(record.documents.orders.get('__proto__')).toMatchObject({ amount: m('100.00'), closed: null });
   });
 
   it('cannot pollute prototypes', () => {

@@ -34,6 +34,7 @@ const UNAVAILABLE: EngineProbes = {
 export class EngineMetrics extends Metrics {
   readonly eventsFolded: Counter<'topic'>;
   readonly eventsDuplicate: Counter<'topic'>;
+  readonly eventsIgnored: Counter<'reason'>;
   readonly deadLetters: Counter<'reason'>;
   readonly foldConflicts: Counter;
   readonly projectionQuarantined: Counter;
@@ -56,6 +57,14 @@ export class EngineMetrics extends Metrics {
       name: 'exposure_events_duplicate_total',
       help: 'Input messages skipped as already applied (redelivered offset or known eventId), by input topic',
       labelNames: ['topic'],
+    });
+    this.eventsIgnored = this.counter({
+      name: 'exposure_events_ignored_total',
+      help:
+        'Input events that changed nothing by the rules of spec 3 and 4.1, by reason: superseded (older than ' +
+        "the document's last change), beyond-horizon (older than the stream's latest minus the window: a " +
+        're-send), archived (about an archived document, unable to change it). Counted as folded as well.',
+      labelNames: ['reason'],
     });
     this.deadLetters = this.counter({
       name: 'exposure_dead_letters_total',

@@ -11,6 +11,7 @@ const scrape = async (metrics: { render(): Promise<string> }) => parseExposition
 const ENGINE_METRICS = [
   'exposure_events_folded_total',
   'exposure_events_duplicate_total',
+  'exposure_events_ignored_total',
   'exposure_dead_letters_total',
   'exposure_fold_batch_seconds',
   'exposure_fold_event_latency_seconds',

@@ -1,11 +1,13 @@
 // Lua runs inside Redis, so the whole batch is one atomic step.
 export const COMMIT_SCRIPT = `
 -- Applies one batch atomically. KEYS: applied, outbox, projection-due, review, history, then
--- (customer, seen, company's customers, document holds, company parameters) per customer. ARGV: hasSource,
--- expectedOffset, newOffset, customerCount, outboxCount, then 9 per customer (expectedVersion, newVersion,
--- state, reviewScore, member, seenIdsJson, eventsJson, holdStepsJson: [field, steps, ...], assessedWith: the
--- company parameters as stored when the record was assessed), then 4 per outbox message
--- (topic, key, value, headersJson).
+-- (customer, applied eventIds of the batch's topic, company's customers, document holds, company parameters)
+-- per customer. ARGV: hasSource, expectedOffset, newOffset, customerCount, outboxCount, then 13 per customer
+-- (expectedVersion, newVersion, header: the record without its documents, reviewScore, member, appliedJson: [occurredAtMs, eventId, ...],
+-- eventsJson, holdStepsJson: [field, steps, ...], assessedWith: the company parameters as stored when the
+-- record was assessed, forgetBefore: the eventIds that occurred before it are forgotten, '' for none,
+-- wholeDocuments: '1' when the fields below replace every stored one, documentsSetJson: [field, value, ...] of
+-- the documents changed, documentsDelJson: [field, ...] of those archived), then 4 per outbox message (topic, key, value, headersJson).
 local hasSource = ARGV[1] == '1'
 if hasSource then
   local current = redis.call('GET', KEYS[1]) or ''
@@ -14,19 +16,31 @@ end
 local customers = tonumber(ARGV[4])
 local messages = tonumber(ARGV[5])
 for i = 1, customers do
-  local base = 5 + (i - 1) * 9
+  local base = 5 + (i - 1) * 13
   local current = redis.call('HGET', KEYS[5 + 5 * i - 4], 'v') or '0'
   if current ~= ARGV[base + 1] then return {'version', ARGV[base + 5]} end
 end
 for i = 1, customers do
-  local base = 5 + (i - 1) * 9
+  local base = 5 + (i - 1) * 13
   local customerKey = KEYS[5 + 5 * i - 4]
   local seenKey = KEYS[5 + 5 * i - 3]
   redis.call('SADD', KEYS[5 + 5 * i - 2], ARGV[base + 5])
+  -- One field per live document (record-layout.ts): only what the batch changed or archived.
+  if ARGV[base + 11] == '1' then redis.call('DEL', customerKey) end
   redis.call('HSET', customerKey, 'v', ARGV[base + 2], 's', ARGV[base + 3])
-  for _, eventId in ipairs(cjson.decode(ARGV[base + 6])) do
-    redis.call('HSET', seenKey, eventId, '1')
+  if ARGV[base + 12] ~= '[]' then
+    local set = cjson.decode(ARGV[base + 12])
+    for j = 1, #set, 2 do redis.call('HSET', customerKey, set[j], set[j + 1]) end
   end
+  if ARGV[base + 13] ~= '[]' then
+    for _, field in ipairs(cjson.decode(ARGV[base + 13])) do redis.call('HDEL', customerKey, field) end
+  end
+  local applied = cjson.decode(ARGV[base + 6])
+  for j = 1, #applied, 2 do
+    redis.call('ZADD', seenKey, applied[j], applied[j + 1])
+  end
+  -- The memory of applied eventIds is bounded by the window (spec 4.1): older re-sends are ignored by the fold.
+  if ARGV[base + 10] ~= '' then redis.call('ZREMRANGEBYSCORE', seenKey, '-inf', '(' .. ARGV[base + 10]) end
   -- Day 0 is a review forced by a change of the company's parameters (CompanyParametersStore). A record
   -- assessed with other parameters than those stored now (a fold that read them before the change, or from
   -- a cache) must not replace it, or the customer would keep the old parameters' figures until its next event.
@@ -53,7 +67,7 @@ for i = 1, customers do
     end
   end
 end
-local first = 5 + customers * 9
+local first = 5 + customers * 13
 for j = 1, messages do
   local base = first + (j - 1) * 4
   redis.call('XADD', KEYS[2], '*', 't', ARGV[base + 1], 'k', ARGV[base + 2], 'v', ARGV[base + 3], 'h', ARGV[base + 4])

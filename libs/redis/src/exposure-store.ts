@@ -1,9 +1,10 @@
 import Redis from 'ioredis';
-import { CustomerRecord, decodeState, encodeState, epochDay } from '@credit/domain';
+import { CustomerRecord, epochDay } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 import { COMMIT_SCRIPT } from './commit-script';
 import { documentHoldField, heldSteps } from './document-holds';
 import { RedisKeys } from './keys';
+import { documentFields, recordFromFields, recordHeader } from './record-layout';
 import {
   Commit,
   CommitResult,
@@ -20,14 +21,14 @@ type ProjectedCommand = (numKeys: number, ...args: string[]) => Promise<number>;
 type RecordUnlessCommand = (
   numKeys: number,
   ...args: string[]
-) => Promise<[string] | [string, string] | null>;
+) => Promise<[string] | [string, string[]] | null>;
 
-/** A customer's version, and its state only when the version is not the one the caller holds. */
+/** A customer's version, and its fields only when the version is not the one the caller holds. */
 const RECORD_UNLESS_SCRIPT = `
 local version = redis.call('HGET', KEYS[1], 'v')
 if not version then return nil end
 if version == ARGV[1] then return {version} end
-return {version, redis.call('HGET', KEYS[1], 's')}
+return {version, redis.call('HGETALL', KEYS[1])}
 `;
 
 /** Clears a customer's due mark only if no later change set it again meanwhile. */
@@ -94,7 +95,10 @@ export class RedisExposureStore implements ExposureStore {
     pipeline.mget(this.keys.applied(topic, partition), this.keys.epoch());
     for (const [key, eventIds] of eventIdsByCustomer) {
       pipeline.hget(this.keys.customer(key), 'v');
-      if (eventIds.length > 0) pipeline.hmget(this.keys.seen(key), ...eventIds);
+      if (eventIds.length > 0) {
+        pipeline.zmscore(this.keys.appliedIds(topic, key), ...eventIds);
+        pipeline.hmget(this.keys.seen(key), ...eventIds);
+      }
     }
     const replies = (await pipeline.exec()) ?? [];
     const reply = (i: number) => {
@@ -111,6 +115,7 @@ export class RedisExposureStore implements ExposureStore {
       versions.set(key, version === null ? 0 : Number(version));
       const applied = new Set<string>();
       if (eventIds.length > 0) {
+        (reply(r++) as (string | null)[]).forEach((at, i) => at !== null && applied.add(eventIds[i]));
         (reply(r++) as (string | null)[]).forEach((flag, i) => flag !== null && applied.add(eventIds[i]));
       }
       seen.set(key, applied);
@@ -121,17 +126,13 @@ export class RedisExposureStore implements ExposureStore {
   async records(keys: string[]): Promise<Map<string, CustomerRecord>> {
     const found = new Map<string, CustomerRecord>();
     if (keys.length === 0) return found;
-    if (keys.length === 1) {
-      const state = await this.redis.hget(this.keys.customer(keys[0]), 's');
-      if (state !== null) found.set(keys[0], decodeState<CustomerRecord>(state));
-      return found;
-    }
     const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.hget(this.keys.customer(key), 's');
+    for (const key of keys) pipeline.call('HGETALL', this.keys.customer(key));
     const replies = (await pipeline.exec()) ?? [];
-    replies.forEach(([error, state], i) => {
+    replies.forEach(([error, fields], i) => {
       if (error) throw error;
-      if (typeof state === 'string') found.set(keys[i], decodeState<CustomerRecord>(state));
+      const record = recordFromFields(fields as string[]);
+      if (record !== null) found.set(keys[i], record);
     });
     return found;
   }
@@ -143,7 +144,7 @@ export class RedisExposureStore implements ExposureStore {
   async recordUnlessHeld(key: string, held: CustomerRecord | undefined): Promise<CustomerRecord | null> {
     const reply = await this.runRecordUnless(1, this.keys.customer(key), held ? String(held.version) : '');
     if (reply === null) return null;
-    return reply.length === 1 ? held! : decodeState<CustomerRecord>(reply[1]);
+    return reply.length === 1 ? held! : recordFromFields(reply[1]);
   }
 
   async ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }> {
@@ -169,9 +170,10 @@ export class RedisExposureStore implements ExposureStore {
       String(commit.outbox.length),
     ];
     for (const write of commit.customers) {
+      const fields = documentFields(write.record, write.documentChanges);
       keys.push(
         this.keys.customer(write.key),
-        this.keys.seen(write.key),
+        this.keys.appliedIds(commit.source?.topic ?? '-', write.key),
         this.keys.companyCustomers(write.record.companyId),
         this.keys.documentHolds(write.key),
         this.keys.companyParameters(write.record.companyId),
@@ -179,13 +181,17 @@ export class RedisExposureStore implements ExposureStore {
       args.push(
         String(write.expectedVersion),
         String(write.record.version),
-        encodeState(write.record),
+        recordHeader(write.record),
         write.record.reviewOn === null ? '' : String(epochDay(write.record.reviewOn)),
         write.key,
-        JSON.stringify(write.appliedEventIds),
+        JSON.stringify(write.appliedEventIds.flatMap((id, i) => [String(write.appliedAt?.[i] ?? 0), id])),
         `[${write.events.join(',')}]`,
         JSON.stringify((write.holds ?? []).flatMap((h) => [documentHoldField(h), heldSteps(h.generation)])),
         write.assessedWith,
+        write.forgetAppliedBefore == null ? '' : String(write.forgetAppliedBefore),
+        fields.whole ? '1' : '0',
+        JSON.stringify(fields.set),
+        JSON.stringify(fields.del),
       );
     }
     for (const message of commit.outbox) {

@@ -8,3 +8,4 @@ export * from './record-cache';
 export * from './live-records';
 export * from './document-holds';
 export * from './rebuild-marker';
+export * from './record-layout';

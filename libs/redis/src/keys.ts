@@ -2,7 +2,10 @@
 export class RedisKeys {
   constructor(readonly prefix: string) {}
   customer = (customerKey: string) => `${this.prefix}customer:${customerKey}`;
+  /** The eventIds applied before the window layout (a hash, no longer written): still read, so they stay known. */
   seen = (customerKey: string) => `${this.prefix}seen:${customerKey}`;
+  /** Per input topic and customer: applied eventId -> its occurredAt (ms), forgotten past the window (spec 4.1). */
+  appliedIds = (topic: string, customerKey: string) => `${this.prefix}applied-ids:${topic}:${customerKey}`;
   applied = (topic: string, partition: number) => `${this.prefix}applied:${topic}:${partition}`;
   readonly outbox = () => `${this.prefix}outbox`;
   /** Customers whose projection is behind: customer key -> the version that made it so. */

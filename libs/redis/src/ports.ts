@@ -1,4 +1,4 @@
-import { CustomerRecord } from '@credit/domain';
+import { CustomerRecord, DocumentChanges } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 
 export interface SourcePosition {
@@ -15,6 +15,15 @@ export interface CustomerWrite {
   expectedVersion: number;
   record: CustomerRecord;
   appliedEventIds: string[];
+  /** The occurredAt (epoch ms) of each applied eventId: the memory forgets them by it. */
+  appliedAt?: number[];
+  /** The memory of applied eventIds forgets those that occurred before this (epoch ms): see appliedHorizon. */
+  forgetAppliedBefore?: number | null;
+  /**
+   * The documents the write changed and archived (CustomerDraft.changes): only those are written.
+   * NO_DOCUMENT_CHANGES keeps the documents stored (a review); `all` or absent writes every document.
+   */
+  documentChanges?: DocumentChanges | 'all';
   /** The output events (JSON) this write publishes for the customer, kept for the history projection. */
   events: string[];
   /** The holds this write creates (a document.held of a fresh decision): recorded pending (DocumentHolds). */

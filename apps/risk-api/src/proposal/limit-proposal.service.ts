@@ -64,6 +64,7 @@ export class LimitProposalService {
           : [0, 'none'];
     const proposal = proposeCreditLimit({
       invoices: documents.invoices.values(),
+      archivedTurnover: documents.archive?.turnover,
       businessDate,
       paymentTermsDays,
       termsSource,

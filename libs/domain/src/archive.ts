@@ -1,0 +1,232 @@
+import { addDays, BusinessDate, daysBetween } from './dates';
+import type { Archive, BillState, FactStream, JournalEntryState } from './documents';
+import { DocumentKind, DocumentMaps, LiveFigures } from './figures';
+import { ZERO } from './money';
+import { BEHAVIOUR_WINDOW_DAYS } from './payment-behaviour';
+
+/** The parts of a draft's documents that archiving reads and changes. */
+interface Archivable extends DocumentMaps {
+  archive: Archive;
+  watermarks: Partial<Record<FactStream, number>>;
+}
+
+const LETTER: Record<DocumentKind, string> = {
+  orders: 'o',
+  deliveries: 'd',
+  invoices: 'i',
+  journal: 'j',
+  bills: 'b',
+};
+
+/** Union-find over document references (`o:`, `d:`, `i:`, `j:`, `p:` + id). */
+class Groups {
+  private readonly parent = new Map<string, string>();
+
+  find(node: string): string {
+    let root = node;
+    for (let up = this.parent.get(root); up !== undefined && up !== root; up = this.parent.get(root))
+      root = up;
+    if (!this.parent.has(node)) this.parent.set(node, node);
+    for (let at = node; at !== root;) {
+      const up = this.parent.get(at)!;
+      this.parent.set(at, root);
+      at = up;
+    }
+    return root;
+  }
+
+  join(a: string, b: string): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent.set(ra, rb);
+  }
+
+  nodes(): IterableIterator<string> {
+    return this.parent.keys();
+  }
+}
+
+const quietBefore = (at: number | undefined, horizon: number): boolean => (at ?? 0) < horizon;
+
+const utcDate = (ms: number): BusinessDate => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Moves out of the live state what can no longer change any figure (spec 4.1).
+ *
+ * Orders, deliveries, invoices, journal entries and the open items their
+ * lines name form groups through their references (a delivery's orders, an
+ * invoice's deliveries and orders, an entry's invoices and open items). A
+ * group is archived whole, when every member is final and none changed for a
+ * window, counted on the occurredAt watermarks (never the wall clock) of both
+ * the documents and the journal streams, so a stream that lags (a rebuild
+ * reading one topic ahead of the other) delays archiving instead of archiving
+ * a group whose other half is still to come. Final: an order closed or fully
+ * consumed, a delivery cancelled or fully invoiced, an invoice cancelled or
+ * posted, an open item with no residual; an entry is final when its group is.
+ * A bill is archived when collected, dishonoured or cancelled and quiet for a
+ * window of the bills stream.
+ *
+ * Every archived member contributes 0 to the components and to the overdue
+ * summary; what remains of them is kept in the archive: the saldo of their
+ * entries, their settlements summed per settlement date (the payment
+ * behaviour reads the last 365 days of them), their dishonoured bills counted
+ * per date. Each leaves a tombstone for one more window, so that a late change
+ * to it is refused (DOCUMENT_ARCHIVED) rather than silently applied to nothing.
+ * Returns the tombstone keys created.
+ */
+export function archiveQuiet(
+  docs: Archivable,
+  figures: LiveFigures,
+  quietMs: number,
+  windowMs: number,
+): string[] {
+  const archived: string[] = [];
+  const { watermarks } = docs;
+  const documentsClock =
+    watermarks.documents === undefined || watermarks.journal === undefined
+      ? undefined
+      : Math.min(watermarks.documents, watermarks.journal);
+  if (documentsClock !== undefined) archiveGroups(docs, figures, documentsClock - quietMs, archived);
+  if (watermarks.bills !== undefined) archiveBills(docs, figures, watermarks.bills - quietMs, archived);
+  forgetExpired(docs, quietMs + windowMs);
+  // The archive's dated sums changed: what the payment behaviour reads.
+  figures.datedVersion += 1;
+  return archived;
+}
+
+function archiveGroups(docs: Archivable, figures: LiveFigures, horizon: number, archived: string[]): void {
+  const groups = new Groups();
+  const blocked = new Set<string>();
+  const consider = (node: string, final: boolean, at: number | undefined) => {
+    const root = groups.find(node);
+    if (!final || !quietBefore(at, horizon)) blocked.add(node);
+    return root;
+  };
+  for (const [id, order] of docs.orders)
+    consider(`o:${id}`, order.closed !== null || figures.orderResidual(id) === ZERO, order.at);
+  for (const [id, delivery] of docs.deliveries) {
+    consider(`d:${id}`, delivery.cancelled || figures.deliveryResidual(id) === ZERO, delivery.at);
+    for (const ref of delivery.orderRefs) groups.join(`d:${id}`, `o:${ref.orderId}`);
+  }
+  for (const [id, invoice] of docs.invoices) {
+    consider(`i:${id}`, invoice.cancelled || (figures.postings.get(id) ?? 0) > 0, invoice.at);
+    for (const ref of invoice.deliveryRefs) groups.join(`i:${id}`, `d:${ref.deliveryId}`);
+    for (const ref of invoice.orderRefs) groups.join(`i:${id}`, `o:${ref.orderId}`);
+  }
+  for (const [id, entry] of docs.journal) {
+    consider(`j:${id}`, true, entry.at);
+    for (const line of entry.lines) {
+      if (line.invoiceRef !== undefined) groups.join(`j:${id}`, `i:${line.invoiceRef}`);
+      if (line.openItemId !== undefined) groups.join(`j:${id}`, `p:${line.openItemId}`);
+      for (const s of line.settles ?? []) groups.join(`j:${id}`, `p:${s.openItemId}`);
+    }
+  }
+  for (const openItemId of figures.items.keys())
+    if (figures.itemResidual(openItemId) !== ZERO) blocked.add(`p:${openItemId}`);
+
+  const blockedRoots = new Set<string>();
+  for (const node of blocked) blockedRoots.add(groups.find(node));
+  const members: string[] = [];
+  for (const node of [...groups.nodes()]) if (!blockedRoots.has(groups.find(node))) members.push(node);
+  if (members.length === 0) return;
+
+  // What the group's entries leave behind, read before the figures forget their items.
+  const items = figures.openItems();
+  const lastChange = new Map<string, number>();
+  const atOf = (node: string): number | undefined => {
+    const kind = KIND[node[0]];
+    return kind === undefined ? undefined : docs[kind].get(node.slice(2))?.at;
+  };
+  for (const node of members) {
+    const root = groups.find(node);
+    lastChange.set(root, Math.max(lastChange.get(root) ?? 0, atOf(node) ?? 0));
+    const invoice = node[0] === 'i' ? docs.invoices.get(node.slice(2)) : undefined;
+    if (invoice !== undefined && !invoice.cancelled && invoice.invoiceDate !== undefined) {
+      const signed = invoice.kind === 'credit-note' ? -invoice.amount : invoice.amount;
+      docs.archive.turnover.set(
+        invoice.invoiceDate,
+        (docs.archive.turnover.get(invoice.invoiceDate) ?? ZERO) + signed,
+      );
+    }
+    if (node[0] !== 'j') continue;
+    const entry = docs.journal.get(node.slice(2))!;
+    keepContribution(docs.archive, entry, items);
+  }
+  // A tombstone holds the document's last change (a fact not newer is a re-send: ignored; a newer one a
+  // change: refused) and its group's (the tombstones of a group expire together). An open item, or a
+  // document only referred to, has its group's as its own.
+  for (const node of members) {
+    const group = lastChange.get(groups.find(node))!;
+    docs.archive.tombstones.set(node, [atOf(node) ?? group, group]);
+  }
+  for (const node of members) {
+    const kind = KIND[node[0]];
+    if (kind !== undefined) figures.replace(kind, node.slice(2), undefined);
+    archived.push(node);
+  }
+}
+
+const KIND: Record<string, DocumentKind | undefined> = {
+  o: 'orders',
+  d: 'deliveries',
+  i: 'invoices',
+  j: 'journal',
+};
+
+/** The saldo of an archived entry and its settlements of opened items, as the payment behaviour weighs them. */
+function keepContribution(
+  archive: Archive,
+  entry: JournalEntryState,
+  items: ReadonlyMap<string, { dueDate: BusinessDate }>,
+): void {
+  if (entry.reversed) return;
+  for (const line of entry.lines) {
+    archive.balance += line.side === 'debit' ? line.amount : -line.amount;
+    if (entry.postingDate === null) continue;
+    for (const s of line.settles ?? []) {
+      const item = items.get(s.openItemId);
+      if (item === undefined) continue;
+      const daysLate = Math.max(0, daysBetween(item.dueDate, entry.postingDate));
+      const [lateDayCents, weightCents] = archive.payments.get(entry.postingDate) ?? [0n, ZERO];
+      archive.payments.set(entry.postingDate, [
+        lateDayCents + s.amount * BigInt(daysLate),
+        weightCents + s.amount,
+      ]);
+    }
+  }
+}
+
+function archiveBills(docs: Archivable, figures: LiveFigures, horizon: number, archived: string[]): void {
+  for (const [id, bill] of docs.bills) {
+    if (!finalBill(bill) || !quietBefore(bill.at, horizon)) continue;
+    if (bill.status === 'dishonoured' && bill.statusDate !== null)
+      docs.archive.dishonoured.set(bill.statusDate, (docs.archive.dishonoured.get(bill.statusDate) ?? 0) + 1);
+    docs.archive.tombstones.set(`${LETTER.bills}:${id}`, [bill.at ?? 0, bill.at ?? 0]);
+    figures.replace('bills', id, undefined);
+    archived.push(`${LETTER.bills}:${id}`);
+  }
+}
+
+const finalBill = (bill: BillState): boolean =>
+  bill.status === 'collected' || bill.status === 'dishonoured' || bill.status === 'cancelled';
+
+/**
+ * Tombstones live until the document's last change is older than the quiet
+ * period plus the window: by then every re-send of it is beyond the horizon.
+ * Dated sums leave once older than the behaviour window before the latest
+ * watermark (a business date runs at most a day behind the events it
+ * receives).
+ */
+function forgetExpired(docs: Archivable, lifeMs: number): void {
+  const { archive, watermarks } = docs;
+  const latest = Math.max(...Object.values(watermarks).map((w) => w ?? -Infinity));
+  if (!Number.isFinite(latest)) return;
+  for (const [key, [, lastChange]] of archive.tombstones) {
+    const clock = key[0] === 'b' ? watermarks.bills : Math.min(watermarks.documents!, watermarks.journal!);
+    if (clock !== undefined && lastChange < clock - lifeMs) archive.tombstones.delete(key);
+  }
+  const oldest = addDays(utcDate(latest), -(BEHAVIOUR_WINDOW_DAYS + 1));
+  for (const date of archive.payments.keys()) if (date < oldest) archive.payments.delete(date);
+  for (const date of archive.dishonoured.keys()) if (date < oldest) archive.dishonoured.delete(date);
+  for (const date of archive.turnover.keys()) if (date < oldest) archive.turnover.delete(date);
+}
