@@ -323,7 +323,7 @@ export class FoldService {
     const folded = [...writes.values()].filter((w) => w.appliedEventIds.length > 0);
     for (const write of folded) {
       // Archiving, the next review date and the collection case depend only on the final documents: once per customer.
-      write.draft.archiveQuiet();
+      write.draft.archiveQuiet(write.record.assessment?.collection?.openedOn);
       const documents = write.draft.finish();
       write.documentChanges = write.wholeLayout ? 'all' : write.draft.changes;
       // A batch of facts all ignored changed no figure, but still the watermarks: a new version all the same.

@@ -73,12 +73,20 @@ const utcDate = (ms: number): BusinessDate => new Date(ms).toISOString().slice(0
  * per date. Each leaves a tombstone for one more window, so that a late change
  * to it is refused (DOCUMENT_ARCHIVED) rather than silently applied to nothing.
  * Returns the tombstone keys created.
+ *
+ * `keepPostedFrom`: the opening date of the customer's open collection case.
+ * The case is a sweep over the history of its overdue items (collections.ts):
+ * a group with an entry posted since the case opened (a payment of one of its
+ * items) stays live while the case does, so the sweep still sees it. Groups
+ * settled before the case opened, or while none is open, cannot change any
+ * case still to come: archiving them only forgets which case closed last.
  */
 export function archiveQuiet(
   docs: Archivable,
   figures: LiveFigures,
   quietMs: number,
   windowMs: number,
+  keepPostedFrom?: BusinessDate,
 ): string[] {
   const archived: string[] = [];
   const { watermarks } = docs;
@@ -86,7 +94,8 @@ export function archiveQuiet(
     watermarks.documents === undefined || watermarks.journal === undefined
       ? undefined
       : Math.min(watermarks.documents, watermarks.journal);
-  if (documentsClock !== undefined) archiveGroups(docs, figures, documentsClock - quietMs, archived);
+  if (documentsClock !== undefined)
+    archiveGroups(docs, figures, documentsClock - quietMs, archived, keepPostedFrom);
   if (watermarks.bills !== undefined) archiveBills(docs, figures, watermarks.bills - quietMs, archived);
   forgetExpired(docs, quietMs + windowMs);
   // The archive's dated sums changed: what the payment behaviour reads.
@@ -94,7 +103,13 @@ export function archiveQuiet(
   return archived;
 }
 
-function archiveGroups(docs: Archivable, figures: LiveFigures, horizon: number, archived: string[]): void {
+function archiveGroups(
+  docs: Archivable,
+  figures: LiveFigures,
+  horizon: number,
+  archived: string[],
+  keepPostedFrom: BusinessDate | undefined,
+): void {
   const groups = new Groups();
   const blocked = new Set<string>();
   const consider = (node: string, final: boolean, at: number | undefined) => {
@@ -114,7 +129,9 @@ function archiveGroups(docs: Archivable, figures: LiveFigures, horizon: number, 
     for (const ref of invoice.orderRefs) groups.join(`i:${id}`, `o:${ref.orderId}`);
   }
   for (const [id, entry] of docs.journal) {
-    consider(`j:${id}`, true, entry.at);
+    const duringOpenCase =
+      keepPostedFrom !== undefined && entry.postingDate !== null && entry.postingDate >= keepPostedFrom;
+    consider(`j:${id}`, !duringOpenCase, entry.at);
     for (const line of entry.lines) {
       if (line.invoiceRef !== undefined) groups.join(`j:${id}`, `i:${line.invoiceRef}`);
       if (line.openItemId !== undefined) groups.join(`j:${id}`, `p:${line.openItemId}`);

@@ -380,9 +380,12 @@ export class CustomerDraft {
     return APPLIED;
   }
 
-  /** Archives what can no longer change any figure (archive.ts); returns the tombstone keys it created. */
-  archiveQuiet(): string[] {
-    const archived = archiveQuiet(this.docs, this.figures, this.quietMs, this.windowMs);
+  /**
+   * Archives what can no longer change any figure (archive.ts); returns the tombstone keys it created.
+   * @param openCaseSince the opening date of the customer's open collection case, if any
+   */
+  archiveQuiet(openCaseSince?: BusinessDate): string[] {
+    const archived = archiveQuiet(this.docs, this.figures, this.quietMs, this.windowMs, openCaseSince);
     for (const ref of archived) {
       if (ref[0] === 'p') continue;
       this.changed.delete(ref);
