@@ -909,29 +909,32 @@ describe('reporting: exposures, drill-down, open items, ageing, payment behaviou
   });
 
   describe('GET /customers/:customerId/history', () => {
-    it('lists the status changes, overdue changes and blocks newest first', async () => {
+    it('lists the status changes, overdue changes, blocks and collection events newest first', async () => {
       const res = await get(customer(ALPHA, '/history')).expect(200);
       expect(res.body).toMatchObject({
         companyId: COMPANY,
         customerId: ALPHA,
-        total: 4,
+        total: 5,
         limit: 50,
         offset: 0,
       });
       expect(res.body.items.map((i: { sequence: number; type: string }) => [i.sequence, i.type])).toEqual([
+        // 1,300.00 overdue for 100 days: the default policy's level 3 (out of court) on the case (spec 12).
+        [5, 'dunning.levelReached'],
         [4, 'overdue.changed'],
         [3, 'customer.blocked'],
         [2, 'overdue.changed'],
         [1, 'exposure.statusChanged'],
       ]);
-      expect(res.body.items[0]).toMatchObject({
+      expect(res.body.items[0]).toMatchObject({ data: { level: 3, action: 'out-of-court' } });
+      expect(res.body.items[1]).toMatchObject({
         kind: 'event',
         causationId: 'a-je2',
         occurredAt: '2026-06-15T08:00:00.000Z',
         data: { overdue: true, overdueAmount: '1300.00', oldestOverdueDays: 100 },
       });
-      expect(res.body.items[1].data).toEqual({ reasons: ['OVERDUE'] });
-      expect(res.body.items[3].data).toMatchObject({ from: 'NO_LIMIT', to: 'OK', limit: '20000.00' });
+      expect(res.body.items[2].data).toEqual({ reasons: ['OVERDUE'] });
+      expect(res.body.items[4].data).toMatchObject({ from: 'NO_LIMIT', to: 'OK', limit: '20000.00' });
     });
 
     it('filters by type and pages', async () => {

@@ -390,7 +390,7 @@ describe('storable by construction, quarantined when not', () => {
         c.data_type === 'numeric' &&
         name !== 'customer_exposure.avg_days_late',
     );
-    expect(money.length).toBe(23);
+    expect(money.length).toBe(25);
     for (const [name, c] of money) {
       expect({ name, precision: c.numeric_precision, scale: c.numeric_scale }).toEqual({
         name,

@@ -1,16 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import Redis from 'ioredis';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EngineSettings } from '@credit/config';
 import { InboundBatch, PartitionSeek, topicConfigs, truncatedHistory } from '@credit/kafka';
-import { CompanyParametersChangesRepository } from '@credit/postgres';
+import { CompanyParametersChangesRepository, isNeverMigrated } from '@credit/postgres';
 import { CompanyParametersStore, RebuildMarker, RebuildTarget, RedisKeys } from '@credit/redis';
 import { CompanyParametersSource } from './company-parameters';
-
-/** Postgres undefined_table: the API has not migrated the database yet, so no parameter was ever changed. */
-const isUndefinedTable = (error: unknown): boolean =>
-  error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '42P01';
 
 /**
  * Where the state store's history comes from and how it is rebuilt. Kafka's
@@ -223,15 +219,16 @@ export class StoreRebuild {
 
   /** Puts back each company's latest audited parameters where Redis has none; returns how many. */
   private async restoreParameters(): Promise<number> {
-    if (!this.db.isInitialized)
-      await this.db.initialize().catch((error: unknown) => {
-        if (!this.db.isInitialized) throw error;
-      });
     let rows;
     try {
+      if (!this.db.isInitialized)
+        await this.db.initialize().catch((error: unknown) => {
+          if (!this.db.isInitialized) throw error;
+        });
       rows = await new CompanyParametersChangesRepository(this.db).latestOfEveryCompany();
     } catch (error) {
-      if (isUndefinedTable(error)) return 0;
+      // The API has not migrated the database yet: no parameter was ever changed.
+      if (isNeverMigrated(error)) return 0;
       throw error;
     }
     let restored = 0;

@@ -3,6 +3,15 @@ import { EntityManager, QueryFailedError } from 'typeorm';
 const sqlState = (error: unknown): string | undefined =>
   error instanceof QueryFailedError ? (error.driverError as { code?: string } | undefined)?.code : undefined;
 
+/**
+ * Postgres invalid_catalog_name (the database does not exist) or undefined_table:
+ * nothing was ever migrated there, so nothing was ever stored either.
+ */
+export const isNeverMigrated = (error: unknown): boolean => {
+  const code = sqlState(error) ?? (error as { code?: unknown } | null)?.code;
+  return code === '3D000' || code === '42P01';
+};
+
 /** Postgres unique_violation: another writer stored the same key first. */
 export const isUniqueViolation = (error: unknown): boolean => sqlState(error) === '23505';
 
