@@ -1,5 +1,7 @@
 export * from './schemas';
 export * from './decode';
+export { compileFastValidator, fastInputValidator } from './fast-validate';
+export type { FastValidate } from './fast-validate';
 export * from './encode';
 export * from './outputs';
 export * from './notification-events';
