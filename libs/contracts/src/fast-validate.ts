@@ -86,6 +86,17 @@ function stringCheck(schema: JsonSchema): ((text: string) => boolean) | undefine
   // ajv compiles patterns with the u flag: so do we, so that both read them alike.
   const pattern = schema.pattern === undefined ? undefined : new RegExp(schema.pattern as string, 'u');
   if (minLength === undefined && maxLength === undefined && !format && !pattern) return undefined;
+  // The contract's commonest strings, as straight-line checks: a free text (1..n, storable), a
+  // pattern alone (ids, money), a format alone (dates).
+  if (minLength === 1 && maxLength !== undefined && format === isStorableTextFast && !pattern) {
+    return (text) =>
+      text.length >= 1 &&
+      (text.length <= maxLength || codePoints(text) <= maxLength) &&
+      isStorableTextFast(text);
+  }
+  if (pattern && minLength === undefined && maxLength === undefined && !format)
+    return (text) => pattern.test(text);
+  if (format && minLength === undefined && maxLength === undefined && !pattern) return format;
   return (text) => {
     // Code points <= UTF-16 units <= 2 x code points: count them only when the units cannot decide.
     if (minLength !== undefined && text.length < minLength) return false;
@@ -135,12 +146,17 @@ function objectCheck(schema: JsonSchema): ((object: Record<string, unknown>) => 
     if (!Array.isArray(needs)) throw new Error('fast validator: only array dependencies are supported');
   }
   if (required.length === 0 && propertyNames.length === 0 && dependencies.length === 0) return undefined;
+  // Each property is read once: a missing one fails if required, a present one is validated.
+  const propertyRequired = propertyNames.map((name) => required.includes(name));
+  const otherRequired = required.filter((name) => !propertyNames.includes(name));
   return (object) => {
-    for (let i = 0; i < required.length; i++) if (object[required[i]] === undefined) return false;
     for (let i = 0; i < propertyNames.length; i++) {
       const value = object[propertyNames[i]];
-      if (value !== undefined && !propertyChecks[i](value)) return false;
+      if (value === undefined) {
+        if (propertyRequired[i]) return false;
+      } else if (!propertyChecks[i](value)) return false;
     }
+    for (let i = 0; i < otherRequired.length; i++) if (object[otherRequired[i]] === undefined) return false;
     for (let i = 0; i < dependencies.length; i++) {
       const [name, needs] = dependencies[i];
       if (object[name] === undefined) continue;
@@ -203,6 +219,30 @@ export function compileFastValidator(schema: JsonSchema): FastValidate {
   const condition = schema.if === undefined ? undefined : compileFastValidator(schema.if as JsonSchema);
   const then = schema.then === undefined ? undefined : compileFastValidator(schema.then as JsonSchema);
   const negated = schema.not === undefined ? undefined : compileFastValidator(schema.not as JsonSchema);
+
+  // One type and nothing but its own keywords (nearly every node of the contract): one direct check.
+  if (types.length === 1 && !condition && !negated) {
+    const plain = !allowed && !hasConst;
+    switch (types[0]) {
+      case 'string':
+        if (allowed) return (v) => typeof v === 'string' && allowed.has(v);
+        if (hasConst) return (v) => v === constant && typeof v === 'string';
+        if (plain)
+          return onString ? (v) => typeof v === 'string' && onString(v) : (v) => typeof v === 'string';
+        break;
+      case 'integer':
+        if (hasConst && !allowed && !onNumber) return (v) => v === constant && Number.isInteger(v);
+        if (plain)
+          return onNumber ? (v) => Number.isInteger(v) && onNumber(v as number) : (v) => Number.isInteger(v);
+        break;
+      case 'object':
+        if (plain) return onObject ? (v) => isObject(v) && onObject(v) : isObject;
+        break;
+      case 'array':
+        if (plain) return onArray ? (v) => Array.isArray(v) && onArray(v) : (v) => Array.isArray(v);
+        break;
+    }
+  }
 
   return (value) => {
     if (typeOk !== undefined && !typeOk(value)) return false;
