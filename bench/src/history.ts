@@ -40,6 +40,7 @@ export interface HistoryOptions {
 export const HISTORY_DEFAULTS: HistoryOptions = { customers: 10, cycles: 2000, phases: 4 };
 export const HISTORY_COMPANY = 'HIST';
 export const EVENTS_PER_CYCLE = 5;
+const HISTORY_PHASE_TIMEOUT_MS = 3_600_000;
 
 export interface HistoryEvent {
   stream: InputStream;
@@ -370,7 +371,13 @@ export async function historyRun(opts: HistoryOptions, partitions: number): Prom
         const projectorCpu = cpuSecondsOf(projector.pid!);
         const started = process.hrtime.bigint();
         await produceEvents(stack, events);
-        await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, await inputEnds(stack.kafka, topics));
+        // A long life on a busy machine can take far longer than the other phases' 10 minutes.
+        await waitForApplied(
+          stack.redis,
+          stack.engine.redis.keyPrefix,
+          await inputEnds(stack.kafka, topics),
+          HISTORY_PHASE_TIMEOUT_MS,
+        );
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         const result: HistoryPhaseResult = {
           phase: index + 1,
