@@ -57,9 +57,13 @@ export async function foldedParameters(
   defaultTimeZone: string,
   companyId: string,
 ): Promise<CompanyParameters> {
+  return parametersFrom((await store.stored([companyId])).get(companyId) ?? null, defaultTimeZone);
+}
+
+/** Stored parameters (their JSON text, null when the company set none) over the defaults. */
+function parametersFrom(stored: string | null, defaultTimeZone: string): CompanyParameters {
   const defaults = { ...DEFAULT_PARAMETERS, timeZone: defaultTimeZone };
-  const stored = (await store.load([companyId])).get(companyId);
-  return stored ? withDefaults(stored, defaults) : defaults;
+  return stored === null ? defaults : withDefaults(JSON.parse(stored) as CompanyParameters, defaults);
 }
 
 /** One credit check request, decided. */
@@ -159,9 +163,7 @@ export class CreditChecksService {
     const stored = (await this.parameters.stored([companyId])).get(companyId) ?? null;
     const known = this.parametersByCompany.get(companyId);
     if (known !== undefined && known.stored === stored) return known.params;
-    const defaults = { ...DEFAULT_PARAMETERS, timeZone: this.settings.defaultTimeZone };
-    const params =
-      stored === null ? defaults : withDefaults(JSON.parse(stored) as CompanyParameters, defaults);
+    const params = parametersFrom(stored, this.settings.defaultTimeZone);
     if (this.parametersByCompany.size >= PARAMETERS_CACHE_COMPANIES) this.parametersByCompany.clear();
     this.parametersByCompany.set(companyId, { stored, params });
     return params;
