@@ -20,6 +20,14 @@ import { benchStack, BenchStack, cpuSecondsOf, rssOf, startApp, stopApp } from '
 import { bareConsume, domainFloorConsume, inputEnds, inputTopics, waitForApplied } from './fold-throughput';
 import { breachLatency } from './breach-latency';
 import { CREDIT_CHECK_DEFAULTS, creditCheckLoad, creditCheckRows } from './credit-check-load';
+import {
+  HISTORY_DEFAULTS,
+  historyPhases,
+  HistoryOptions,
+  historyRows,
+  historyRun,
+  historyStageCosts,
+} from './history';
 
 interface Options {
   customers: number;
@@ -33,6 +41,18 @@ interface Options {
   skipRebuild: boolean;
   /** Fold processes in the consumer group (the deployed topology has one). */
   foldInstances: number;
+  /** Runs one part alone: `history` (the engine on long lives, and the stages), `stages` (in process only). */
+  only: 'history' | 'stages' | null;
+  skipHistory: boolean;
+  history: HistoryOptions;
+}
+
+function onlyOption(argv: string[]): Options['only'] {
+  const i = argv.indexOf('--only');
+  if (i < 0) return null;
+  const part = argv[i + 1];
+  if (part !== 'history' && part !== 'stages') throw new Error(`--only ${part}: expected history or stages`);
+  return part;
 }
 
 function options(argv: string[]): Options {
@@ -50,6 +70,13 @@ function options(argv: string[]): Options {
     skipCreditCheck: argv.includes('--skip-credit-check'),
     skipRebuild: argv.includes('--skip-rebuild'),
     foldInstances: get('fold-instances', 1),
+    only: onlyOption(argv),
+    skipHistory: argv.includes('--skip-history'),
+    history: {
+      customers: get('history-customers', HISTORY_DEFAULTS.customers),
+      cycles: get('history-cycles', HISTORY_DEFAULTS.cycles),
+      phases: get('history-phases', HISTORY_DEFAULTS.phases),
+    },
   };
 }
 
@@ -170,11 +197,39 @@ async function rebuild(
   await projectionDrained(stack);
 }
 
+/** The history scenario: the engine on long customer lives (unless `stages` only), and the stages in process. */
+async function history(opts: Options, rows: [string, string, string][], results: Record<string, unknown>) {
+  const run = opts.only === 'stages' ? null : await historyRun(opts.history, opts.partitions);
+  const stages = historyStageCosts(historyPhases(opts.history), {
+    ...DEFAULT_PARAMETERS,
+    timeZone: process.env.DEFAULT_TIME_ZONE ?? 'Europe/Rome',
+  });
+  rows.push(...historyRows(opts.history, run, stages));
+  results.history = { run, stages };
+}
+
+function report(rows: [string, string, string][], results: Record<string, unknown>): void {
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log('\n' + rows.map(([a, b, c]) => `${a.padEnd(width)}  ${b.padStart(18)}  ${c}`).join('\n'));
+  const out = join(process.cwd(), 'bench-results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, 'latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), rows, results }, null, 2),
+  );
+  console.log(`\nwritten to ${join(out, 'latest.json')}`);
+}
+
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
-  const stack = await benchStack(opts.partitions);
   const rows: [string, string, string][] = [];
   const results: Record<string, unknown> = { options: opts, machine: { cpus: cpus().length } };
+  if (opts.only !== null) {
+    await history(opts, rows, results);
+    report(rows, results);
+    return;
+  }
+  const stack = await benchStack(opts.partitions);
   const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
   try {
     // 1. The input, produced ahead.
@@ -347,15 +402,9 @@ async function main(): Promise<void> {
   } finally {
     await stack.cleanup();
   }
-  const width = Math.max(...rows.map((r) => r[0].length));
-  console.log('\n' + rows.map(([a, b, c]) => `${a.padEnd(width)}  ${b.padStart(18)}  ${c}`).join('\n'));
-  const out = join(process.cwd(), 'bench-results');
-  mkdirSync(out, { recursive: true });
-  writeFileSync(
-    join(out, 'latest.json'),
-    JSON.stringify({ at: new Date().toISOString(), rows, results }, null, 2),
-  );
-  console.log(`\nwritten to ${join(out, 'latest.json')}`);
+  // 7. Long customer lives, on a stack of their own.
+  if (!opts.skipHistory) await history(opts, rows, results);
+  report(rows, results);
 }
 
 main().catch((error) => {

@@ -3,7 +3,9 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Role } from '@credit/auth';
 import { documentHoldId, validateOutputEvent } from '@credit/contracts';
-import { DATA_SOURCE } from '../../apps/risk-api/src/tokens';
+import { CompanyParameters } from '@credit/domain';
+import { CompanyParametersStore } from '@credit/redis';
+import { COMPANY_PARAMETERS_STORE, DATA_SOURCE } from '../../apps/risk-api/src/tokens';
 import { CreditChecksService } from '../../apps/risk-api/src/credit-checks/credit-checks.service';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
@@ -375,6 +377,46 @@ describe('credit checks', () => {
     for (const answer of answers.slice(0, 12)) {
       expect(await outcome(answer.requestId)).toMatchObject({ type: 'document.allowed' });
     }
+  });
+
+  it("follows the customer's next event and a change of the company parameters (nothing kept past its version)", async () => {
+    // A company of its own: its parameters change here.
+    const company = 'IT05';
+    const token = tokenFor(stack, ['erp-service'], [company], 'erp-connector');
+    const at = (eventId: string, type: string, data: Record<string, unknown>): RawEvent => ({
+      companyId: company,
+      customerId: 'C-KEPT',
+      eventId: `C-KEPT-${eventId}`,
+      type,
+      data,
+    });
+    const topics = stack.engine.kafka.topics;
+    const before = async () =>
+      (
+        await check(
+          'C-KEPT',
+          { documentType: 'invoice', documentId: 'INV-1', amount: '10.00' },
+          token,
+          company,
+        )
+      ).body.exposureBefore as string;
+    await producer.events(topics.creditLimits, [
+      at('limit', 'creditLimit.set', { amount: '10000.00', mode: 'block', setBy: 'maria' }),
+    ]);
+    await producer.events(topics.documents, [
+      at('SO-1', 'order.confirmed', { orderId: 'SO-1', amount: '1000.00' }),
+    ]);
+    await eventually(before, (exposure) => exposure === '1000.00');
+    // Checked again: the same answer from what was kept.
+    expect(await before()).toBe('1000.00');
+    await producer.events(topics.documents, [
+      at('SO-2', 'order.confirmed', { orderId: 'SO-2', amount: '2000.00' }),
+    ]);
+    await eventually(before, (exposure) => exposure === '3000.00');
+    // Orders no longer counted: the next check reads the new parameters at once.
+    const stored = api.get<CompanyParametersStore>(COMPANY_PARAMETERS_STORE);
+    await stored.save(company, { includedComponents: { orders: false } } as unknown as CompanyParameters);
+    expect(await before()).toBe('0.00');
   });
 
   it('adds only what a delivery exceeds the residual of the order it fulfils', async () => {

@@ -1,6 +1,8 @@
 export * from './customer-key';
 export * from './schemas';
 export * from './decode';
+export { compileFastValidator, fastInputValidator } from './fast-validate';
+export type { FastValidate } from './fast-validate';
 export * from './encode';
 export * from './outputs';
 export * from './output-events';

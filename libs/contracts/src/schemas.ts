@@ -876,7 +876,7 @@ export const DEAD_LETTER_RECORD_SCHEMA: JsonSchema = object(
  * check allocates a Date. Only valid dates are remembered; the memory is bounded.
  */
 const validDates = new Set<string>();
-function isKnownBusinessDate(text: string): boolean {
+export function isKnownBusinessDate(text: string): boolean {
   if (validDates.has(text)) return true;
   if (!isBusinessDate(text)) return false;
   if (validDates.size >= 20_000) validDates.clear();

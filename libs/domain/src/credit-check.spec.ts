@@ -3,8 +3,10 @@ import { docsOf, ev, instalment, m, onlyComponents, params, payment } from '../t
 import {
   applyFact,
   assess,
+  checkBasis,
   CheckRequest,
   checkDocument,
+  checkDocumentOn,
   CompanyParameters,
   components,
   CustomerDocuments,
@@ -118,6 +120,26 @@ describe('checkDocument: incremental exposure', () => {
       incremental: '50.00',
       exposureAfter: '850.00',
     });
+  });
+
+  it('decides checks on one kept basis as on the documents, the basis unchanged by each check', () => {
+    const docs = docsOf(ev.limit('5000.00'), ev.order('SO-1', '1000.00'), ev.delivery('DN-1', '400.00'));
+    const basis = checkBasis(docs, TODAY, params());
+    const delivery = request('delivery', '700.00', {
+      orderRefs: [
+        ['SO-1', '600.00'],
+        ['SO-1', '600.00'],
+      ],
+    });
+    const invoice = request('invoice', '400.00', { deliveryRefs: [['DN-1', '400.00']] });
+    for (let round = 0; round < 2; round++) {
+      for (const req of [delivery, invoice, request('order', '10.00')]) {
+        expect(checkDocumentOn(basis, docs, req, params())).toEqual(
+          checkDocument(docs, req, TODAY, params()),
+        );
+      }
+    }
+    expect(formatMoney(checkDocumentOn(basis, docs, delivery, params()).incremental)).toBe('-300.00');
   });
 
   it('may be negative when the references take over more than the document is worth', () => {

@@ -80,15 +80,56 @@ function takenOver(
   residuals: ReadonlyMap<string, Cents>,
   refs: readonly { id: string; amount: Cents }[],
 ): Cents {
-  const left = new Map(residuals);
+  // Only the referenced residuals are drawn down: the map of all of them stays untouched (it is shared).
+  const drawn = new Map<string, Cents>();
   let taken = ZERO;
   for (const ref of refs) {
-    const available = left.get(ref.id) ?? ZERO;
+    const available = drawn.get(ref.id) ?? residuals.get(ref.id) ?? ZERO;
     const take = max(ZERO, min(ref.amount, available));
-    left.set(ref.id, available - take);
+    drawn.set(ref.id, available - take);
     taken += take;
   }
   return taken;
+}
+
+/**
+ * What a check needs of the customer that does not depend on the document: the
+ * exposure, the effective limit, the overdue breach and the residuals documents
+ * can take over. It depends only on the documents, the business date and the
+ * parameters, so a caller that keeps it for those three (the API, for a customer
+ * checked again and again between two of its events) decides each further check
+ * in the time of its references (checkDocumentOn).
+ */
+export interface CheckBasis {
+  exposureBefore: Cents;
+  limit: EffectiveLimit | null;
+  overdueBreach: boolean;
+  manualBlock: boolean;
+  /** The customer's collection case is in the legal or written-off stage (spec 12). */
+  legalCase: boolean;
+  orderResiduals: ReadonlyMap<string, Cents>;
+  deliveryResiduals: ReadonlyMap<string, Cents>;
+}
+
+export function checkBasis(
+  docs: CustomerDocuments,
+  businessDate: BusinessDate,
+  params: CompanyParameters,
+): CheckBasis {
+  const limit = effectiveLimit(docs.limit, businessDate, params);
+  return {
+    exposureBefore: total(components(docs, businessDate, params), params),
+    limit,
+    overdueBreach:
+      limit !== null &&
+      overdueSummary(openItems(docs).values(), businessDate, limit.overdueToleranceDays).breach,
+    manualBlock: manualBlockActive(docs.manualBlock, businessDate),
+    legalCase:
+      (docs.collection?.actions.some((a) => a.stage !== null) ?? false) &&
+      legalCase(docs, businessDate, params),
+    orderResiduals: params.includedComponents.orders ? orderResiduals(docs) : new Map(),
+    deliveryResiduals: params.includedComponents.deliveries ? deliveryResiduals(docs) : new Map(),
+  };
 }
 
 /**
@@ -103,16 +144,31 @@ export function incrementalExposure(
   params: CompanyParameters,
 ): Cents {
   const counted = params.includedComponents;
+  const residuals = {
+    orderResiduals: counted.orders && request.orderRefs.length > 0 ? orderResiduals(docs) : new Map(),
+    deliveryResiduals:
+      counted.deliveries && request.deliveryRefs.length > 0 ? deliveryResiduals(docs) : new Map(),
+  };
+  return incrementalOn(residuals, request, params);
+}
+
+/** incrementalExposure on a basis (the residuals already computed). */
+function incrementalOn(
+  basis: Pick<CheckBasis, 'orderResiduals' | 'deliveryResiduals'>,
+  request: CheckRequest,
+  params: CompanyParameters,
+): Cents {
+  const counted = params.includedComponents;
   let incremental = counted[OWN_COMPONENT[request.documentType]] ? request.amount : ZERO;
   if (counted.orders && request.orderRefs.length > 0) {
     incremental -= takenOver(
-      orderResiduals(docs),
+      basis.orderResiduals,
       request.orderRefs.map((r) => ({ id: r.orderId, amount: r.amount })),
     );
   }
   if (counted.deliveries && request.deliveryRefs.length > 0) {
     incremental -= takenOver(
-      deliveryResiduals(docs),
+      basis.deliveryResiduals,
       request.deliveryRefs.map((r) => ({ id: r.deliveryId, amount: r.amount })),
     );
   }
@@ -181,10 +237,19 @@ export function checkDocument(
   businessDate: BusinessDate,
   params: CompanyParameters,
 ): CreditCheckResult {
-  const exposureBefore = total(components(docs, businessDate, params), params);
-  const incremental = incrementalExposure(docs, request, params);
+  return checkDocumentOn(checkBasis(docs, businessDate, params), docs, request, params);
+}
+
+/** checkDocument on a basis computed for the same documents, business date and parameters. */
+export function checkDocumentOn(
+  basis: CheckBasis,
+  docs: CustomerDocuments,
+  request: CheckRequest,
+  params: CompanyParameters,
+): CreditCheckResult {
+  const { exposureBefore, limit } = basis;
+  const incremental = incrementalOn(basis, request, params);
   const exposureAfter = exposureBefore + incremental;
-  const limit = effectiveLimit(docs.limit, businessDate, params);
   const statusBefore = limitStatus(exposureBefore, limit);
   const statusAfter = limitStatus(exposureAfter, limit);
   const companyCheck = params.documentChecks[request.documentType];
@@ -193,15 +258,10 @@ export function checkDocument(
   const judge = (reasons: CheckReason[], severity: CheckSeverity) => {
     for (const reason of reasons) conditions.push({ reason, severity });
   };
-  if (limit !== null) {
-    const overdue = overdueSummary(openItems(docs).values(), businessDate, limit.overdueToleranceDays);
-    judge(limitConditions(statusAfter, limit, overdue.breach), limitSeverity);
-  }
+  if (limit !== null) judge(limitConditions(statusAfter, limit, basis.overdueBreach), limitSeverity);
   judge(classConditions(docs, request), limitSeverity);
-  if (manualBlockActive(docs.manualBlock, businessDate)) judge(['MANUAL'], companyCheck);
-  if (docs.collection?.actions.some((a) => a.stage !== null) && legalCase(docs, businessDate, params)) {
-    judge(['LEGAL'], companyCheck);
-  }
+  if (basis.manualBlock) judge(['MANUAL'], companyCheck);
+  if (basis.legalCase) judge(['LEGAL'], companyCheck);
 
   const judged = limit !== null || docs.creditClass != null;
   const severity = conditions.reduce<CheckSeverity>(

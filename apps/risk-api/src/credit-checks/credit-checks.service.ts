@@ -13,9 +13,13 @@ import {
   outputMessage,
 } from '@credit/contracts';
 import {
+  BusinessDate,
   businessDateAt,
+  CheckBasis,
+  checkBasis,
   CheckRequest,
-  checkDocument,
+  checkDocumentOn,
+  CustomerDocuments,
   Clock,
   CompanyParameters,
   CreditCheckResult,
@@ -61,9 +65,13 @@ export async function foldedParameters(
   defaultTimeZone: string,
   companyId: string,
 ): Promise<CompanyParameters> {
+  return parametersFrom((await store.stored([companyId])).get(companyId) ?? null, defaultTimeZone);
+}
+
+/** Stored parameters (their JSON text, null when the company set none) over the defaults. */
+function parametersFrom(stored: string | null, defaultTimeZone: string): CompanyParameters {
   const defaults = { ...DEFAULT_PARAMETERS, timeZone: defaultTimeZone };
-  const stored = (await store.load([companyId])).get(companyId);
-  return stored ? withDefaults(stored, defaults) : defaults;
+  return stored === null ? defaults : withDefaults(JSON.parse(stored) as CompanyParameters, defaults);
 }
 
 /** One credit check request, decided. */
@@ -88,6 +96,9 @@ type Answer = Omit<CreditCheckResponse, 'requestedBy' | 'sentBy' | 'businessDate
 
 /** One retry is enough: the second attempt finds the hold the concurrent request created. */
 const MAX_ATTEMPTS = 3;
+
+/** Companies whose parameters are kept (a tenant has a handful; the bound only guards memory). */
+const PARAMETERS_CACHE_COMPANIES = 10_000;
 
 /** Checks sharing one statement at most (9 parameters each; Postgres takes 65,535). */
 const OUTCOME_BATCH = 500;
@@ -120,8 +131,44 @@ export class CreditChecksService {
 
   private readonly logger = new Logger(CreditChecksService.name);
 
-  private parametersOf(companyId: string): Promise<CompanyParameters> {
-    return foldedParameters(this.parameters, this.settings.defaultTimeZone, companyId);
+  /**
+   * Company parameters by their stored text: each check reads the text (in the same round trip as
+   * the customer's version, auto-pipelined) and parses and completes it only when it changed.
+   */
+  private readonly parametersByCompany = new Map<
+    string,
+    { stored: string | null; params: CompanyParameters }
+  >();
+
+  private async parametersOf(companyId: string): Promise<CompanyParameters> {
+    const stored = (await this.parameters.stored([companyId])).get(companyId) ?? null;
+    const known = this.parametersByCompany.get(companyId);
+    if (known !== undefined && known.stored === stored) return known.params;
+    const params = parametersFrom(stored, this.settings.defaultTimeZone);
+    if (this.parametersByCompany.size >= PARAMETERS_CACHE_COMPANIES) this.parametersByCompany.clear();
+    this.parametersByCompany.set(companyId, { stored, params });
+    return params;
+  }
+
+  /**
+   * The check basis of each customer's documents as last read (LiveRecords keeps a decoded record
+   * while its version stands, so the same documents object comes back), for the business date and
+   * the parameters it was computed for: checks between two of the customer's events cost the time
+   * of their references, not a recomputation of every component.
+   */
+  private readonly bases = new WeakMap<
+    CustomerDocuments,
+    { businessDate: BusinessDate; params: CompanyParameters; basis: CheckBasis }
+  >();
+
+  private basisOf(documents: CustomerDocuments, businessDate: BusinessDate, params: CompanyParameters) {
+    const known = this.bases.get(documents);
+    if (known !== undefined && known.businessDate === businessDate && known.params === params) {
+      return known.basis;
+    }
+    const basis = checkBasis(documents, businessDate, params);
+    this.bases.set(documents, { businessDate, params, basis });
+    return basis;
   }
 
   async check(
@@ -156,7 +203,7 @@ export class CreditChecksService {
       companyId,
       customerId,
       request,
-      result: checkDocument(documents, request, businessDate, params),
+      result: checkDocumentOn(this.basisOf(documents, businessDate, params), documents, request, params),
       requestedBy: requesterOf(body, principal),
       sentBy: principal.subject.slice(0, LIMITS.idMaxLength),
       requestId: randomUUID(),
