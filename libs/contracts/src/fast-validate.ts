@@ -184,6 +184,8 @@ const HANDLED = new Set([
   'const',
   'if',
   'then',
+  'else',
+  'allOf',
   'not',
 ]);
 
@@ -218,10 +220,12 @@ export function compileFastValidator(schema: JsonSchema): FastValidate {
   }
   const condition = schema.if === undefined ? undefined : compileFastValidator(schema.if as JsonSchema);
   const then = schema.then === undefined ? undefined : compileFastValidator(schema.then as JsonSchema);
+  const otherwise = schema.else === undefined ? undefined : compileFastValidator(schema.else as JsonSchema);
+  const every = ((schema.allOf as JsonSchema[] | undefined) ?? []).map(compileFastValidator);
   const negated = schema.not === undefined ? undefined : compileFastValidator(schema.not as JsonSchema);
 
   // One type and nothing but its own keywords (nearly every node of the contract): one direct check.
-  if (types.length === 1 && !condition && !negated) {
+  if (types.length === 1 && !condition && !negated && every.length === 0) {
     const plain = !allowed && !hasConst;
     switch (types[0]) {
       case 'string':
@@ -257,7 +261,11 @@ export function compileFastValidator(schema: JsonSchema): FastValidate {
     }
     if (allowed !== undefined && !allowed.has(value)) return false;
     if (hasConst && value !== constant) return false;
-    if (condition !== undefined && then !== undefined && condition(value) && !then(value)) return false;
+    if (condition !== undefined) {
+      const branch = condition(value) ? then : otherwise;
+      if (branch !== undefined && !branch(value)) return false;
+    }
+    for (let i = 0; i < every.length; i++) if (!every[i](value)) return false;
     if (negated !== undefined && negated(value)) return false;
     return true;
   };
