@@ -109,7 +109,7 @@ export function publishedHistoryProblems(events: OutputEvent[], finalStatus: Map
         seen.type !== event.type ||
         JSON.stringify(seen.data) !== JSON.stringify(event.data)
       ) {
-        problems.push(`${key}: eventId ${event.eventId} published with different content`);
+        problems.push(`${key}: eventId ${event.eventId} (${event.type}) published with different content`);
       }
       continue;
     }
