@@ -173,8 +173,10 @@ export async function redisBytesByCustomer(
   redis: Redis,
   prefix: string,
   customerKeys: string[],
-): Promise<{ perCustomer: Map<string, number>; shared: number }> {
+): Promise<{ perCustomer: Map<string, number>; shared: number; byFamily: Map<string, number> }> {
   const perCustomer = new Map(customerKeys.map((k) => [k, 0]));
+  // The customers' bytes by key family (customer, applied-ids, document-holds...): what bounds the figure.
+  const byFamily = new Map<string, number>();
   let shared = 0;
   let cursor = '0';
   do {
@@ -184,10 +186,14 @@ export async function redisBytesByCustomer(
       const bytes = Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
       const owner = customerKeys.find((k) => key.endsWith(`:${k}`) || key.includes(`:${k}:`));
       if (owner === undefined) shared += bytes;
-      else perCustomer.set(owner, perCustomer.get(owner)! + bytes);
+      else {
+        perCustomer.set(owner, perCustomer.get(owner)! + bytes);
+        const family = key.slice(prefix.length).split(':')[0];
+        byFamily.set(family, (byFamily.get(family) ?? 0) + bytes);
+      }
     }
   } while (cursor !== '0');
-  return { perCustomer, shared };
+  return { perCustomer, shared, byFamily };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +228,12 @@ const cpuMicros = (from: NodeJS.CpuUsage) => {
  * of the phase. What the engine spends beyond these is the commit, the publication and the Kafka client.
  */
 export function historyStageCosts(phases: HistoryEvent[][], params: CompanyParameters): HistoryStageCosts[] {
-  const fold = new DomainFold(params);
+  // The engine's window and quiet period (libs/config), so that the state bytes match the engine's.
+  const fold = new DomainFold(
+    params,
+    Number(process.env.ENGINE_DEDUP_WINDOW_DAYS ?? 35),
+    Number(process.env.ENGINE_ARCHIVE_QUIET_DAYS ?? 35),
+  );
   const customers = fold.customers;
   const businessDate = businessDateAt(new Date(), params.timeZone);
   const results: HistoryStageCosts[] = [];
@@ -312,6 +323,8 @@ export interface HistoryRun {
   redisBytesPerCustomer: number;
   redisBytesMaxCustomer: number;
   redisSharedBytes: number;
+  /** Bytes per customer by key family (the key name after the prefix, up to its first colon). */
+  redisBytesPerCustomerByFamily: Record<string, number>;
 }
 
 async function produceEvents(stack: BenchStack, events: HistoryEvent[]): Promise<void> {
@@ -395,6 +408,9 @@ export async function historyRun(opts: HistoryOptions, partitions: number): Prom
         redisBytesPerCustomer: perCustomer.reduce((a, b) => a + b, 0) / perCustomer.length,
         redisBytesMaxCustomer: Math.max(...perCustomer),
         redisSharedBytes: bytes.shared,
+        redisBytesPerCustomerByFamily: Object.fromEntries(
+          [...bytes.byFamily].map(([family, total]) => [family, Math.round(total / perCustomer.length)]),
+        ),
       };
     } finally {
       await Promise.all([stopApp(fold), stopApp(projector)]);
@@ -427,6 +443,13 @@ export function historyRows(
       'history: Redis bytes per customer (MEMORY USAGE of its keys)',
       `${Math.round(run.redisBytesPerCustomer)}`,
       `max ${Math.round(run.redisBytesMaxCustomer)}; shared keys ${Math.round(run.redisSharedBytes)} (target <= 65536)`,
+    ]);
+    rows.push([
+      '  of which, per key family',
+      Object.entries(run.redisBytesPerCustomerByFamily)
+        .map(([family, bytes]) => `${family} ${bytes}`)
+        .join(', '),
+      'bytes per customer',
     ]);
   }
   if (stages !== null) {
