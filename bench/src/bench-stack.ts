@@ -37,7 +37,8 @@ export function startApp(app: 'exposure-engine' | 'risk-api', env: Record<string
   ];
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, ...env, ENV_FILE: '/nonexistent' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_APP_LOGS=1 shows the apps' logs (to find why a run stalled); they cost CPU, so not by default.
+    stdio: ['ignore', process.env.BENCH_APP_LOGS === '1' ? 'inherit' : 'ignore', 'inherit'],
   });
   return child;
 }
