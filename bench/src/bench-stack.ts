@@ -43,10 +43,15 @@ export function startApp(app: 'exposure-engine' | 'risk-api', env: Record<string
   return child;
 }
 
-export function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+/** Stops an app; one that has not exited `killAfterMs` after SIGTERM (a stalled fold) gets SIGKILL. */
+export function stopApp(child: ChildProcess, killAfterMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    const kill = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }
