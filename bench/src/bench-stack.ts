@@ -37,15 +37,21 @@ export function startApp(app: 'exposure-engine' | 'risk-api', env: Record<string
   ];
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, ...env, ENV_FILE: '/nonexistent' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_APP_LOGS=1 shows the apps' logs (to find why a run stalled); they cost CPU, so not by default.
+    stdio: ['ignore', process.env.BENCH_APP_LOGS === '1' ? 'inherit' : 'ignore', 'inherit'],
   });
   return child;
 }
 
-export function stopApp(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+/** Stops an app; one that has not exited `killAfterMs` after SIGTERM (a stalled fold) gets SIGKILL. */
+export function stopApp(child: ChildProcess, killAfterMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    const kill = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
 }

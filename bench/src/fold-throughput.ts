@@ -1,16 +1,9 @@
 import { Batch, Kafka } from 'kafkajs';
 import Redis from 'ioredis';
 import { TopicNames } from '@credit/config';
-import { customerKey, decodeInputEvent, InputStream } from '@credit/contracts';
-import {
-  applyFact,
-  Assessed,
-  businessDateAt,
-  CompanyParameters,
-  CustomerRecord,
-  newCustomerRecord,
-  reassess,
-} from '@credit/domain';
+import { decodeInputEvent, InputStream } from '@credit/contracts';
+import { businessDateAt, CompanyParameters, Fact } from '@credit/domain';
+import { DomainFold } from './domain-fold';
 
 export const inputTopics = (t: TopicNames) => [
   t.documents,
@@ -82,8 +75,9 @@ export const bareConsume = (kafka: Kafka, topics: string[], total: number, group
  * The floor under any engine that follows the specification: the bare consumer
  * plus the pure domain work every event needs whatever the design (strict
  * validation, applying the fact, re-evaluating the customer on every change,
- * spec section 5), with the customers in a Map and no I/O at all: no Redis,
- * no outbox, no exactly-once bookkeeping. Returns seconds, timed like bareConsume.
+ * spec section 5), folded as the engine folds (DomainFold: one draft per customer
+ * per batch), with the customers in a Map and no I/O at all: no Redis, no
+ * outbox, no exactly-once bookkeeping. Returns seconds, timed like bareConsume.
  */
 export function domainFloorConsume(
   kafka: Kafka,
@@ -92,23 +86,16 @@ export function domainFloorConsume(
   groupId: string,
   params: CompanyParameters,
 ): Promise<number> {
-  const customers = new Map<string, { record: CustomerRecord; assessed: Assessed | null }>();
+  const fold = new DomainFold(params);
   const businessDate = businessDateAt(new Date(), params.timeZone);
   return timedConsume(kafka, [...streams.keys()], total, groupId, (batch) => {
     const stream = streams.get(batch.topic)!;
+    const facts: Fact[] = [];
     for (const m of batch.messages) {
       const decoded = decodeInputEvent(stream, m.key, m.value);
-      if (!decoded.ok) continue;
-      const { fact } = decoded;
-      const key = customerKey(fact.companyId, fact.customerId);
-      const customer = customers.get(key) ?? {
-        record: newCustomerRecord(fact.companyId, fact.customerId),
-        assessed: null,
-      };
-      const documents = applyFact(customer.record.documents, fact);
-      const next = reassess(customer.record, documents, businessDate, params, false, customer.assessed);
-      customers.set(key, { record: next.record, assessed: next.assessed });
+      if (decoded.ok) facts.push(decoded.fact);
     }
+    fold.batch(facts, businessDate);
     return batch.messages.length;
   });
 }

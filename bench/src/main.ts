@@ -272,7 +272,13 @@ async function main(): Promise<void> {
       startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'fold' }),
     );
     const projector = startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'project' });
-    const { firstAppliedAt } = await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
+    const { firstAppliedAt } = await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends).catch(
+      async (error: unknown) => {
+        // An engine that did not catch up must not outlive the bench.
+        await Promise.all([...engines, projector].map((app) => stopApp(app)));
+        throw error;
+      },
+    );
     const engineTotalSeconds = seconds(engineStarted);
     const engineSeconds = seconds(firstAppliedAt);
     const startupSeconds = engineTotalSeconds - engineSeconds;

@@ -55,6 +55,28 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(prepared.position.appliedOffset).toBe('2344');
   });
 
+  it('commits one batch that touches tens of thousands of customers', async () => {
+    // A partition's backlog over many customers: each brings a dozen arguments to the one atomic script,
+    // more than a JavaScript call may spread (the engine's consumer crashed on that at 10,000 customers).
+    const customers = Array.from({ length: 12_000 }, (_, i) => ({
+      key: `IT01:W${i}`,
+      expectedVersion: 0,
+      record: { ...newCustomerRecord('IT01', `W${i}`), version: 1 },
+      appliedEventIds: [`wide-${i}`],
+      events: [],
+      assessedWith: '',
+    }));
+    const result = await store.commit({
+      source: { topic: 'wide', partition: 0, expectedOffset: null, newOffset: '11999' },
+      customers,
+      outbox: [],
+    });
+    expect(result.ok).toBe(true);
+    const prepared = await store.prepare('wide', 0, new Map([['IT01:W11999', ['wide-11999']]]));
+    expect(prepared.versions.get('IT01:W11999')).toBe(1);
+    expect(prepared.position.appliedOffset).toBe('11999');
+  });
+
   it('forgets applied eventIds older than the window in the same commit, and still reads the earlier layout', async () => {
     const key = 'IT01:C3';
     const day = (n: number) => Date.UTC(2026, 0, 1) + n * 86_400_000;

@@ -16,7 +16,11 @@ import {
   QueuedEntry,
 } from './ports';
 
-type CommitCommand = (numKeys: number, ...args: (string | Buffer | number)[]) => Promise<string[]>;
+/**
+ * Keys and arguments as one array (ioredis flattens it): a batch touching thousands of customers has
+ * more arguments than a JavaScript call may spread (RangeError: Maximum call stack size exceeded).
+ */
+type CommitCommand = (numKeys: number, keysAndArgs: (string | Buffer | number)[]) => Promise<string[]>;
 type ProjectedCommand = (numKeys: number, ...args: string[]) => Promise<number>;
 type RecordUnlessCommand = (
   numKeys: number,
@@ -197,7 +201,7 @@ export class RedisExposureStore implements ExposureStore {
     for (const message of commit.outbox) {
       args.push(message.topic, message.key ?? '', message.value, JSON.stringify(message.headers ?? {}));
     }
-    const [status, detail] = await this.runCommit(keys.length, ...keys, ...args);
+    const [status, detail] = await this.runCommit(keys.length, [keys, args].flat());
     return status === 'ok' ? { ok: true } : { ok: false, conflict: status as 'offset' | 'version', detail };
   }
 
