@@ -98,6 +98,10 @@ export function outputMessage(
 
 const money = (cents: bigint): string => formatMoney(cents);
 
+/** A case in an eventId: its id, and its round when it opened again under that id (PublishedCase.round). */
+const caseRef = (n: { caseId: string; round?: number }): string =>
+  n.round ? `${n.caseId}:r${n.round}` : n.caseId;
+
 /** The event of one domain notification; one case per notification type. */
 function eventOfNotification(n: Notification, head: EventHead): OutputEvent {
   switch (n.type) {
@@ -153,7 +157,7 @@ function eventOfNotification(n: Notification, head: EventHead): OutputEvent {
       return outputEvent({
         ...head,
         type: n.type,
-        idCause: `dunning:${n.caseId}:${n.level}`,
+        idCause: `dunning:${caseRef(n)}:${n.level}`,
         data: {
           caseId: n.caseId,
           level: n.level,
@@ -171,21 +175,21 @@ function eventOfNotification(n: Notification, head: EventHead): OutputEvent {
       return outputEvent({
         ...head,
         type: n.type,
-        idCause: `stage:${n.caseId}:${n.to}`,
+        idCause: `stage:${caseRef(n)}:${n.to}`,
         data: { caseId: n.caseId, from: n.from, to: n.to, changedBy: n.changedBy, reason: n.reason },
       });
     case 'collection.closed':
       return outputEvent({
         ...head,
         type: n.type,
-        idCause: `closed:${n.caseId}`,
+        idCause: `closed:${caseRef(n)}`,
         data: { caseId: n.caseId, reason: n.reason },
       });
     case 'promise.broken':
       return outputEvent({
         ...head,
         type: n.type,
-        idCause: `promise:${n.caseId}:${n.promiseId}`,
+        idCause: `promise:${caseRef(n)}:${n.promiseId}`,
         data: {
           caseId: n.caseId,
           promiseId: n.promiseId,

@@ -302,7 +302,8 @@ export function collectionState(input: CollectionInput): CollectionState {
       for (const action of actionsOn.get(from) ?? []) applyAction(open, action);
     }
   }
-  if (open === null) return { open: null, lastClosed, closingReason };
+  // With no case open, the closing is told by today's reason (closingReason), as on the early answers above.
+  if (open === null) return { open: null, lastClosed: null, closingReason };
 
   const items = overdueOn(ledger, businessDate);
   const openedOn = fromEpochDay(open.openedOn);

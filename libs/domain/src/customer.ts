@@ -3,11 +3,12 @@ import { BusinessDate } from './dates';
 import { CustomerDocuments, emptyDocuments } from './documents';
 import { LiveFigures } from './figures';
 import {
+  caseRound,
   collectionNotifications,
+  withPublishedCase,
   Notification,
   NOTHING_PUBLISHED,
   notifications,
-  publishedCase,
   PublishedView,
   viewOf,
 } from './notifications';
@@ -81,11 +82,14 @@ export function reassess(
   const view = viewOf(assessment);
   // While more facts follow, the case stays as last published (see publishCollection).
   const { collection: _next, ...rest } = view;
+  const { collection: announced, closedCases } = record.published;
   const published: PublishedView = withReview
-    ? view
-    : record.published.collection === undefined
-      ? rest
-      : { ...rest, collection: record.published.collection };
+    ? withPublishedCase(record.published, view, assessment.collection ?? null)
+    : {
+        ...rest,
+        ...(closedCases ? { closedCases } : {}),
+        ...(announced ? { collection: announced } : {}),
+      };
   return {
     notifications: changes,
     assessed,
@@ -113,14 +117,18 @@ export function publishCollection(record: CustomerRecord): {
   notifications: Notification[];
 } {
   if (record.assessment === null) return { record, notifications: [] };
-  const changes = collectionNotifications(record.published.collection ?? null, record.assessment);
-  const { collection: _was, ...rest } = record.published;
+  const view = record.assessment.collection ?? null;
+  const changes = collectionNotifications(
+    record.published.collection ?? null,
+    record.assessment,
+    caseRound(record.published, view),
+  );
   return {
     notifications: changes,
     record: {
       ...record,
       sequence: record.sequence + changes.length,
-      published: { ...rest, ...publishedCase(record.assessment.collection ?? null) },
+      published: withPublishedCase(record.published, record.published, view),
     },
   };
 }

@@ -16,7 +16,15 @@ export interface PublishedView {
   reviewDue?: BusinessDate;
   /** The collection case as last published; absent while none is open (and in views stored before cases). */
   collection?: PublishedCase;
+  /**
+   * How many times each recently closed case was announced closed: a case can open again under the
+   * same id (its opening date) when a late document moves the history, and its events must not
+   * reuse the ids of its earlier round. The last CLOSED_CASES_KEPT cases.
+   */
+  closedCases?: Record<string, number>;
 }
+
+const CLOSED_CASES_KEPT = 16;
 
 export interface PublishedCase {
   caseId: string;
@@ -24,6 +32,8 @@ export interface PublishedCase {
   stage: CollectionStage;
   /** The promise announced as broken, if any. */
   brokenPromiseId?: string;
+  /** How many times this case id closed before this round (PublishedView.closedCases); absent: 0. */
+  round?: number;
 }
 
 export const NOTHING_PUBLISHED: PublishedView = Object.freeze({
@@ -56,6 +66,8 @@ export type Notification =
   | {
       type: 'dunning.levelReached';
       caseId: string;
+      /** PublishedCase.round: part of the eventId only. */
+      round?: number;
       level: number;
       action: DunningAction;
       items: CaseItem[];
@@ -64,15 +76,17 @@ export type Notification =
   | {
       type: 'collection.stageChanged';
       caseId: string;
+      round?: number;
       from: CollectionStage;
       to: CollectionStage;
       changedBy: string;
       reason: string;
     }
-  | { type: 'collection.closed'; caseId: string; reason: CaseClosedReason }
+  | { type: 'collection.closed'; caseId: string; reason: CaseClosedReason; round?: number }
   | {
       type: 'promise.broken';
       caseId: string;
+      round?: number;
       promiseId: string;
       amount: Cents;
       date: BusinessDate;
@@ -92,7 +106,7 @@ export const viewOf = (a: Assessment): PublishedView => ({
   ...publishedCase(a.collection ?? null),
 });
 
-export const publishedCase = (view: CollectionView | null): { collection?: PublishedCase } =>
+export const publishedCase = (view: CollectionView | null, round = 0): { collection?: PublishedCase } =>
   view === null
     ? {}
     : {
@@ -101,8 +115,46 @@ export const publishedCase = (view: CollectionView | null): { collection?: Publi
           level: view.level,
           stage: view.stage,
           ...(view.promise?.status === 'broken' ? { brokenPromiseId: view.promise.promiseId } : {}),
+          ...(round > 0 ? { round } : {}),
         },
       };
+
+/** The round of the case `next` shows: the published one's, or how many times a case of its id closed. */
+export function caseRound(published: PublishedView, next: CollectionView | null): number {
+  if (next === null) return 0;
+  const previous = published.collection;
+  if (previous?.caseId === next.caseId) return previous.round ?? 0;
+  const closed = closedCasesAfter(published, next);
+  return closed[next.caseId] ?? 0;
+}
+
+/** The closed cases once `next`'s case is announced: the published case is counted closed if it ends. */
+function closedCasesAfter(published: PublishedView, next: CollectionView | null): Record<string, number> {
+  const closed = { ...(published.closedCases ?? {}) };
+  const previous = published.collection;
+  if (previous !== undefined && previous.caseId !== next?.caseId) {
+    delete closed[previous.caseId];
+    closed[previous.caseId] = (previous.round ?? 0) + 1;
+    const ids = Object.keys(closed);
+    for (const id of ids.slice(0, Math.max(0, ids.length - CLOSED_CASES_KEPT))) delete closed[id];
+  }
+  return closed;
+}
+
+/** What consumers were told once `next`'s case is announced: the case with its round, the closed ones. */
+export function withPublishedCase(
+  before: PublishedView,
+  view: PublishedView,
+  next: CollectionView | null,
+): PublishedView {
+  const { collection: _case, closedCases: _closed, ...rest } = view;
+  const closedCases = closedCasesAfter(before, next);
+  return {
+    ...rest,
+    ...(Object.keys(closedCases).length > 0 ? { closedCases } : {}),
+    ...publishedCase(next, caseRound(before, next)),
+  };
+}
 
 const reviewDueView = (a: Assessment): { reviewDue?: BusinessDate } => {
   const due = reviewDue(a);
@@ -162,7 +214,14 @@ export function notifications(
       reviewEveryDays: next.creditClass!.reviewEveryDays!,
     });
   }
-  if (withCollection) result.push(...collectionNotifications(previous.collection ?? null, next));
+  if (withCollection)
+    result.push(
+      ...collectionNotifications(
+        previous.collection ?? null,
+        next,
+        caseRound(previous, next.collection ?? null),
+      ),
+    );
   return result;
 }
 
@@ -172,7 +231,11 @@ export function notifications(
  * once), the stage moved, the promise broken. Each is announced once: its
  * eventId derives from the case and the level, stage or promise.
  */
-export function collectionNotifications(previous: PublishedCase | null, next: Assessment): Notification[] {
+export function collectionNotifications(
+  previous: PublishedCase | null,
+  next: Assessment,
+  round = 0,
+): Notification[] {
   const result: Notification[] = [];
   const view = next.collection ?? null;
   if (previous !== null && previous.caseId !== view?.caseId) {
@@ -180,6 +243,7 @@ export function collectionNotifications(previous: PublishedCase | null, next: As
     result.push({
       type: 'collection.closed',
       caseId: previous.caseId,
+      ...(previous.round ? { round: previous.round } : {}),
       reason:
         closed?.caseId === previous.caseId
           ? closed.reason
@@ -192,6 +256,7 @@ export function collectionNotifications(previous: PublishedCase | null, next: As
     result.push({
       type: 'dunning.levelReached',
       caseId: view.caseId,
+      ...(round > 0 ? { round } : {}),
       level: view.level,
       action: view.action,
       items: view.items,
@@ -203,6 +268,7 @@ export function collectionNotifications(previous: PublishedCase | null, next: As
     result.push({
       type: 'collection.stageChanged',
       caseId: view.caseId,
+      ...(round > 0 ? { round } : {}),
       from: stageBefore,
       to: view.stage,
       changedBy: view.stageChangedBy!,
@@ -214,6 +280,7 @@ export function collectionNotifications(previous: PublishedCase | null, next: As
     result.push({
       type: 'promise.broken',
       caseId: view.caseId,
+      ...(round > 0 ? { round } : {}),
       promiseId: promise.promiseId,
       amount: promise.amount,
       date: promise.date,
