@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Role } from '@credit/auth';
 import { documentHoldId, validateOutputEvent } from '@credit/contracts';
-import { CompanyParameters } from '@credit/domain';
+import { DEFAULT_PARAMETERS } from '@credit/domain';
 import { CompanyParametersStore } from '@credit/redis';
 import { COMPANY_PARAMETERS_STORE, DATA_SOURCE } from '../../apps/risk-api/src/tokens';
 import { CreditChecksService } from '../../apps/risk-api/src/credit-checks/credit-checks.service';
@@ -415,7 +415,10 @@ describe('credit checks', () => {
     await eventually(before, (exposure) => exposure === '3000.00');
     // Orders no longer counted: the next check reads the new parameters at once.
     const stored = api.get<CompanyParametersStore>(COMPANY_PARAMETERS_STORE);
-    await stored.save(company, { includedComponents: { orders: false } } as unknown as CompanyParameters);
+    await stored.save(company, {
+      ...DEFAULT_PARAMETERS,
+      includedComponents: { ...DEFAULT_PARAMETERS.includedComponents, orders: false },
+    });
     expect(await before()).toBe('0.00');
   });
 
