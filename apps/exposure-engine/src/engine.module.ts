@@ -78,7 +78,9 @@ class EngineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     this.relay.start();
     if (role !== 'fold') this.projector.start();
     this.reviews.start();
-    this.transport.on('crash', (error) => this.logger.error(`Consumer crashed: ${error.message}`));
+    this.transport.on('crash', (error, restarting) =>
+      this.logger.error(`Consumer crashed${restarting ? ', restarting' : ' for good'}: ${error.message}`),
+    );
     // A new or lost store is rebuilt by replaying the input topics, which keep their history.
     if (storeIsNew) {
       this.logger.log('State store is new or was lost: replaying the input topics from the start');

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { setPriority } from 'node:os';
 import { ConfigError, engineSettings, EngineSettings, loggedLevels } from '@credit/config';
-import { createEngineApp, startEngineApp } from './app';
+import { createEngineApp, endWhenConsumerStops, startEngineApp } from './app';
 
 async function bootstrap(): Promise<void> {
   let settings: EngineSettings;
@@ -25,6 +25,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createEngineApp({ settings }, loggedLevels(settings.logLevel));
   app.enableShutdownHooks();
+  if (settings.role !== 'project') endWhenConsumerStops(app);
   await startEngineApp(app);
   await app.listen(settings.healthPort, settings.healthHost);
   new Logger('ExposureEngine').log(

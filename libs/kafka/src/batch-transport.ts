@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
 import { BaseRpcContext, CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { Kafka } from 'kafkajs';
 import { lastValueFrom, Observable, throwError } from 'rxjs';
-import { BatchConsumer, BatchConsumerOptions, PartitionSeek } from './consumer';
+import { BatchConsumer, BatchConsumerOptions, CrashListener, PartitionSeek } from './consumer';
 import { BatchOutcome, InboundBatch } from './ports';
 
 /** Where a batch handed to an `@EventPattern` handler came from (`@Ctx() context: BatchContext`). */
@@ -23,11 +23,11 @@ export interface BatchSource {
   seekAssignedToStart(): void;
   /** Reads one assigned partition again from an offset (ignored when it is not assigned). */
   seek(position: PartitionSeek): void;
-  onCrash(listener: (error: Error) => void): void;
+  onCrash(listener: CrashListener): void;
 }
 
 /** What the transport reports: the consumer crashed (kafkajs restarts it when the error is retriable). */
-export type BatchTransportEvents = { crash: (error: Error) => void };
+export type BatchTransportEvents = { crash: CrashListener };
 
 export interface BatchTransportOptions extends Omit<BatchConsumerOptions, 'handle'> {
   /** The `@EventPattern` whose handler folds every batch, of every topic. */
@@ -46,7 +46,7 @@ export interface BatchTransportOptions extends Omit<BatchConsumerOptions, 'handl
 export class BatchConsumerTransport extends Server<BatchTransportEvents> implements CustomTransportStrategy {
   private source?: BatchSource;
   private replayFromStart = false;
-  private readonly crashListeners: ((error: Error) => void)[] = [];
+  private readonly crashListeners: CrashListener[] = [];
 
   constructor(
     private readonly options: BatchTransportOptions,

@@ -26,6 +26,9 @@ export interface BatchConsumerOptions {
   onResumeError?: (error: Error) => void;
 }
 
+/** Told when the consumer crashed; `restarting` says whether kafkajs starts it again. */
+export type CrashListener = (error: Error, restarting: boolean) => void;
+
 export interface PartitionSeek {
   topic: string;
   partition: number;
@@ -150,7 +153,10 @@ export class BatchConsumer {
     return this.consumer.disconnect();
   }
 
-  onCrash(listener: (error: Error) => void): void {
-    this.consumer.on(this.consumer.events.CRASH, (event) => listener(event.payload.error));
+  /** `restarting` false: kafkajs gave the consumer up for good (an error it does not retry, such as a RangeError). */
+  onCrash(listener: CrashListener): void {
+    this.consumer.on(this.consumer.events.CRASH, (event) =>
+      listener(event.payload.error, event.payload.restart),
+    );
   }
 }
