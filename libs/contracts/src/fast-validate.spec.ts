@@ -218,10 +218,11 @@ function mutate(root: Json, mutation: Mutation): Json {
   switch (mutation.kind) {
     case 'delete':
       return set(root, path, undefined);
+    // A copy: fast-check may hand the same value to two mutations, and one inserted into the other is a cycle.
     case 'replace':
-      return set(root, path, mutation.value);
+      return set(root, path, structuredClone(mutation.value));
     case 'add':
-      (target as { [key: string]: Json })[mutation.key] = mutation.value;
+      (target as { [key: string]: Json })[mutation.key] = structuredClone(mutation.value);
       return root;
     case 'nudge':
       return set(
