@@ -82,4 +82,26 @@ describe('a parameter change racing a fold', () => {
     const reviewed = (await store.records([KEY])).get(KEY)!;
     expect(reviewed.assessment?.total).toBe(1000_00n);
   });
+
+  it('keeps the review forced by a change when a batch after it only ignores facts of the customer', async () => {
+    const withoutOrders = {
+      ...DEFAULT_PARAMETERS,
+      includedComponents: { ...DEFAULT_PARAMETERS.includedComponents, orders: false },
+    };
+    const before = (await store.records([KEY])).get(KEY)!;
+    expect(before.assessment?.total).toBe(1000_00n);
+    await parameters.save(COMPANY, withoutOrders);
+    // Past the cache's life: the next fold reads the new parameters, but assesses nothing with them.
+    await new Promise((r) => setTimeout(r, 2_500));
+    // A new eventId about SO-1, older than its last change: ignored, yet committed (its id is remembered).
+    await producer.events(stack.engine.kafka.topics.documents, [
+      { ...order('SO-1', '900.00'), eventId: 'evt-SO-1-older', occurredAt: '2026-03-01T08:00:00+01:00' },
+    ]);
+    const ignored = await folded(before.version);
+    expect(ignored.assessment?.total).toBe(1000_00n);
+
+    await engine.get(ReviewScheduler).reviewDue();
+    const reviewed = (await store.records([KEY])).get(KEY)!;
+    expect(reviewed.assessment?.total).toBe(0n);
+  });
 });

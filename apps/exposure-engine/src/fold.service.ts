@@ -37,6 +37,7 @@ import {
   DocumentHoldState,
   ExposureStore,
   FoldPreparation,
+  NOT_REASSESSED,
   RecordCache,
   storedWhole,
 } from '@credit/redis';
@@ -297,8 +298,7 @@ export class FoldService {
           holds: [],
           seen: new Set(prepared.seen.get(key)),
           assessed: current?.assessed ?? null,
-          // This loop never awaits: every fact of the batch is assessed with these parameters.
-          assessedWith: this.parameters.storedOf(fact.companyId),
+          assessedWith: NOT_REASSESSED,
         };
         writes.set(key, write);
       }
@@ -364,6 +364,8 @@ export class FoldService {
     const { documents, figures } = write.draft;
     const reassessed = reassess(before, documents, businessDate, params, false, null, figures);
     write.assessed = reassessed.assessed;
+    // This loop never awaits: every fact of the batch is assessed with these parameters.
+    write.assessedWith = this.parameters.storedOf(fact.companyId);
     let record = reassessed.record;
     const messages = outputMessages(
       reassessed.notifications,

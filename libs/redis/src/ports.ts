@@ -30,10 +30,17 @@ export interface CustomerWrite {
   holds?: CreatedHold[];
   /**
    * The company parameters the record was assessed with, as stored (CompanyParametersStore.stored; '' for
-   * none). A pending review forced by a parameter change stays when they are no longer the stored ones.
+   * none), or NOT_REASSESSED. A pending review forced by a parameter change stays when they are no longer the
+   * stored ones.
    */
   assessedWith: string;
 }
+
+/**
+ * The assessedWith of a write that did not assess its record (every fact of the batch was ignored as a
+ * re-send or beyond the horizon): its assessment is as old as its parameters, so a forced review stays.
+ */
+export const NOT_REASSESSED = '-';
 
 /** A hold the engine creates: the document's hold of `generation`. */
 export interface CreatedHold {
