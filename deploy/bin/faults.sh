@@ -7,6 +7,7 @@
 # Environment:
 #   FAULTS_PROFILE      full (default: the issue's sizes, ~10 min) or ci (~4 min)
 #   FAULTS_SKIP_SETUP   1: packages installed and build done already (deploy/bin/test.sh)
+# Arguments go to jest: `npm run test:faults -- clusters` runs the suites whose path matches.
 #   FAULTS_KAFKA_PORT   private broker's port (default 19092; controller on the next one)
 #   FAULTS_REDIS_PORT   private redis-server's port (default 16379)
 #   FAULTS_REDIS_CLUSTER_BASE_PORT  first of the 6 Redis Cluster nodes' ports (default 17100)
@@ -44,6 +45,6 @@ say "faults suite, $FAULTS_PROFILE profile"
 started=$SECONDS
 status=0
 # --forceExit: clients of a broker or Redis that a test restarted may keep reconnect timers alive.
-npx jest --selectProjects faults --runInBand --forceExit --json --outputFile=.run/faults.json || status=1
+npx jest --selectProjects faults --runInBand --forceExit --json --outputFile=.run/faults.json "$@" || status=1
 node deploy/bin/faults-table.js "$FAULTS_REPORT" .run/faults.json "$((SECONDS - started))"
 exit $status
