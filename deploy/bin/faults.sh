@@ -7,12 +7,13 @@
 # Environment:
 #   FAULTS_PROFILE      full (default: the issue's sizes, ~10 min) or ci (~4 min)
 #   FAULTS_SKIP_SETUP   1: packages installed and build done already (deploy/bin/test.sh)
-# Arguments go to jest: `npm run test:faults -- clusters` runs the suites whose path matches.
 #   FAULTS_KAFKA_PORT   private broker's port (default 19092; controller on the next one)
 #   FAULTS_REDIS_PORT   private redis-server's port (default 16379)
 #   FAULTS_REDIS_CLUSTER_BASE_PORT  first of the 6 Redis Cluster nodes' ports (default 17100)
 #   FAULTS_KAFKA_CLUSTER_PORTS      the 3 cluster brokers' ports (default 19892,19893,19894;
 #                                   FAULTS_KAFKA_CLUSTER_CONTROLLER_PORTS default 19895,19896,19897)
+#
+# Arguments go to jest: `npm run test:faults -- clusters` runs the suites whose path matches.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"

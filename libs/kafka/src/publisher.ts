@@ -46,9 +46,9 @@ export class KafkaPublisher implements MessagePublisher {
   }
 
   async publish(messages: OutboundMessage[]): Promise<void> {
-    let pending = messages.map((m) => ({
+    let pending: { topic: string; message: Message }[] = messages.map((m) => ({
       topic: m.topic,
-      message: { key: m.key, value: m.value, headers: m.headers } as Message,
+      message: { key: m.key, value: m.value, headers: m.headers },
     }));
     while (pending.length > 0) {
       const byTopic = new Map<string, Message[]>();
