@@ -20,10 +20,10 @@ export interface FoldTimes {
 
 /**
  * The engine's fold without any I/O (apps/exposure-engine/src/fold.service.ts): one CustomerDraft per
- * customer per batch, `draft.apply` and `reassess` on the draft's maintained figures for every applied
- * fact, then archiving, finishing the draft and planning the review once per customer at the end of the
- * batch. The bench's floor and stage costs use it, so that they measure the work the engine does per
- * event, not the per-fact copies of the pure `applyFact`.
+ * customer per batch, taking its documents over as the engine does, `draft.apply` and `reassess` on the
+ * draft's maintained figures for every applied fact, then archiving, finishing the draft and planning the
+ * review once per customer at the end of the batch. The bench's floor and stage costs use it, so that
+ * they measure the work the engine does per event, not the per-fact copies of the pure `applyFact`.
  */
 export class DomainFold {
   readonly customers = new Map<string, CustomerRecord>();
@@ -43,7 +43,7 @@ export class DomainFold {
       let write = open.get(key);
       if (write === undefined) {
         const record = this.customers.get(key) ?? newCustomerRecord(fact.companyId, fact.customerId);
-        write = { record, draft: CustomerDraft.open(record.documents, this.windowDays, this.quietDays) };
+        write = { record, draft: CustomerDraft.take(record.documents, this.windowDays, this.quietDays) };
         open.set(key, write);
       }
       const t0 = times === undefined ? 0 : performance.now();

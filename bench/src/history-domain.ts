@@ -118,7 +118,7 @@ function main(): void {
       const facts = histories[c].slice(phase * perPhase, (phase + 1) * perPhase);
       for (let b = 0; b < facts.length; b += batchSize) {
         let record = records[c];
-        const draft = CustomerDraft.open(record.documents, 35, quietDays);
+        const draft = CustomerDraft.take(record.documents, 35, quietDays);
         for (const fact of facts.slice(b, b + batchSize)) {
           if (draft.apply(fact).kind !== 'applied') continue;
           const businessDate = fact.occurredAt.slice(0, 10);

@@ -150,6 +150,13 @@ async function redisUsedMemory(stack: BenchStack): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(info)![1]);
 }
 
+/** CPU seconds the Redis server has used (user + system): the store's share of the fold's cost. */
+async function redisCpuSeconds(stack: BenchStack): Promise<number> {
+  const info = await stack.redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)![1]);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 async function wipe(stack: BenchStack): Promise<void> {
   let cursor = '0';
   do {
@@ -266,6 +273,7 @@ async function main(): Promise<void> {
     );
     const floorCpuUsed = process.cpuUsage(floorCpu);
     const floorCpuSeconds = (floorCpuUsed.user + floorCpuUsed.system) / 1e6;
+    const redisCpuBefore = await redisCpuSeconds(stack);
     const engineStarted = process.hrtime.bigint();
     // The deployed topology: one process folds, another projects into Postgres.
     const engines = Array.from({ length: opts.foldInstances }, () =>
@@ -286,6 +294,7 @@ async function main(): Promise<void> {
       `engine folded ${total} events in ${engineSeconds.toFixed(2)} s from its first batch (bare: ${bareSeconds.toFixed(2)} s)`,
     );
     const engineCpuSeconds = engines.reduce((cpu, engine) => cpu + cpuSecondsOf(engine.pid!), 0);
+    const redisFoldCpuSeconds = (await redisCpuSeconds(stack)) - redisCpuBefore;
     const projectionStarted = process.hrtime.bigint();
     await projectionDrained(stack);
     const projectionLagSeconds = seconds(projectionStarted);
@@ -331,6 +340,11 @@ async function main(): Promise<void> {
       `${engineCpuSeconds.toFixed(1)} s CPU`,
     ]);
     rows.push([
+      'Redis CPU per event during the fold (commits, and the projector reading)',
+      `${((redisFoldCpuSeconds / total) * 1e6).toFixed(1)} µs`,
+      `${redisFoldCpuSeconds.toFixed(1)} s CPU`,
+    ]);
+    rows.push([
       'projector CPU per event (project process)',
       `${((projectorCpuSeconds / total) * 1e6).toFixed(1)} µs`,
       `${projectorCpuSeconds.toFixed(1)} s CPU`,
@@ -351,6 +365,7 @@ async function main(): Promise<void> {
       projectionLagSeconds,
       bareCpuSeconds,
       engineCpuSeconds,
+      redisFoldCpuSeconds,
       projectorCpuSeconds,
     };
 

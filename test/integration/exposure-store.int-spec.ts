@@ -4,6 +4,7 @@ import {
   applyFact,
   CustomerDraft,
   DEFAULT_PARAMETERS,
+  decodeState,
   encodeState,
   epochDay,
   Fact,
@@ -116,6 +117,16 @@ describe('RedisExposureStore commit (real Redis)', () => {
     // Another topic has its own memory.
     const other = await store.prepare('erp.journal-entries', 0, new Map([[key, ['mid']]]));
     expect(other.seen.get(key)).toEqual(new Set());
+
+    // A batch spanning more than the window (a replay) keeps only the window's eventIds, and the set
+    // stays small enough for Redis's compact encoding (past 128 members it would turn into a skiplist).
+    await redis.del(keys.applied('erp.documents', 0));
+    const replayed = Array.from({ length: 400 }, (_, i) => `replayed-${i}`);
+    const at = replayed.map((_, i) => day(60 + i * 0.5));
+    expect(await commit(2, replayed, at, day(60 + 399 * 0.5 - 35))).toEqual({ ok: true });
+    const memory = keys.appliedIds('erp.documents', key);
+    expect(await redis.zcard(memory)).toBe(71);
+    expect(await redis.call('OBJECT', 'ENCODING', memory)).toBe('listpack');
   });
 
   it('writes the documents a batch changed and deletes those it archived; a record of the earlier layout loads', async () => {
@@ -163,7 +174,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
     const first = CustomerDraft.open(loaded.documents);
     first.apply(fact({ type: 'delivery.issued', deliveryId: 'D1', amount: 5n, orderRefs: [] }, 1, 1));
     const written = await commit(1, first, storedWhole(loaded.documents));
-    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['d:d:D1', 'd:o:O1', 's', 'v']);
+    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['a', 'd:d:D1', 'd:o:O1', 's', 'v']);
     expect((await store.records([key])).get(key)).toEqual(written);
 
     const second = CustomerDraft.open(written.documents, 10);
@@ -176,11 +187,43 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect([...second.changes.changed].sort()).toEqual(['j:J1', 'o:O2']);
     await redis.hset(keys.customer(key), 'd:d:D1', 'untouched by the next write');
     const after = await commit(2, second, false);
-    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['d:d:D1', 'd:j:J1', 'd:o:O2', 's', 'v']);
+    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual([
+      'a',
+      'd:d:D1',
+      'd:j:J1',
+      'd:o:O2',
+      's',
+      'v',
+    ]);
     expect(await redis.hget(keys.customer(key), 'd:d:D1')).toBe('untouched by the next write');
     await redis.hset(keys.customer(key), 'd:d:D1', encodeState(after.documents.deliveries.get('D1')));
     expect((await store.records([key])).get(key)).toEqual(after);
     expect(await new LiveRecords(store, 10).get(key)).toEqual(after);
+    // The archive is its own field, outside the header, written when archiving changed it.
+    const stored = await redis.hmget(keys.customer(key), 's', 'a');
+    expect(decodeState<{ documents: object }>(stored[0]!).documents).not.toHaveProperty('archive');
+    expect(decodeState(stored[1]!)).toEqual(after.documents.archive);
+
+    // A batch that archives nothing leaves the archive's field as it is.
+    const third = CustomerDraft.open(after.documents, 10);
+    third.apply(fact({ type: 'order.confirmed', orderId: 'O3', amount: 9n }, 41, 5));
+    expect(third.archiveQuiet()).toEqual([]);
+    await redis.hset(keys.customer(key), 'a', 'untouched by the next write');
+    await commit(3, third, false);
+    expect(await redis.hget(keys.customer(key), 'a')).toBe('untouched by the next write');
+
+    // A header written with the archive inside (before it had its own field) still loads it, and the
+    // next write is whole, so the archive moves to its field.
+    const header = decodeState<{ documents: object }>((await redis.hget(keys.customer(key), 's'))!);
+    await redis.hset(
+      keys.customer(key),
+      's',
+      encodeState({ ...header, documents: { ...header.documents, archive: after.documents.archive } }),
+    );
+    await redis.hdel(keys.customer(key), 'a');
+    const moved = (await store.records([key])).get(key)!;
+    expect(moved.documents.archive).toEqual(after.documents.archive);
+    expect(storedWhole(moved.documents)).toBe(true);
   });
 
   it('gives readers the stored record, decoding the state only when its version changed', async () => {

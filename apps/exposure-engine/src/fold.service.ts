@@ -39,6 +39,7 @@ import {
   FoldPreparation,
   NOT_REASSESSED,
   RecordCache,
+  SourcePosition,
   storedWhole,
 } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
@@ -191,16 +192,11 @@ export class FoldService {
         return 'folded';
       }
       const holds = await this.documentHoldsOf(pending);
-      const { writes, outbox, refused } = await this.fold(pending, prepared, holds);
-      const result = await this.store.commit({
-        source: {
-          topic: batch.topic,
-          partition: batch.partition,
-          expectedOffset: applied,
-          newOffset: pending[pending.length - 1].message.offset,
-        },
-        customers: writes,
-        outbox,
+      const { writes, refused, result } = await this.foldAndCommit(pending, prepared, holds, {
+        topic: batch.topic,
+        partition: batch.partition,
+        expectedOffset: applied,
+        newOffset: pending[pending.length - 1].message.offset,
       });
       if (result.ok) {
         this.rebuild.rememberFolded(batch.topic, batch.partition, pending[pending.length - 1].message.offset);
@@ -220,6 +216,28 @@ export class FoldService {
       );
     }
     throw new Error(`${batch.topic}[${batch.partition}]: gave up after ${MAX_ATTEMPTS} concurrent updates`);
+  }
+
+  /**
+   * Folds and commits once. The drafts change the remembered records in
+   * place, so when the commit does not land those records are forgotten: the
+   * next attempt reads them from the store.
+   */
+  private async foldAndCommit(
+    pending: Decoded[],
+    prepared: FoldPreparation,
+    holds: BatchHolds,
+    source: SourcePosition,
+  ) {
+    let committed = false;
+    try {
+      const folded = await this.fold(pending, prepared, holds);
+      const result = await this.store.commit({ source, customers: folded.writes, outbox: folded.outbox });
+      committed = result.ok;
+      return { ...folded, result };
+    } finally {
+      if (!committed) for (const key of prepared.versions.keys()) this.records.forget(key);
+    }
   }
 
   /** The customers' records as stored: from memory when the stored version is the one remembered. */
@@ -285,7 +303,8 @@ export class FoldService {
           key,
           expectedVersion: prepared.versions.get(key) ?? 0,
           record,
-          draft: CustomerDraft.open(
+          // The draft changes the remembered record's documents in place: forgotten if the commit fails.
+          draft: CustomerDraft.take(
             record.documents,
             this.settings.dedupWindowDays,
             this.settings.archiveQuietDays,

@@ -1,6 +1,6 @@
 import { addDays, BusinessDate, daysBetween } from './dates';
 import type { Archive, BillState, FactStream, JournalEntryState } from './documents';
-import { DocumentKind, DocumentMaps, LiveFigures } from './figures';
+import { ArchivingWatch, DocumentKind, DocumentMaps, LiveFigures } from './figures';
 import { ZERO } from './money';
 import { BEHAVIOUR_WINDOW_DAYS } from './payment-behaviour';
 
@@ -48,6 +48,12 @@ class Groups {
 
 const quietBefore = (at: number | undefined, horizon: number): boolean => (at ?? 0) < horizon;
 
+/** The clock of document groups: the earlier of the two streams' watermarks, so a stream that lags delays archiving. */
+const documentsClockOf = (watermarks: Archivable['watermarks']): number | undefined =>
+  watermarks.documents === undefined || watermarks.journal === undefined
+    ? undefined
+    : Math.min(watermarks.documents, watermarks.journal);
+
 const utcDate = (ms: number): BusinessDate => new Date(ms).toISOString().slice(0, 10);
 
 /**
@@ -72,7 +78,7 @@ const utcDate = (ms: number): BusinessDate => new Date(ms).toISOString().slice(0
  * behaviour reads the last 365 days of them), their dishonoured bills counted
  * per date. Each leaves a tombstone for one more window, so that a late change
  * to it is refused (DOCUMENT_ARCHIVED) rather than silently applied to nothing.
- * Returns the tombstone keys created.
+ * Returns the tombstone keys created, and whether the archive changed.
  *
  * `keepPostedFrom`: the opening date of the customer's open collection case.
  * The case is a sweep over the history of its overdue items (collections.ts):
@@ -87,34 +93,51 @@ export function archiveQuiet(
   quietMs: number,
   windowMs: number,
   keepPostedFrom?: BusinessDate,
-): string[] {
+): { archived: string[]; archiveChanged: boolean } {
   const archived: string[] = [];
   const { watermarks } = docs;
-  const documentsClock =
-    watermarks.documents === undefined || watermarks.journal === undefined
-      ? undefined
-      : Math.min(watermarks.documents, watermarks.journal);
-  if (documentsClock !== undefined)
-    archiveGroups(docs, figures, documentsClock - quietMs, archived, keepPostedFrom);
-  if (watermarks.bills !== undefined) archiveBills(docs, figures, watermarks.bills - quietMs, archived);
-  forgetExpired(docs, quietMs + windowMs);
+  // What the last pass saw says which parts can have something to do; without one, every part looks.
+  const watch: ArchivingWatch = figures.archiving ?? {
+    groups: -Infinity,
+    bills: -Infinity,
+    tombstones: -Infinity,
+    billTombstones: -Infinity,
+    oldestDated: '',
+    keptFor: keepPostedFrom,
+  };
+  const documentsClock = documentsClockOf(watermarks);
+  if (
+    documentsClock !== undefined &&
+    (watch.keptFor !== keepPostedFrom || quietBefore(watch.groups, documentsClock - quietMs))
+  ) {
+    watch.groups = archiveGroups(docs, figures, documentsClock - quietMs, archived, keepPostedFrom);
+    watch.keptFor = keepPostedFrom;
+  }
+  if (watermarks.bills !== undefined && quietBefore(watch.bills, watermarks.bills - quietMs))
+    watch.bills = archiveBills(docs, figures, watermarks.bills - quietMs, archived);
+  const forgot = forgetExpired(docs, quietMs + windowMs, watch, archived.length > 0);
+  figures.archiving = watch;
+  const archiveChanged = archived.length > 0 || forgot;
   // The archive's dated sums changed: what the payment behaviour reads.
-  figures.datedVersion += 1;
-  return archived;
+  if (archiveChanged) figures.datedVersion += 1;
+  return { archived, archiveChanged };
 }
 
+/** Archives the quiet final groups; returns the oldest last change of the final groups left (Infinity: none). */
 function archiveGroups(
   docs: Archivable,
   figures: LiveFigures,
   horizon: number,
   archived: string[],
   keepPostedFrom: BusinessDate | undefined,
-): void {
+): number {
   const groups = new Groups();
-  const blocked = new Set<string>();
+  const notFinal = new Set<string>();
+  const notQuiet = new Set<string>();
   const consider = (node: string, final: boolean, at: number | undefined) => {
     const root = groups.find(node);
-    if (!final || !quietBefore(at, horizon)) blocked.add(node);
+    if (!final) notFinal.add(node);
+    else if (!quietBefore(at, horizon)) notQuiet.add(node);
     return root;
   };
   for (const [id, order] of docs.orders)
@@ -139,24 +162,32 @@ function archiveGroups(
     }
   }
   for (const openItemId of figures.items.keys())
-    if (figures.itemResidual(openItemId) !== ZERO) blocked.add(`p:${openItemId}`);
+    if (figures.itemResidual(openItemId) !== ZERO) notFinal.add(`p:${openItemId}`);
 
-  const blockedRoots = new Set<string>();
-  for (const node of blocked) blockedRoots.add(groups.find(node));
-  const members: string[] = [];
-  for (const node of [...groups.nodes()]) if (!blockedRoots.has(groups.find(node))) members.push(node);
-  if (members.length === 0) return;
-
-  // What the group's entries leave behind, read before the figures forget their items.
-  const items = figures.openItems();
-  const lastChange = new Map<string, number>();
+  const notFinalRoots = new Set<string>();
+  for (const node of notFinal) notFinalRoots.add(groups.find(node));
+  const notQuietRoots = new Set<string>();
+  for (const node of notQuiet) notQuietRoots.add(groups.find(node));
   const atOf = (node: string): number | undefined => {
     const kind = KIND[node[0]];
     return kind === undefined ? undefined : docs[kind].get(node.slice(2))?.at;
   };
-  for (const node of members) {
+  // A group's last change: when it is final and quiet it is archived with it, otherwise the next pass is due by it.
+  const lastChange = new Map<string, number>();
+  const members: string[] = [];
+  for (const node of [...groups.nodes()]) {
     const root = groups.find(node);
+    if (notFinalRoots.has(root)) continue;
     lastChange.set(root, Math.max(lastChange.get(root) ?? 0, atOf(node) ?? 0));
+    if (!notQuietRoots.has(root)) members.push(node);
+  }
+  let due = Infinity;
+  for (const root of notQuietRoots) if (!notFinalRoots.has(root)) due = Math.min(due, lastChange.get(root)!);
+  if (members.length === 0) return due;
+
+  // What the group's entries leave behind, read before the figures forget their items.
+  const items = figures.openItems();
+  for (const node of members) {
     const invoice = node[0] === 'i' ? docs.invoices.get(node.slice(2)) : undefined;
     if (invoice !== undefined && !invoice.cancelled && invoice.invoiceDate !== undefined) {
       const signed = invoice.kind === 'credit-note' ? -invoice.amount : invoice.amount;
@@ -181,6 +212,7 @@ function archiveGroups(
     if (kind !== undefined) figures.replace(kind, node.slice(2), undefined);
     archived.push(node);
   }
+  return due;
 }
 
 const KIND: Record<string, DocumentKind | undefined> = {
@@ -213,15 +245,22 @@ function keepContribution(
   }
 }
 
-function archiveBills(docs: Archivable, figures: LiveFigures, horizon: number, archived: string[]): void {
+/** Archives the quiet final bills; returns the oldest last change of the final bills left. */
+function archiveBills(docs: Archivable, figures: LiveFigures, horizon: number, archived: string[]): number {
+  let due = Infinity;
   for (const [id, bill] of docs.bills) {
-    if (!finalBill(bill) || !quietBefore(bill.at, horizon)) continue;
+    if (!finalBill(bill)) continue;
+    if (!quietBefore(bill.at, horizon)) {
+      due = Math.min(due, bill.at ?? 0);
+      continue;
+    }
     if (bill.status === 'dishonoured' && bill.statusDate !== null)
       docs.archive.dishonoured.set(bill.statusDate, (docs.archive.dishonoured.get(bill.statusDate) ?? 0) + 1);
     docs.archive.tombstones.set(`${LETTER.bills}:${id}`, [bill.at ?? 0, bill.at ?? 0]);
     figures.replace('bills', id, undefined);
     archived.push(`${LETTER.bills}:${id}`);
   }
+  return due;
 }
 
 const finalBill = (bill: BillState): boolean =>
@@ -232,18 +271,43 @@ const finalBill = (bill: BillState): boolean =>
  * period plus the window: by then every re-send of it is beyond the horizon.
  * Dated sums leave once older than the behaviour window before the latest
  * watermark (a business date runs at most a day behind the events it
- * receives).
+ * receives). Looks only when the watch says something may have expired, or
+ * `added` (this pass archived something); returns whether it forgot anything.
  */
-function forgetExpired(docs: Archivable, lifeMs: number): void {
+function forgetExpired(docs: Archivable, lifeMs: number, watch: ArchivingWatch, added: boolean): boolean {
   const { archive, watermarks } = docs;
   const latest = Math.max(...Object.values(watermarks).map((w) => w ?? -Infinity));
-  if (!Number.isFinite(latest)) return;
-  for (const [key, [, lastChange]] of archive.tombstones) {
-    const clock = key[0] === 'b' ? watermarks.bills : Math.min(watermarks.documents!, watermarks.journal!);
-    if (clock !== undefined && lastChange < clock - lifeMs) archive.tombstones.delete(key);
-  }
+  if (!Number.isFinite(latest)) return false;
+  const documentsClock = documentsClockOf(watermarks);
   const oldest = addDays(utcDate(latest), -(BEHAVIOUR_WINDOW_DAYS + 1));
-  for (const date of archive.payments.keys()) if (date < oldest) archive.payments.delete(date);
-  for (const date of archive.dishonoured.keys()) if (date < oldest) archive.dishonoured.delete(date);
-  for (const date of archive.turnover.keys()) if (date < oldest) archive.turnover.delete(date);
+  const due =
+    added ||
+    (documentsClock !== undefined && watch.tombstones < documentsClock - lifeMs) ||
+    (watermarks.bills !== undefined && watch.billTombstones < watermarks.bills - lifeMs) ||
+    (watch.oldestDated !== null && watch.oldestDated < oldest);
+  if (!due) return false;
+  const before =
+    archive.tombstones.size + archive.payments.size + archive.dishonoured.size + archive.turnover.size;
+  watch.tombstones = Infinity;
+  watch.billTombstones = Infinity;
+  for (const [key, [, lastChange]] of archive.tombstones) {
+    const bill = key[0] === 'b';
+    const clock = bill ? watermarks.bills : documentsClock;
+    if (clock !== undefined && lastChange < clock - lifeMs) {
+      archive.tombstones.delete(key);
+      continue;
+    }
+    if (bill) watch.billTombstones = Math.min(watch.billTombstones, lastChange);
+    else watch.tombstones = Math.min(watch.tombstones, lastChange);
+  }
+  watch.oldestDated = null;
+  for (const dated of [archive.payments, archive.dishonoured, archive.turnover])
+    for (const date of dated.keys()) {
+      if (date < oldest) dated.delete(date);
+      else if (watch.oldestDated === null || date < watch.oldestDated) watch.oldestDated = date;
+    }
+  return (
+    archive.tombstones.size + archive.payments.size + archive.dishonoured.size + archive.turnover.size <
+    before
+  );
 }

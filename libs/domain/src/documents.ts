@@ -5,6 +5,7 @@ import {
   DocumentKinds,
   DocumentMaps,
   figuresOf,
+  knownFigures,
   LiveFigures,
   rememberFigures,
 } from './figures';
@@ -271,10 +272,11 @@ export const LETTER_OF_KIND: Record<DocumentKind, string> = {
   bills: 'b',
 };
 
-/** The documents a draft changed, and those it archived (removed from the live state). */
+/** The documents a draft changed, those it archived (removed from the live state), and whether the archive changed. */
 export interface DocumentChanges {
   changed: ReadonlySet<string>;
   removed: ReadonlySet<string>;
+  archive: boolean;
 }
 
 /** Facts that change no figure of an archived document (closed or fully consumed; terminal): ignored, not refused. */
@@ -311,6 +313,7 @@ export class CustomerDraft {
   private finished = false;
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
+  private archiveChanged = false;
 
   private constructor(
     private readonly docs: DraftDocuments,
@@ -320,6 +323,7 @@ export class CustomerDraft {
   ) {}
 
   /**
+   * Opens a draft over a copy of the documents: `docs` stays as it is.
    * @param windowDays the horizon and the tombstones' life (spec 4.1's window)
    * @param quietDays how long a final document stays live after its last change, so that a late change to
    * it (a reversal, a cancellation) still applies; by default the window
@@ -350,6 +354,40 @@ export class CustomerDraft {
       watermarks: { ...docs.watermarks },
     };
     return new CustomerDraft(draft, figuresOf(docs).copyFor(draft), windowDays * DAY_MS, quietDays * DAY_MS);
+  }
+
+  /**
+   * Opens a draft that takes the documents over: their maps, archive and
+   * figures change in place, so opening costs nothing however many documents
+   * the customer has. For a caller that owns `docs` and never reads it again
+   * (the engine forgets the record it remembered when a commit fails).
+   */
+  static take(
+    docs: CustomerDocuments,
+    windowDays = DEFAULT_DEDUP_WINDOW_DAYS,
+    quietDays = windowDays,
+  ): CustomerDraft {
+    const own = <V>(map: ReadonlyMap<string, V>): Map<string, V> =>
+      map instanceof Map ? (map as Map<string, V>) : new Map(map);
+    const archive = docs.archive;
+    const draft: DraftDocuments = {
+      ...docs,
+      orders: own(docs.orders),
+      deliveries: own(docs.deliveries),
+      invoices: own(docs.invoices),
+      journal: own(docs.journal),
+      bills: own(docs.bills),
+      archive:
+        archive === undefined ? emptyArchive() : { ...archive, turnover: archive.turnover ?? new Map() },
+      watermarks: { ...docs.watermarks },
+    };
+    const figures = knownFigures(docs);
+    return new CustomerDraft(
+      draft,
+      figures === undefined ? LiveFigures.of(draft) : figures.takenBy(draft),
+      windowDays * DAY_MS,
+      quietDays * DAY_MS,
+    );
   }
 
   /** The documents as they stand now (valid until the next change of this draft). */
@@ -385,7 +423,14 @@ export class CustomerDraft {
    * @param openCaseSince the opening date of the customer's open collection case, if any
    */
   archiveQuiet(openCaseSince?: BusinessDate): string[] {
-    const archived = archiveQuiet(this.docs, this.figures, this.quietMs, this.windowMs, openCaseSince);
+    const { archived, archiveChanged } = archiveQuiet(
+      this.docs,
+      this.figures,
+      this.quietMs,
+      this.windowMs,
+      openCaseSince,
+    );
+    if (archiveChanged) this.archiveChanged = true;
     for (const ref of archived) {
       if (ref[0] === 'p') continue;
       this.changed.delete(ref);
@@ -396,7 +441,7 @@ export class CustomerDraft {
 
   /** The documents this draft wrote and those it archived, as `<kind letter>:<id>`: what a store must write. */
   get changes(): DocumentChanges {
-    return { changed: this.changed, removed: this.removed };
+    return { changed: this.changed, removed: this.removed, archive: this.archiveChanged };
   }
 
   /** The folded documents, immutable from now on; the draft cannot be used any more. */

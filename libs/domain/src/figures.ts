@@ -40,6 +40,28 @@ const add = (totals: Map<string, Cents>, id: string, amount: Cents): void => {
 const residualOf = (amount: Cents, taken: Cents): Cents => (amount > taken ? amount - taken : ZERO);
 
 /**
+ * When archiving must look at the documents again, as last changes (epoch
+ * ms) on the clocks archive.ts reads: a group, a bill or a tombstone whose
+ * last change falls before its horizon may be due. Nothing can be archived
+ * before that, because a group becomes archivable only when its last change
+ * passes the horizon, or when a change makes it final (and every change
+ * lowers these marks).
+ */
+export interface ArchivingWatch {
+  /** The oldest last change of a live group whose members are all final (Infinity: none). */
+  groups: number;
+  /** The oldest last change of a final live bill. */
+  bills: number;
+  /** The oldest group change of a tombstone of documents, and of one of bills. */
+  tombstones: number;
+  billTombstones: number;
+  /** The oldest date of the archive's dated sums. */
+  oldestDated: BusinessDate | null;
+  /** The opening date of the collection case the pass kept groups for. */
+  keptFor: BusinessDate | undefined;
+}
+
+/**
  * The figures of the live documents, maintained by deltas: replacing one
  * document retracts what its old state contributed and adds what its new
  * state contributes, to its own figures and to those of the documents it
@@ -57,18 +79,28 @@ export class LiveFigures {
   /** Debits minus credits of the live entries not reversed (the archive holds the rest of the saldo). */
   balance: Cents = ZERO;
   /** Per order: what live deliveries and invoices not cancelled take over. */
-  readonly consumed = new Map<string, Cents>();
+  readonly consumed: Map<string, Cents>;
   /** Per delivery: what live invoices not cancelled take over. */
-  readonly invoiced = new Map<string, Cents>();
+  readonly invoiced: Map<string, Cents>;
   /** Per invoice: how many lines of live entries not reversed refer to it (> 0: posted). */
-  readonly postings = new Map<string, number>();
-  readonly items = new Map<string, OpenItemFigures>();
+  readonly postings: Map<string, number>;
+  readonly items: Map<string, OpenItemFigures>;
   /** Moves with every change of the journal, the bills or the archive: what date-dependent walks read. */
   datedVersion = 0;
+  /** What the last archiving pass saw (archive.ts); null until one has looked at every document. */
+  archiving: ArchivingWatch | null = null;
   private datedKey: string | null = null;
   private datedValue: unknown = null;
 
-  private constructor(private readonly docs: DocumentMaps) {}
+  private constructor(
+    private readonly docs: DocumentMaps,
+    taken?: Pick<LiveFigures, 'consumed' | 'invoiced' | 'postings' | 'items'>,
+  ) {
+    this.consumed = taken?.consumed ?? new Map();
+    this.invoiced = taken?.invoiced ?? new Map();
+    this.postings = taken?.postings ?? new Map();
+    this.items = taken?.items ?? new Map();
+  }
 
   /** The figures of these maps, computed once by adding every document. */
   static of(docs: DocumentMaps): LiveFigures {
@@ -87,11 +119,28 @@ export class LiveFigures {
     copy.deliveries = this.deliveries;
     copy.unposted = this.unposted;
     copy.balance = this.balance;
+    copy.archiving = this.archiving === null ? null : { ...this.archiving };
     for (const [id, v] of this.consumed) copy.consumed.set(id, v);
     for (const [id, v] of this.invoiced) copy.invoiced.set(id, v);
     for (const [id, v] of this.postings) copy.postings.set(id, v);
     for (const [id, item] of this.items) copy.items.set(id, { ...item, dues: [...item.dues] });
     return copy;
+  }
+
+  /**
+   * These figures over `docs`, which holds the very maps these figures were
+   * computed for (a draft that took them over): O(1), nothing copied. This
+   * object must not be used afterwards, since the two share their maps.
+   */
+  takenBy(docs: DocumentMaps): LiveFigures {
+    const taken = new LiveFigures(docs, this);
+    taken.orders = this.orders;
+    taken.deliveries = this.deliveries;
+    taken.unposted = this.unposted;
+    taken.balance = this.balance;
+    taken.datedVersion = this.datedVersion;
+    taken.archiving = this.archiving;
+    return taken;
   }
 
   /** A value computed from the date-dependent parts, reused while `key` (which holds datedVersion) is the same. */
@@ -106,6 +155,12 @@ export class LiveFigures {
   /** Replaces (or, with undefined, removes) one document, keeping every figure exact. */
   replace<K extends DocumentKind>(kind: K, id: string, next: DocumentKinds[K] | undefined): void {
     if (kind === 'journal' || kind === 'bills') this.datedVersion += 1;
+    if (next !== undefined && this.archiving !== null) {
+      // A change may make its group (or bill) final: archiving looks again once it is quiet.
+      const at = next.at ?? 0;
+      if (kind === 'bills') this.archiving.bills = Math.min(this.archiving.bills, at);
+      else this.archiving.groups = Math.min(this.archiving.groups, at);
+    }
     const map = this.docs[kind] as Map<string, DocumentKinds[K]>;
     const previous = map.get(id);
     if (previous !== undefined) this.retract(kind, id, previous);
@@ -258,6 +313,9 @@ const known = new WeakMap<CustomerDocuments, LiveFigures>();
 export const rememberFigures = (docs: CustomerDocuments, figures: LiveFigures): void => {
   known.set(docs, figures);
 };
+
+/** The figures remembered for a documents value, if any. */
+export const knownFigures = (docs: CustomerDocuments): LiveFigures | undefined => known.get(docs);
 
 /** The figures of a documents value: remembered, or computed once (O(live documents)). */
 export function figuresOf(docs: CustomerDocuments): LiveFigures {

@@ -35,12 +35,14 @@ for i = 1, customers do
   if ARGV[base + 13] ~= '[]' then
     for _, field in ipairs(cjson.decode(ARGV[base + 13])) do redis.call('HDEL', customerKey, field) end
   end
+  -- The memory of applied eventIds is bounded by the window (spec 4.1): older re-sends are ignored by the fold.
+  -- Forgotten before adding (the batch leaves out its own eventIds past the window), so the set never
+  -- holds more than the window: past 128 members Redis would turn it into a skiplist, for good.
+  if ARGV[base + 10] ~= '' then redis.call('ZREMRANGEBYSCORE', seenKey, '-inf', '(' .. ARGV[base + 10]) end
   local applied = cjson.decode(ARGV[base + 6])
   for j = 1, #applied, 2 do
     redis.call('ZADD', seenKey, applied[j], applied[j + 1])
   end
-  -- The memory of applied eventIds is bounded by the window (spec 4.1): older re-sends are ignored by the fold.
-  if ARGV[base + 10] ~= '' then redis.call('ZREMRANGEBYSCORE', seenKey, '-inf', '(' .. ARGV[base + 10]) end
   -- Day 0 is a review forced by a change of the company's parameters (CompanyParametersStore). A record
   -- assessed with other parameters than those stored now (a fold that read them before the change, or from
   -- a cache) must not replace it, or the customer would keep the old parameters' figures until its next event.

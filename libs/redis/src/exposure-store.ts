@@ -8,6 +8,7 @@ import { documentFields, recordFromFields, recordHeader } from './record-layout'
 import {
   Commit,
   CommitResult,
+  CustomerWrite,
   DueReview,
   FoldPreparation,
   ExposureStore,
@@ -188,7 +189,7 @@ export class RedisExposureStore implements ExposureStore {
         recordHeader(write.record),
         write.record.reviewOn === null ? '' : String(epochDay(write.record.reviewOn)),
         write.key,
-        JSON.stringify(write.appliedEventIds.flatMap((id, i) => [String(write.appliedAt?.[i] ?? 0), id])),
+        JSON.stringify(appliedWithin(write)),
         `[${write.events.join(',')}]`,
         JSON.stringify((write.holds ?? []).flatMap((h) => [documentHoldField(h), heldSteps(h.generation)])),
         write.assessedWith,
@@ -262,4 +263,19 @@ export class RedisExposureStore implements ExposureStore {
     for (let i = 0; i < flat.length; i += 2) due.push({ key: flat[i], epochDay: Number(flat[i + 1]) });
     return due;
   }
+}
+
+/**
+ * The write's applied eventIds as [occurredAt, eventId, ...], without those
+ * that occurred before the window it forgets (a batch spanning more than the
+ * window, as a replay's): the fold ignores their re-sends by the horizon.
+ */
+function appliedWithin(write: CustomerWrite): string[] {
+  const forgetBefore = write.forgetAppliedBefore;
+  const applied: string[] = [];
+  write.appliedEventIds.forEach((id, i) => {
+    const at = write.appliedAt?.[i] ?? 0;
+    if (forgetBefore == null || at >= forgetBefore) applied.push(String(at), id);
+  });
+  return applied;
 }
