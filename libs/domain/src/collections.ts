@@ -1,4 +1,4 @@
-import { addDays, BusinessDate, businessDateAt, daysBetween, epochDay, fromEpochDay } from './dates';
+import { addDays, BusinessDate, businessDateOfInstant, daysBetween, epochDay, fromEpochDay } from './dates';
 import { CollectionActionRecord } from './documents';
 import { RecoveryStage } from './facts';
 import { Cents, ZERO } from './money';
@@ -124,7 +124,7 @@ export const datedActions = (
   actions: readonly CollectionActionRecord[] | undefined,
   timeZone: string,
 ): DatedCollectionAction[] =>
-  (actions ?? []).map((a) => ({ ...a, on: businessDateAt(new Date(a.at), timeZone) }));
+  (actions ?? []).map((a) => ({ ...a, on: businessDateOfInstant(a.at, timeZone) }));
 
 /** The highest level whose daysOverdue is reached by `days`; 0 when none. */
 export function levelFor(policy: DunningPolicy, days: number): number {

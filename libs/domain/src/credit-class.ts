@@ -1,4 +1,4 @@
-import { addDays, BusinessDate, businessDateAt } from './dates';
+import { addDays, BusinessDate, businessDateOfInstant } from './dates';
 import { CustomerDocuments } from './documents';
 
 /**
@@ -8,7 +8,7 @@ import { CustomerDocuments } from './documents';
  */
 export function lastCreditChangeOn(docs: CustomerDocuments, timeZone: string): BusinessDate | null {
   const at = docs.lastCreditChangeAt ?? null;
-  return at === null ? null : businessDateAt(new Date(at), timeZone);
+  return at === null ? null : businessDateOfInstant(at, timeZone);
 }
 
 /**

@@ -69,6 +69,24 @@ export function businessDateAt(instant: Date, timeZone: string): BusinessDate {
   return formatter.format(instant);
 }
 
+const dateOfStoredInstant = new Map<string, BusinessDate>();
+
+/**
+ * businessDateAt of an instant stored as text (a credit decision's, a
+ * collection action's occurredAt): the same few instants are converted at
+ * every reassessment of their customer, and Intl's conversion is the slow part.
+ */
+export function businessDateOfInstant(instant: string, timeZone: string): BusinessDate {
+  const key = `${timeZone} ${instant}`;
+  let date = dateOfStoredInstant.get(key);
+  if (date === undefined) {
+    date = businessDateAt(new Date(instant), timeZone);
+    if (dateOfStoredInstant.size >= MEMO_LIMIT) dateOfStoredInstant.clear();
+    dateOfStoredInstant.set(key, date);
+  }
+  return date;
+}
+
 export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: zone });
