@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   appliedHorizon,
-  Assessed,
   businessDateAt,
   BusinessDate,
   checkDocument,
@@ -64,8 +63,6 @@ interface Decoded {
 interface PendingWrite extends CustomerWrite {
   holds: CreatedHold[];
   seen: Set<string>;
-  /** The customer's last assessment in this process. */
-  assessed: Assessed | null;
   /** The customer's documents being folded: opened at its first fact of the batch, finished after its last. */
   draft: CustomerDraft;
   appliedAt: number[];
@@ -73,12 +70,6 @@ interface PendingWrite extends CustomerWrite {
   wholeLayout: boolean;
   /** The stream of the batch: each has its own watermark, and its own applied-eventId memory. */
   stream: FactStream;
-}
-
-/** A record this instance wrote, with the assessment it holds as computed here. */
-interface Remembered {
-  record: CustomerRecord;
-  assessed: Assessed | null;
 }
 
 const MAX_ATTEMPTS = 50;
@@ -126,7 +117,7 @@ export class FoldService {
   }
 
   /** Records this instance wrote last, so that a batch decodes from Redis only what others changed. */
-  private readonly records: RecordCache<Remembered>;
+  private readonly records: RecordCache<CustomerRecord>;
 
   /** The store epoch this instance folds into; a different one means the state was lost meanwhile. */
   private epoch: number | null = null;
@@ -200,8 +191,7 @@ export class FoldService {
       });
       if (result.ok) {
         this.rebuild.rememberFolded(batch.topic, batch.partition, pending[pending.length - 1].message.offset);
-        for (const write of writes)
-          this.records.remember(write.key, { record: write.record, assessed: write.assessed });
+        for (const write of writes) this.records.remember(write.key, write.record);
         this.metrics.foldCommitted(
           batch.topic,
           batch.messages.length,
@@ -241,17 +231,16 @@ export class FoldService {
   }
 
   /** The customers' records as stored: from memory when the stored version is the one remembered. */
-  private async currentRecords(versions: Map<string, number>): Promise<Map<string, Remembered>> {
-    const current = new Map<string, Remembered>();
+  private async currentRecords(versions: Map<string, number>): Promise<Map<string, CustomerRecord>> {
+    const current = new Map<string, CustomerRecord>();
     const missing: string[] = [];
     for (const [key, version] of versions) {
       if (version === 0) continue;
       const remembered = this.records.get(key);
-      if (remembered?.record.version === version) current.set(key, remembered);
+      if (remembered?.version === version) current.set(key, remembered);
       else missing.push(key);
     }
-    for (const [key, record] of await this.store.records(missing))
-      current.set(key, { record, assessed: null });
+    for (const [key, record] of await this.store.records(missing)) current.set(key, record);
     return current;
   }
 
@@ -298,7 +287,7 @@ export class FoldService {
       if (write === undefined) {
         const current = stored.get(key);
         const record =
-          current?.record ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
+          current ?? newCustomerRecord(fact.companyId, fact.customerId, (this.epoch ?? 0) * 1000);
         write = {
           key,
           expectedVersion: prepared.versions.get(key) ?? 0,
@@ -316,7 +305,6 @@ export class FoldService {
           events: [],
           holds: [],
           seen: new Set(prepared.seen.get(key)),
-          assessed: current?.assessed ?? null,
           assessedWith: NOT_REASSESSED,
         };
         writes.set(key, write);
@@ -382,7 +370,6 @@ export class FoldService {
     const businessDate = businessDateIn(params.timeZone);
     const { documents, figures } = write.draft;
     const reassessed = reassess(before, documents, businessDate, params, false, null, figures);
-    write.assessed = reassessed.assessed;
     // This loop never awaits: every fact of the batch is assessed with these parameters.
     write.assessedWith = this.parameters.storedOf(fact.companyId);
     let record = reassessed.record;
