@@ -286,15 +286,14 @@ function forgetExpired(docs: Archivable, lifeMs: number, watch: ArchivingWatch, 
     (watermarks.bills !== undefined && watch.billTombstones < watermarks.bills - lifeMs) ||
     (watch.oldestDated !== null && watch.oldestDated < oldest);
   if (!due) return false;
-  const before =
-    archive.tombstones.size + archive.payments.size + archive.dishonoured.size + archive.turnover.size;
+  let forgot = false;
   watch.tombstones = Infinity;
   watch.billTombstones = Infinity;
   for (const [key, [, lastChange]] of archive.tombstones) {
     const bill = key[0] === 'b';
     const clock = bill ? watermarks.bills : documentsClock;
     if (clock !== undefined && lastChange < clock - lifeMs) {
-      archive.tombstones.delete(key);
+      forgot = archive.tombstones.delete(key);
       continue;
     }
     if (bill) watch.billTombstones = Math.min(watch.billTombstones, lastChange);
@@ -303,11 +302,8 @@ function forgetExpired(docs: Archivable, lifeMs: number, watch: ArchivingWatch, 
   watch.oldestDated = null;
   for (const dated of [archive.payments, archive.dishonoured, archive.turnover])
     for (const date of dated.keys()) {
-      if (date < oldest) dated.delete(date);
+      if (date < oldest) forgot = dated.delete(date);
       else if (watch.oldestDated === null || date < watch.oldestDated) watch.oldestDated = date;
     }
-  return (
-    archive.tombstones.size + archive.payments.size + archive.dishonoured.size + archive.turnover.size <
-    before
-  );
+  return forgot;
 }

@@ -303,6 +303,26 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type DraftDocuments = Mutable<Omit<CustomerDocuments, DocumentKind | 'archive' | 'watermarks'>> &
   DocumentMaps & { archive: Archive; watermarks: Partial<Record<FactStream, number>> };
 
+const copyMap = <V>(map: ReadonlyMap<string, V>): Map<string, V> => new Map(map);
+const ownMap = <V>(map: ReadonlyMap<string, V>): Map<string, V> =>
+  map instanceof Map ? (map as Map<string, V>) : new Map(map);
+
+/** A draft's documents over `docs`, each document map through `map` (a copy, or the map itself). */
+const draftDocuments = (
+  docs: CustomerDocuments,
+  map: <V>(map: ReadonlyMap<string, V>) => Map<string, V>,
+  archive: Archive,
+): DraftDocuments => ({
+  ...docs,
+  orders: map(docs.orders),
+  deliveries: map(docs.deliveries),
+  invoices: map(docs.invoices),
+  journal: map(docs.journal),
+  bills: map(docs.bills),
+  archive,
+  watermarks: { ...docs.watermarks },
+});
+
 /**
  * One customer's documents being folded: the maps are copied once when the
  * draft opens, then each fact replaces the few documents it is about and the
@@ -334,25 +354,19 @@ export class CustomerDraft {
     quietDays = windowDays,
   ): CustomerDraft {
     const archive = docs.archive;
-    const draft: DraftDocuments = {
-      ...docs,
-      orders: new Map(docs.orders),
-      deliveries: new Map(docs.deliveries),
-      invoices: new Map(docs.invoices),
-      journal: new Map(docs.journal),
-      bills: new Map(docs.bills),
-      archive:
-        archive === undefined
-          ? emptyArchive()
-          : {
-              balance: archive.balance,
-              payments: new Map(archive.payments),
-              dishonoured: new Map(archive.dishonoured),
-              turnover: new Map(archive.turnover ?? []),
-              tombstones: new Map(archive.tombstones),
-            },
-      watermarks: { ...docs.watermarks },
-    };
+    const draft = draftDocuments(
+      docs,
+      copyMap,
+      archive === undefined
+        ? emptyArchive()
+        : {
+            balance: archive.balance,
+            payments: copyMap(archive.payments),
+            dishonoured: copyMap(archive.dishonoured),
+            turnover: copyMap(archive.turnover ?? new Map()),
+            tombstones: copyMap(archive.tombstones),
+          },
+    );
     return new CustomerDraft(draft, figuresOf(docs).copyFor(draft), windowDays * DAY_MS, quietDays * DAY_MS);
   }
 
@@ -367,20 +381,12 @@ export class CustomerDraft {
     windowDays = DEFAULT_DEDUP_WINDOW_DAYS,
     quietDays = windowDays,
   ): CustomerDraft {
-    const own = <V>(map: ReadonlyMap<string, V>): Map<string, V> =>
-      map instanceof Map ? (map as Map<string, V>) : new Map(map);
     const archive = docs.archive;
-    const draft: DraftDocuments = {
-      ...docs,
-      orders: own(docs.orders),
-      deliveries: own(docs.deliveries),
-      invoices: own(docs.invoices),
-      journal: own(docs.journal),
-      bills: own(docs.bills),
-      archive:
-        archive === undefined ? emptyArchive() : { ...archive, turnover: archive.turnover ?? new Map() },
-      watermarks: { ...docs.watermarks },
-    };
+    const draft = draftDocuments(
+      docs,
+      ownMap,
+      archive === undefined ? emptyArchive() : { ...archive, turnover: archive.turnover ?? new Map() },
+    );
     const figures = knownFigures(docs);
     return new CustomerDraft(
       draft,
