@@ -1,25 +1,32 @@
 import { readFileSync } from 'node:fs';
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { createSandbox, Sandbox } from '@credit/sandbox';
 import { runMigrations } from '@credit/postgres';
+import { createRedis, RedisClient } from '@credit/redis';
 
 /** A bench run's private stack (libs/sandbox), migrated, with a Redis client to watch it. */
 export interface BenchStack extends Sandbox {
-  redis: Redis;
+  redis: RedisClient;
+  /** Each Redis server of the stack (the one Redis, or every node of the cluster), for server-wide figures. */
+  redisNodes: (role: 'master' | 'all') => Redis[];
 }
 
-export async function benchStack(partitions: number): Promise<BenchStack> {
+/** `redisClusterNodes`: `host:port,...` of a Redis Cluster to keep the state in, instead of the one Redis. */
+export async function benchStack(partitions: number, redisClusterNodes = ''): Promise<BenchStack> {
   const sandbox = await createSandbox('bench', {
     KAFKA_TOPIC_PARTITIONS: String(partitions),
     ENGINE_SESSION_TIMEOUT_MS: '10000',
+    ...(redisClusterNodes ? { REDIS_CLUSTER_NODES: redisClusterNodes } : {}),
   });
   await runMigrations(sandbox.engine.postgres);
-  const redis = new Redis(sandbox.engine.redis.url);
+  const redis = createRedis(sandbox.engine.redis, 'bench');
+  if (redis instanceof Cluster) await new Promise((resolve) => redis.once('ready', resolve));
   return {
     ...sandbox,
     redis,
+    redisNodes: (role) => (redis instanceof Cluster ? redis.nodes(role) : [redis]),
     cleanup: async () => {
       redis.disconnect();
       await sandbox.cleanup();

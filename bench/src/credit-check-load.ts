@@ -14,7 +14,7 @@ import {
   parseMoney,
 } from '@credit/domain';
 import { createDataSource } from '@credit/postgres';
-import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { BenchStack, rssOf, startApp, stopApp } from './bench-stack';
 
 /**
@@ -288,7 +288,7 @@ export function creditCheckRows(f: CreditCheckFigures): [string, string, string]
  * then hits real state with a known mix.
  */
 async function pickCustomers(stack: BenchStack, options: CreditCheckLoadOptions) {
-  const store = new RedisExposureStore(stack.redis, new RedisKeys(stack.engine.redis.keyPrefix));
+  const store = new RedisExposureStore(stack.redis, redisKeysOf(stack.engine));
   const params = { ...DEFAULT_PARAMETERS, timeZone: stack.api.defaultTimeZone };
   const businessDate = businessDateAt(new Date(), params.timeZone);
   const candidates = options.customerIds.slice(0, 1000);

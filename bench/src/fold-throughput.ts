@@ -1,5 +1,5 @@
 import { Batch, Kafka } from 'kafkajs';
-import Redis from 'ioredis';
+import { RedisClient, RedisKeys } from '@credit/redis';
 import { TopicNames } from '@credit/config';
 import { decodeInputEvent, InputStream } from '@credit/contracts';
 import { businessDateAt, CompanyParameters, Fact } from '@credit/domain';
@@ -105,16 +105,16 @@ export function domainFloorConsume(
  * reach the ends), with the time its first batch was applied.
  */
 export async function waitForApplied(
-  redis: Redis,
-  prefix: string,
+  redis: RedisClient,
+  keys: RedisKeys,
   ends: [string, number, bigint][],
   timeoutMs = 600_000,
 ): Promise<{ firstAppliedAt: bigint }> {
-  const keys = ends.map(([topic, partition]) => `${prefix}applied:${topic}:${partition}`);
+  const offsets = ends.map(([topic, partition]) => keys.applied(topic, partition));
   const deadline = Date.now() + timeoutMs;
   let firstAppliedAt = 0n;
   for (;;) {
-    const applied = await redis.mget(...keys);
+    const applied = await Promise.all(offsets.map((key) => redis.get(key)));
     if (firstAppliedAt === 0n && applied.some((a) => a !== null)) firstAppliedAt = process.hrtime.bigint();
     if (applied.every((a, i) => ends[i][2] === 0n || (a !== null && BigInt(a) >= ends[i][2] - 1n))) {
       return { firstAppliedAt };

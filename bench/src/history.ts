@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import {
   decodeInputEvent,
   encodeInputEvent,
@@ -11,6 +11,7 @@ import {
   RawEnvelope,
 } from '@credit/contracts';
 import { businessDateAt, CompanyParameters, encodeState } from '@credit/domain';
+import { redisKeysOf } from '@credit/redis';
 import { benchStack, BenchStack, cpuSecondsOf, startApp, stopApp } from './bench-stack';
 import { DomainFold, FoldTimes } from './domain-fold';
 import { inputEnds, inputTopics, waitForApplied } from './fold-throughput';
@@ -188,7 +189,10 @@ export async function redisBytesByCustomer(
       if (owner === undefined) shared += bytes;
       else {
         perCustomer.set(owner, perCustomer.get(owner)! + bytes);
-        const family = key.slice(prefix.length).split(':')[0];
+        const family = key
+          .slice(prefix.length)
+          .replace(/^\{[^}]*\}/, '')
+          .split(':')[0];
         byFamily.set(family, (byFamily.get(family) ?? 0) + bytes);
       }
     }
@@ -367,7 +371,7 @@ export async function historyRun(opts: HistoryOptions, partitions: number): Prom
       // Warm-up: the limits alone, so that the engine's start-up is not in the first phase.
       const [limits, ...cycles] = [phases[0].slice(0, opts.customers), phases[0].slice(opts.customers)];
       await produceEvents(stack, limits);
-      await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, await inputEnds(stack.kafka, topics));
+      await waitForApplied(stack.redis, redisKeysOf(stack.engine), await inputEnds(stack.kafka, topics));
       phases[0] = cycles[0];
       const results: HistoryPhaseResult[] = [];
       for (const [index, events] of phases.entries()) {
@@ -378,7 +382,7 @@ export async function historyRun(opts: HistoryOptions, partitions: number): Prom
         // A long life on a busy machine can take far longer than the other phases' 10 minutes.
         await waitForApplied(
           stack.redis,
-          stack.engine.redis.keyPrefix,
+          redisKeysOf(stack.engine),
           await inputEnds(stack.kafka, topics),
           HISTORY_PHASE_TIMEOUT_MS,
         );
@@ -396,6 +400,7 @@ export async function historyRun(opts: HistoryOptions, partitions: number): Prom
         );
         results.push(result);
       }
+      if (stack.redis instanceof Cluster) throw new Error('the history scenario measures a single Redis');
       const bytes = await redisBytesByCustomer(
         stack.redis,
         stack.engine.redis.keyPrefix,

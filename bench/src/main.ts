@@ -14,7 +14,8 @@ import {
   formatMoney,
 } from '@credit/domain';
 import { decodeInputEvent, encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
-import { projectionBacklog, RedisKeys } from '@credit/redis';
+import { projectionBacklog, redisKeysOf } from '@credit/redis';
+import { deleteKeys } from '@credit/sandbox';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { benchStack, BenchStack, cpuSecondsOf, rssOf, startApp, stopApp } from './bench-stack';
 import { bareConsume, domainFloorConsume, inputEnds, inputTopics, waitForApplied } from './fold-throughput';
@@ -41,6 +42,8 @@ interface Options {
   skipRebuild: boolean;
   /** Fold processes in the consumer group (the deployed topology has one). */
   foldInstances: number;
+  /** `host:port,...` of a Redis Cluster for the state (docs/scaling.md); '' for the one Redis. */
+  redisCluster: string;
   /** Runs one part alone: `history` (the engine on long lives, and the stages), `stages` (in process only). */
   only: 'history' | 'stages' | null;
   skipHistory: boolean;
@@ -70,6 +73,7 @@ function options(argv: string[]): Options {
     skipCreditCheck: argv.includes('--skip-credit-check'),
     skipRebuild: argv.includes('--skip-rebuild'),
     foldInstances: get('fold-instances', 1),
+    redisCluster: argv.includes('--redis-cluster') ? argv[argv.indexOf('--redis-cluster') + 1] : '',
     only: onlyOption(argv),
     skipHistory: argv.includes('--skip-history'),
     history: {
@@ -130,7 +134,7 @@ async function spotCheck(stack: BenchStack, streams: Record<InputStream, RawEnve
   const today = businessDateAt(new Date(), params.timeZone);
   let mismatches = 0;
   for (const key of keys) {
-    const state = await stack.redis.hget(`${stack.engine.redis.keyPrefix}customer:${key}`, 's');
+    const state = await stack.redis.hget(redisKeysOf(stack.engine).customer(key), 's');
     const record = state ? decodeState<CustomerRecord>(state) : null;
     const expected = assess(documents.get(key)!, today, params);
     const actual = record?.assessment;
@@ -146,35 +150,32 @@ async function spotCheck(stack: BenchStack, streams: Record<InputStream, RawEnve
 }
 
 async function redisUsedMemory(stack: BenchStack): Promise<number> {
-  const info = await stack.redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)![1]);
+  let used = 0;
+  for (const node of stack.redisNodes('master')) {
+    used += Number(/used_memory:(\d+)/.exec(await node.info('memory'))![1]);
+  }
+  return used;
 }
 
 /** CPU seconds the Redis server has used (user + system): the store's share of the fold's cost. */
 async function redisCpuSeconds(stack: BenchStack): Promise<number> {
-  const info = await stack.redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)![1]);
-  return field('used_cpu_user') + field('used_cpu_sys');
+  let used = 0;
+  // Replicas too: on a cluster, replicating the state is part of the store's cost.
+  for (const node of stack.redisNodes('all')) {
+    const info = await node.info('cpu');
+    const field = (name: string) => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)![1]);
+    used += field('used_cpu_user') + field('used_cpu_sys');
+  }
+  return used;
 }
 
 async function wipe(stack: BenchStack): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await stack.redis.scan(
-      cursor,
-      'MATCH',
-      `${stack.engine.redis.keyPrefix}*`,
-      'COUNT',
-      5000,
-    );
-    if (keys.length > 0) await stack.redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeys(stack.engine.redis, `${stack.engine.redis.keyPrefix}*`);
 }
 
 async function projectionDrained(stack: BenchStack): Promise<void> {
   for (;;) {
-    if ((await projectionBacklog(stack.redis, new RedisKeys(stack.engine.redis.keyPrefix))) === 0) return;
+    if ((await projectionBacklog(stack.redis, redisKeysOf(stack.engine))) === 0) return;
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -191,7 +192,7 @@ async function rebuild(
   await wipe(stack);
   const rebuildStarted = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, 100));
-  await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends);
+  await waitForApplied(stack.redis, redisKeysOf(stack.engine), ends);
   const rebuildSeconds = Number(process.hrtime.bigint() - rebuildStarted) / 1e9;
   const recheck = await spotCheck(stack, streams, 200);
   rows.push([
@@ -236,7 +237,7 @@ async function main(): Promise<void> {
     report(rows, results);
     return;
   }
-  const stack = await benchStack(opts.partitions);
+  const stack = await benchStack(opts.partitions, opts.redisCluster);
   const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
   try {
     // 1. The input, produced ahead.
@@ -280,7 +281,7 @@ async function main(): Promise<void> {
       startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'fold' }),
     );
     const projector = startApp('exposure-engine', { ...stack.env, ENGINE_ROLE: 'project' });
-    const { firstAppliedAt } = await waitForApplied(stack.redis, stack.engine.redis.keyPrefix, ends).catch(
+    const { firstAppliedAt } = await waitForApplied(stack.redis, redisKeysOf(stack.engine), ends).catch(
       async (error: unknown) => {
         // An engine that did not catch up must not outlive the bench.
         await Promise.all([...engines, projector].map((app) => stopApp(app)));

@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { apiSettings } from '@credit/config';
 import { createDataSource } from '@credit/postgres';
-import { RebuildMarker, RedisKeys } from '@credit/redis';
+import { RebuildMarker, redisKeysOf } from '@credit/redis';
 import { createApiApp } from '../../apps/risk-api/src/app';
 import { IsolatedStack } from '../support/isolated-stack';
 import {
@@ -125,7 +125,7 @@ describe('API resources under slow clients and probes', () => {
     // No engine runs here: the state store's epoch is created as an engine would on an empty topic set,
     // or credit checks would answer 503 (the state is being rebuilt).
     const redis = new Redis(stack.engine.redis.url);
-    await new RebuildMarker(redis, new RedisKeys(stack.engine.redis.keyPrefix)).begin(String(Date.now()), []);
+    await new RebuildMarker(redis, redisKeysOf(stack.engine)).begin(String(Date.now()), []);
     redis.disconnect();
     viewer = tokenFor(stack, ['viewer'], [EXPORT_COMPANY, LIVE_COMPANY], 'victor');
   });

@@ -4,6 +4,19 @@ import { promisify } from 'node:util';
 import Redis, { Cluster } from 'ioredis';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { KafkaPublisher } from '@credit/kafka';
+import { redisKeysOf } from '@credit/redis';
+import {
+  closeFaultHarness,
+  feed,
+  poisonedScenario,
+  sleep,
+  stackHarness,
+  StackHarness,
+  startEngineProcess,
+  verifyAndReport,
+} from '../support/fault-harness';
+import { faultProfile } from '../support/fault-report';
+import { isolatedStack } from '../support/isolated-stack';
 
 /**
  * The project's cluster scripts (deploy/cluster/redis-cluster.sh,
@@ -25,6 +38,9 @@ const env = {
   KAFKA_CLUSTER_PORTS: KAFKA_PORTS.join(','),
   KAFKA_CLUSTER_CONTROLLER_PORTS: KAFKA_CONTROLLER_PORTS,
 };
+const REDIS_NODES = [0, 1, 2, 3, 4, 5].map((i) => `127.0.0.1:${REDIS_BASE_PORT + i}`);
+const MAX_EVENT_BYTES = 65_536;
+const profile = faultProfile();
 const script = (path: string, ...args: string[]) => run(path, args, { env, timeout: 300_000 });
 
 /** Retries `probe` until it returns true (the cluster settles after a node dies); the last error if never. */
@@ -41,8 +57,35 @@ async function eventually(probe: () => Promise<boolean>, what: string, attempts 
   throw new Error(`${what} never happened${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
-describe('the project starts real clusters that survive the loss of a node', () => {
-  jest.setTimeout(600_000);
+/** The port of the master that serves an input partition's slot now. */
+async function masterOfPartition(
+  settings: { redis: { keyPrefix: string }; kafka: { partitions: number } },
+  partition: number,
+): Promise<number> {
+  const cluster = new Cluster([{ host: '127.0.0.1', port: REDIS_BASE_PORT + 1 }]);
+  try {
+    const key = redisKeysOf(settings).applied('-', partition);
+    const slot = Number(await cluster.call('CLUSTER', 'KEYSLOT', key));
+    const shards = (await cluster.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+    const shard = shards.find(([from, to]) => slot >= from && slot <= to);
+    if (!shard) throw new Error(`no master serves slot ${slot}`);
+    return shard[2][1];
+  } finally {
+    cluster.disconnect();
+  }
+}
+
+describe('real clusters: the scripts, and the product on them', () => {
+  jest.setTimeout(1_800_000);
+  let redisStarted = '';
+  let kafkaStarted = '';
+
+  beforeAll(async () => {
+    await script(REDIS_SCRIPT, 'reset');
+    await script(KAFKA_SCRIPT, 'reset');
+    redisStarted = (await script(REDIS_SCRIPT, 'start')).stdout;
+    kafkaStarted = (await script(KAFKA_SCRIPT, 'start')).stdout;
+  }, 600_000);
 
   afterAll(async () => {
     await script(REDIS_SCRIPT, 'reset').catch(() => undefined);
@@ -50,9 +93,7 @@ describe('the project starts real clusters that survive the loss of a node', () 
   });
 
   it('Redis Cluster: 3 masters and 3 replicas; a master killed, its replica serves every key written', async () => {
-    await script(REDIS_SCRIPT, 'reset');
-    const started = await script(REDIS_SCRIPT, 'start');
-    expect(started.stdout).toContain(
+    expect(redisStarted).toContain(
       `REDIS_CLUSTER_NODES=${[0, 1, 2, 3, 4, 5].map((i) => `127.0.0.1:${REDIS_BASE_PORT + i}`).join(',')}`,
     );
     const cluster = new Cluster([{ host: '127.0.0.1', port: REDIS_BASE_PORT }], {
@@ -100,9 +141,7 @@ describe('the project starts real clusters that survive the loss of a node', () 
   });
 
   it('Kafka: 3 brokers, replication factor 3 and min.insync.replicas 2; a broker killed, nothing acknowledged is lost', async () => {
-    await script(KAFKA_SCRIPT, 'reset');
-    const started = await script(KAFKA_SCRIPT, 'start');
-    expect(started.stdout).toContain(`KAFKA_BROKERS=${KAFKA_PORTS.map((p) => `127.0.0.1:${p}`).join(',')}`);
+    expect(kafkaStarted).toContain(`KAFKA_BROKERS=${KAFKA_PORTS.map((p) => `127.0.0.1:${p}`).join(',')}`);
     const kafka = new Kafka({
       clientId: 'cluster-smoke',
       brokers: KAFKA_PORTS.map((p) => `127.0.0.1:${p}`),
@@ -172,6 +211,50 @@ describe('the project starts real clusters that survive the loss of a node', () 
       await consumer.disconnect().catch(() => undefined);
       await producer.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
+    }
+  });
+  it('folds exactly once on them: a Redis master and a broker killed mid-stream, an engine added and one killed', async () => {
+    let h: StackHarness | undefined;
+    const stack = await isolatedStack({
+      KAFKA_BROKERS: KAFKA_PORTS.map((p) => `127.0.0.1:${p}`).join(','),
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_TOPIC_PARTITIONS: '6',
+      REDIS_CLUSTER_NODES: REDIS_NODES.join(','),
+      MAX_EVENT_BYTES: String(MAX_EVENT_BYTES),
+      ENGINE_SESSION_TIMEOUT_MS: '10000',
+    });
+    try {
+      h = await stackHarness(stack);
+      const run = poisonedScenario(606, ['K1', 'K2'], profile.streamCustomers, 40, MAX_EVENT_BYTES);
+      const engines = [startEngineProcess(h), startEngineProcess(h)];
+      const producing = feed(h, run.streams, run.bad, 200, 20_000);
+      await sleep(4000);
+      // The master serving partition 0's slot dies (its last writes may not have reached the replica).
+      const victim = await masterOfPartition(stack.engine, 0);
+      await script(REDIS_SCRIPT, 'kill-node', String(victim));
+      await sleep(3000);
+      engines.push(startEngineProcess(h));
+      await sleep(3000);
+      await script(KAFKA_SCRIPT, 'kill-node', '3');
+      await sleep(3000);
+      await engines[0].kill();
+      await producing;
+      await script(REDIS_SCRIPT, 'start-node', String(victim));
+      await script(KAFKA_SCRIPT, 'start-node', '3');
+      const verdict = await verifyAndReport(h, {
+        scenario: 'clusters: Redis master and broker killed, engine +1 and -1',
+        faults: 4,
+        notes: `6-node Redis Cluster, 3 brokers; ${engines.reduce((n, e) => n + (e.log.match(/moved under us/g)?.length ?? 0), 0)} concurrent batches refused`,
+        ...run,
+      });
+      expect(verdict.mismatches).toEqual([]);
+      expect(verdict.independent).toEqual([]);
+      expect(verdict.applied).toEqual([]);
+      expect(verdict.notifications).toEqual([]);
+      expect(verdict.deadLetters).toEqual([]);
+    } finally {
+      if (h) await closeFaultHarness(h);
+      else await stack.cleanup();
     }
   });
 });

@@ -10,7 +10,7 @@ import {
   verifyAndReport,
 } from '../support/fault-harness';
 import Redis from 'ioredis';
-import { RebuildMarker, RedisKeys } from '@credit/redis';
+import { RebuildMarker, redisKeysOf } from '@credit/redis';
 import { ApiProcess } from '../support/engine-process';
 import { eventually } from '../support/kafka-io';
 import { tokenFor } from '../support/running-apps';
@@ -73,10 +73,7 @@ describe(`graceful shutdown (${profile.name} profile)`, () => {
     // No engine runs here: the state store's epoch is created as an engine would on an empty topic set,
     // or credit checks would answer 503 (the state is being rebuilt).
     const redis = new Redis(harness.stack.engine.redis.url);
-    await new RebuildMarker(redis, new RedisKeys(harness.stack.engine.redis.keyPrefix)).begin(
-      String(Date.now()),
-      [],
-    );
+    await new RebuildMarker(redis, redisKeysOf(harness.stack.engine)).begin(String(Date.now()), []);
     redis.disconnect();
     const check = (i: number) =>
       fetch(`${base}/v1/companies/G1/customers/C${i}/credit-checks`, {

@@ -11,7 +11,7 @@ import {
   newCustomerRecord,
   reassess,
 } from '@credit/domain';
-import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { faultProfile } from '../support/fault-report';
 import { faultSuite, feed, sleep, startEngineProcess, verifyAndReport } from '../support/fault-harness';
 import { waitUntilFolded } from '../support/folding';
@@ -122,7 +122,8 @@ describe(`unstorable values (${profile.name} profile)`, () => {
 
     startEngineProcess(h);
     const redis = new Redis(h.stack.engine.redis.url);
-    const store = new RedisExposureStore(redis, new RedisKeys(h.stack.engine.redis.keyPrefix));
+    const keys = redisKeysOf(h.stack.engine);
+    const store = new RedisExposureStore(redis, keys);
     const today = businessDateAt(new Date(), h.stack.engine.defaultTimeZone);
     const state = (customerId: string, facts: Fact[], version: number) => ({
       ...reassess(newCustomerRecord(COMPANY, customerId), applyFacts(emptyDocuments(), facts), today, {
@@ -134,6 +135,7 @@ describe(`unstorable values (${profile.name} profile)`, () => {
     const commit = async (customerId: string, facts: Fact[], expectedVersion: number, version: number) =>
       expect(
         await store.commit({
+          partition: keys.partitionOf(`${COMPANY}:${customerId}`),
           customers: [
             {
               key: `${COMPANY}:${customerId}`,

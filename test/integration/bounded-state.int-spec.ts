@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { INestApplication } from '@nestjs/common';
 import { CustomerRecord } from '@credit/domain';
-import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
 import { startEngine, TestClock } from '../support/running-apps';
@@ -28,7 +28,7 @@ describe('bounded state (spec 4.1)', () => {
     await producer.connect();
     engine = await startEngine(stack, new TestClock(new Date('2026-06-01T09:00:00Z')));
     redis = new Redis(stack.engine.redis.url);
-    store = new RedisExposureStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+    store = new RedisExposureStore(redis, redisKeysOf(stack.engine));
   });
 
   afterAll(async () => {

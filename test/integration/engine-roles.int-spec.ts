@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { customerKey } from '@credit/contracts';
 import { runMigrations } from '@credit/postgres';
-import { projectionBacklog, RedisKeys } from '@credit/redis';
+import { projectionBacklog, RedisKeys, redisKeysOf } from '@credit/redis';
 import { EngineProcess } from '../support/engine-process';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer } from '../support/kafka-io';
@@ -48,7 +48,7 @@ describe('engine roles: fold and project in separate processes', () => {
     stack = await isolatedStack();
     await runMigrations(stack.engine.postgres);
     redis = new Redis(stack.engine.redis.url);
-    keys = new RedisKeys(stack.engine.redis.keyPrefix);
+    keys = redisKeysOf(stack.engine);
     pg = new Client({ connectionString: stack.engine.postgres.url });
     await pg.connect();
     producer = new TestProducer(stack.kafka);
@@ -80,11 +80,13 @@ describe('engine roles: fold and project in separate processes', () => {
         ),
       );
     }
-    await eventually(
-      () => redis.hlen(keys.projectionDue()),
-      (due) => due === CUSTOMERS.length,
-      60_000,
-    );
+    // Customers due for projection, in every partition.
+    const projectionDue = async () =>
+      (await Promise.all(keys.allPartitions().map((p) => redis.hlen(keys.projectionDue(p))))).reduce(
+        (a, b) => a + b,
+        0,
+      );
+    await eventually(projectionDue, (due) => due === CUSTOMERS.length, 60_000);
     const folded = await eventually(
       () => redis.hget(keys.customer(customerKey(COMPANY, CUSTOMERS[2])), 'v'),
       (v) => v !== null && Number(v) % 1000 >= 10,
@@ -93,7 +95,7 @@ describe('engine roles: fold and project in separate processes', () => {
     expect(Number(folded) % 1000).toBe(10);
     // Folded and published, yet nothing in Postgres: projecting is not this process's job.
     expect(await projectedTotals()).toEqual({});
-    expect(await redis.hlen(keys.projectionDue())).toBe(CUSTOMERS.length);
+    expect(await projectionDue()).toBe(CUSTOMERS.length);
 
     const projector = new EngineProcess(stack, { ENGINE_ROLE: 'project', ENGINE_HEALTH_PORT: '0' });
     processes.push(projector);

@@ -21,7 +21,8 @@ import {
 /** The atomic commit against a real Redis, on cases the engine's streams rarely reach. */
 describe('RedisExposureStore commit (real Redis)', () => {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const keys = new RedisKeys(`test:store:${randomUUID()}:`);
+  // One input partition: every customer's keys share its slot, as the keys of one partition's batch do.
+  const keys = new RedisKeys(`test:store:${randomUUID()}:`, 1);
   const store = new RedisExposureStore(redis, keys);
 
   afterAll(async () => {
@@ -35,6 +36,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
     const eventIds = Array.from({ length: 2_345 }, (_, i) => `evt-${i}`);
     const record = { ...newCustomerRecord('IT01', 'C1'), version: 1 };
     const result = await store.commit({
+      partition: 0,
       source: { topic: 't', partition: 0, expectedOffset: null, newOffset: '2344' },
       customers: [
         {
@@ -68,6 +70,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
       assessedWith: '',
     }));
     const result = await store.commit({
+      partition: 0,
       source: { topic: 'wide', partition: 0, expectedOffset: null, newOffset: '11999' },
       customers,
       outbox: [],
@@ -78,11 +81,9 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(prepared.position.appliedOffset).toBe('11999');
   });
 
-  it('forgets applied eventIds older than the window in the same commit, and still reads the earlier layout', async () => {
+  it('forgets applied eventIds older than the window in the same commit', async () => {
     const key = 'IT01:C3';
     const day = (n: number) => Date.UTC(2026, 0, 1) + n * 86_400_000;
-    // An eventId applied under the earlier layout (a hash per customer, no occurredAt).
-    await redis.hset(keys.seen(key), 'legacy-1', '1');
     const commit = (
       expectedVersion: number,
       ids: string[],
@@ -90,6 +91,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
       forgetAppliedBefore: number | null,
     ) =>
       store.commit({
+        partition: 0,
         source: { topic: 'erp.documents', partition: 0, expectedOffset: null, newOffset: '1' },
         customers: [
           {
@@ -108,12 +110,8 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(await commit(0, ['old', 'mid'], [day(0), day(30)], null)).toEqual({ ok: true });
     await redis.del(keys.applied('erp.documents', 0));
     expect(await commit(1, ['new'], [day(50)], day(50 - 35))).toEqual({ ok: true });
-    const prepared = await store.prepare(
-      'erp.documents',
-      0,
-      new Map([[key, ['old', 'mid', 'new', 'legacy-1']]]),
-    );
-    expect(prepared.seen.get(key)).toEqual(new Set(['mid', 'new', 'legacy-1']));
+    const prepared = await store.prepare('erp.documents', 0, new Map([[key, ['old', 'mid', 'new']]]));
+    expect(prepared.seen.get(key)).toEqual(new Set(['mid', 'new']));
     // Another topic has its own memory.
     const other = await store.prepare('erp.journal-entries', 0, new Map([[key, ['mid']]]));
     expect(other.seen.get(key)).toEqual(new Set());
@@ -155,6 +153,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
       const documents = draft.finish();
       const record = { ...loaded, version: expectedVersion + 1, documents };
       const result = await store.commit({
+        partition: 0,
         customers: [
           {
             key,
@@ -231,6 +230,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
     const write = async (expectedVersion: number, record: ReturnType<typeof newCustomerRecord>) =>
       expect(
         await store.commit({
+          partition: 0,
           customers: [
             {
               key,
@@ -284,6 +284,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
     const oldStored = (await parameters.stored(['IT02'])).get('IT02')!;
     const write = async (version: number, assessedWith: string) =>
       store.commit({
+        partition: 0,
         customers: [
           {
             key,
@@ -297,7 +298,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
         outbox: [],
       });
     const dueDay = async () =>
-      (await store.dueForReview(epochDay('2026-12-31'), 100)).find((d) => d.key === key)?.epochDay;
+      (await store.dueForReview(0, epochDay('2026-12-31'), 100)).find((d) => d.key === key)?.epochDay;
     expect(await write(1, oldStored)).toEqual({ ok: true });
     expect(await dueDay()).toBe(epochDay('2026-06-20'));
 

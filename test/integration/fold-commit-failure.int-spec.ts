@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { INestApplication } from '@nestjs/common';
-import { Commit, ExposureStore, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { Commit, ExposureStore, RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { EXPOSURE_STORE } from '../../apps/exposure-engine/src/tokens';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
@@ -41,7 +41,7 @@ describe('a commit that fails after the fold', () => {
     recorder = new TopicRecorder(stack.kafka, [stack.engine.kafka.topics.blocks], `rec-${Date.now()}`);
     await recorder.start();
     redis = new Redis(stack.engine.redis.url);
-    stored = new RedisExposureStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+    stored = new RedisExposureStore(redis, redisKeysOf(stack.engine));
     engine = await startEngine(stack, new TestClock(new Date('2026-03-02T09:00:00Z')));
   });
 

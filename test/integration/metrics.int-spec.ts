@@ -2,7 +2,7 @@ import request from 'supertest';
 import Redis from 'ioredis';
 import { INestApplication } from '@nestjs/common';
 import { parseExposition, Sample, sampleValue, samplesOf } from '@credit/observability';
-import { RedisKeys } from '@credit/redis';
+import { redisKeysOf } from '@credit/redis';
 import { engineMetrics } from '../../apps/exposure-engine/src/metrics';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, TestProducer } from '../support/kafka-io';
@@ -161,7 +161,7 @@ describe('metrics: both apps expose Prometheus metrics on /metrics', () => {
           partition: String(partition),
         }),
       ).toBe(Number(high));
-      await redis.set(new RedisKeys(prefix).applied(topics.documents, partition), '0');
+      await redis.set(redisKeysOf(settings).applied(topics.documents, partition), '0');
       samples = parseExposition(await metrics.render());
       expect(
         sampleValue(samples, 'exposure_consumer_lag', {

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { DEFAULT_PARAMETERS } from '@credit/domain';
-import { CompanyParametersStore, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { CompanyParametersStore, RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { INestApplication } from '@nestjs/common';
 import { ReviewScheduler } from '../../apps/exposure-engine/src/review-scheduler';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
@@ -32,7 +32,7 @@ describe('a parameter change racing a fold', () => {
     producer = new TestProducer(stack.kafka);
     await producer.connect();
     redis = new Redis(stack.engine.redis.url);
-    const keys = new RedisKeys(stack.engine.redis.keyPrefix);
+    const keys = redisKeysOf(stack.engine);
     store = new RedisExposureStore(redis, keys);
     parameters = new CompanyParametersStore(redis, keys);
     engine = await startEngine(stack, new TestClock(new Date('2026-03-02T09:00:00Z')));

@@ -12,7 +12,7 @@ import {
 } from '@credit/domain';
 import { decodeHistoryEntry } from '@credit/contracts';
 import { ExposureProjection } from '@credit/postgres';
-import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { waitUntilFolded } from '../support/folding';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { RawEvent, TestProducer, TopicRecorder, eventually } from '../support/kafka-io';
@@ -337,7 +337,7 @@ describe('reporting projections: from each amount to its documents', () => {
     const redis = new Redis(stack.engine.redis.url);
     const projectionDb = new DataSource({ type: 'postgres', url: stack.api.postgres.url });
     try {
-      const store = new RedisExposureStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+      const store = new RedisExposureStore(redis, redisKeysOf(stack.engine));
       const record: CustomerRecord = (await store.records([KEY])).get(KEY)!;
       expect(String(record.version)).toBe(exposure.state_version);
       const projection = new ExposureProjection(projectionDb);

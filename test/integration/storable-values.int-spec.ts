@@ -16,7 +16,7 @@ import {
 import { LIMITS } from '@credit/contracts';
 import { EngineMetrics } from '@credit/observability';
 import { MONEY_SCALE, MONEY_SUM_PRECISION } from '@credit/postgres';
-import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { waitUntilFolded } from '../support/folding';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { RawEvent, TestProducer, TopicRecorder, eventually } from '../support/kafka-io';
@@ -194,7 +194,8 @@ describe('storable by construction, quarantined when not', () => {
   it('quarantines a customer whose stored state Postgres refuses, lists it to admins, and lifts it with a later version', async () => {
     const t = stack.engine.kafka.topics;
     const redis = new Redis(stack.engine.redis.url);
-    const store = new RedisExposureStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+    const keys = redisKeysOf(stack.engine);
+    const store = new RedisExposureStore(redis, keys);
     const metrics = engine.get(EngineMetrics);
     const quarantinedBefore = (await metrics.projectionQuarantined.get()).values[0]?.value ?? 0;
     const facts = (orderId: string): Fact[] => [
@@ -220,6 +221,7 @@ describe('storable by construction, quarantined when not', () => {
     const commit = async (orderId: string, expectedVersion: number, version: number) =>
       expect(
         await store.commit({
+          partition: keys.partitionOf(`${COMPANY}:Q-1`),
           customers: [
             {
               key: `${COMPANY}:Q-1`,

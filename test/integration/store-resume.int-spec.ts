@@ -6,7 +6,7 @@ import { ConfigResourceTypes, Producer } from 'kafkajs';
 import { businessDateAt, CompanyParameters, DEFAULT_PARAMETERS, parametersToWire } from '@credit/domain';
 import { encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
 import { partitionOfKey } from '@credit/kafka';
-import { RebuildMarker, RedisKeys } from '@credit/redis';
+import { RebuildMarker, redisKeysOf } from '@credit/redis';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
 import { EngineModule } from '../../apps/exposure-engine/src/engine.module';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
@@ -202,7 +202,7 @@ describe('the state store decides where the engine resumes', () => {
     // group's committed offsets at the end of the topics.
     expect(await wipeRedis(s.stack)).toBeGreaterThan(50);
     const redis = new Redis(s.stack.engine.redis.url);
-    await redis.set(new RedisKeys(s.stack.engine.redis.keyPrefix).epoch(), String(clock.now().getTime()));
+    await redis.set(redisKeysOf(s.stack.engine).epoch(), String(clock.now().getTime()));
     redis.disconnect();
     await engine(s.stack);
     await waitUntilFolded(s.stack, 60_000);
@@ -297,7 +297,7 @@ describe('the state store decides where the engine resumes', () => {
       messages: [{ key, value: encodeInputEvent(own) }],
     });
     await waitUntilFolded(s.stack);
-    const keys = new RedisKeys(s.stack.engine.redis.keyPrefix);
+    const keys = redisKeysOf(s.stack.engine);
     const markerRedis = new Redis(s.stack.engine.redis.url);
     const marker = new RebuildMarker(markerRedis, keys);
     const far = 10n ** 12n;
@@ -307,7 +307,7 @@ describe('the state store decides where the engine resumes', () => {
     expect((await check()).status).toBe(200);
     await marker.behind({ topic, partition: sent.partition, lastOffset: far });
     expect((await check()).status).toBe(503);
-    await markerRedis.del(keys.rebuild());
+    await markerRedis.del(keys.rebuild(sent.partition), keys.rebuild(other));
     markerRedis.disconnect();
 
     // Redis lost while no engine runs: nothing is known of the customer.
@@ -331,10 +331,7 @@ describe('the state store decides where the engine resumes', () => {
         targets.push({ topic, partition: p.partition, lastOffset: BigInt(p.high) - 1n });
     }
     await admin.disconnect();
-    await new RebuildMarker(redis, new RedisKeys(s.stack.engine.redis.keyPrefix)).begin(
-      String(clock.now().getTime()),
-      targets,
-    );
+    await new RebuildMarker(redis, redisKeysOf(s.stack.engine)).begin(String(clock.now().getTime()), targets);
     redis.disconnect();
     const rebuilding = await check();
     expect({ status: rebuilding.status, retryAfter: rebuilding.headers['retry-after'] }).toEqual({

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import Redis from 'ioredis';
 import { DEFAULT_PARAMETERS } from '@credit/domain';
-import { CompanyParametersStore, RedisKeys } from '@credit/redis';
+import { CompanyParametersStore, redisKeysOf } from '@credit/redis';
 import { INestApplication } from '@nestjs/common';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, RawEvent, TestProducer, TopicRecorder } from '../support/kafka-io';
@@ -159,7 +159,7 @@ describe('time moves on with no event', () => {
 
     const redis = new Redis(stack.engine.redis.url);
     try {
-      const store = new CompanyParametersStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+      const store = new CompanyParametersStore(redis, redisKeysOf(stack.engine));
       const reviewed = await store.save(COMPANY, {
         ...DEFAULT_PARAMETERS,
         includedComponents: { ...DEFAULT_PARAMETERS.includedComponents, orders: false },

@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { INestApplication } from '@nestjs/common';
+import { encodeInputEvent } from '@credit/contracts';
+import { partitionOfKey } from '@credit/kafka';
 import { isolatedStack, IsolatedStack } from '../support/isolated-stack';
 import { eventually, TestProducer, TopicRecorder } from '../support/kafka-io';
 import { startApi, startEngine, TestClock, tokenFor } from '../support/running-apps';
@@ -141,6 +143,36 @@ describe('walking skeleton: ERP event on Kafka to exposure through the API', () 
       (list) => list.length >= 1,
     );
     expect(blocks[0]).toMatchObject({ type: 'customer.blocked', data: { reasons: ['LIMIT_EXCEEDED'] } });
+  });
+
+  it('dead-letters an event found in another partition than its key (WRONG_PARTITION): its customer state lives elsewhere', async () => {
+    const topics = stack.engine.kafka.topics;
+    const key = `${COMPANY}:C-MISROUTED`;
+    const home = partitionOfKey(key, stack.engine.kafka.partitions);
+    const elsewhere = (home + 1) % stack.engine.kafka.partitions;
+    const misrouted = encodeInputEvent({
+      eventId: 'o-misrouted',
+      type: 'order.confirmed',
+      schemaVersion: 1,
+      occurredAt: '2026-03-01T10:15:00+01:00',
+      companyId: COMPANY,
+      customerId: 'C-MISROUTED',
+      data: { orderId: 'SO-1', amount: '10.00' },
+    });
+    const sender = stack.kafka.producer({ allowAutoTopicCreation: false });
+    await sender.connect();
+    await sender.send({
+      topic: topics.documents,
+      messages: [{ key, value: misrouted, partition: elsewhere }],
+    });
+    await sender.disconnect();
+    const deadLetter = await eventually(
+      () => recorder.received.get(topics.deadLetter)!.find((d) => d.value.equals(misrouted)),
+      (found) => found !== undefined,
+    );
+    expect(deadLetter!.headers['dlq.reason']).toBe('WRONG_PARTITION');
+    expect(deadLetter!.headers['dlq.field']).toBe('key');
+    expect((await exposure('C-MISROUTED')).status).toBe(404);
   });
 
   it('answers 401 without a valid token, 403 for another company, 400 for a malformed id, 404 for an unknown customer', async () => {

@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Producer } from 'kafkajs';
 import { Admin } from 'kafkajs';
-import Redis from 'ioredis';
-import { RedisKeys } from '@credit/redis';
+import { createRedis, redisKeysOf } from '@credit/redis';
 import { businessDateAt, DEFAULT_PARAMETERS } from '@credit/domain';
 import { encodeInputEvent, InputStream, RawEnvelope } from '@credit/contracts';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
@@ -33,9 +32,8 @@ import {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A stack on the faults infrastructure with a recorder of every output topic, an in-process API and a producer. */
-export interface FaultHarness {
-  infra: FaultInfrastructure;
+/** A stack with a recorder of every output topic, an in-process API and a producer. */
+export interface StackHarness {
   stack: IsolatedStack;
   api: INestApplication;
   producer: Producer;
@@ -43,11 +41,20 @@ export interface FaultHarness {
   engines: EngineProcess[];
 }
 
+/** A harness on the faults infrastructure, whose broker, Redis and Postgres a test may break. */
+export interface FaultHarness extends StackHarness {
+  infra: FaultInfrastructure;
+}
+
 export async function faultHarness(
   infra: FaultInfrastructure,
   overrides: Record<string, string> = {},
 ): Promise<FaultHarness> {
-  const stack = await faultStack(infra, overrides);
+  return { infra, ...(await stackHarness(await faultStack(infra, overrides))) };
+}
+
+/** The recorder, producer and in-process API around a stack (on the faults infrastructure or on clusters). */
+export async function stackHarness(stack: IsolatedStack): Promise<StackHarness> {
   const t = stack.engine.kafka.topics;
   const recorder = new TopicRecorder(
     stack.kafka,
@@ -58,10 +65,10 @@ export async function faultHarness(
   const producer = stack.kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const api = await startApi(stack);
-  return { infra, stack, api, producer, recorder, engines: [] };
+  return { stack, api, producer, recorder, engines: [] };
 }
 
-export async function closeFaultHarness(h: FaultHarness | undefined): Promise<void> {
+export async function closeFaultHarness(h: StackHarness | undefined): Promise<void> {
   if (!h) return;
   for (const engine of h.engines) await engine.terminate();
   await h.producer.disconnect().catch(() => undefined);
@@ -95,7 +102,7 @@ export function faultSuite(): {
 }
 
 /** Starts one more engine process on the harness's stack. */
-export function startEngineProcess(h: FaultHarness, env: Record<string, string> = {}): EngineProcess {
+export function startEngineProcess(h: StackHarness, env: Record<string, string> = {}): EngineProcess {
   const engine = new EngineProcess(h.stack, env);
   engine.start();
   h.engines.push(engine);
@@ -157,7 +164,7 @@ export function poisonedScenario(
  * with `spreadOverMs`, paced so that the stream lasts about that long (faults then hit mid-stream).
  */
 export async function feed(
-  h: FaultHarness,
+  h: StackHarness,
   streams: Streams,
   bad: BadInput[],
   batchSize = 500,
@@ -178,7 +185,7 @@ export async function feed(
   );
 }
 
-export const expectedExposures = (h: FaultHarness, streams: Streams): Map<string, ExpectedExposure> => {
+export const expectedExposures = (h: StackHarness, streams: Streams): Map<string, ExpectedExposure> => {
   const params = { ...DEFAULT_PARAMETERS, timeZone: h.stack.engine.defaultTimeZone };
   return referenceExposures(streams, businessDateAt(new Date(), params.timeZone), params);
 };
@@ -187,7 +194,7 @@ export const expectedExposures = (h: FaultHarness, streams: Streams): Map<string
  * The independent reference's exposures of the streams, read from the bytes the
  * producer sent, on today's business date with the specification's default parameters.
  */
-export function independentExpectations(h: FaultHarness, streams: Streams) {
+export function independentExpectations(h: StackHarness, streams: Streams) {
   const reference = new IndependentReference();
   for (const [stream, envelopes] of Object.entries(streams) as [InputStream, RawEnvelope[]][]) {
     for (const envelope of envelopes) reference.apply(stream, encodeInputEvent(envelope));
@@ -212,7 +219,7 @@ export interface Verdict {
  * and reports the row (before any assertion, so failing figures are printed too).
  */
 export async function verifyAndReport(
-  h: FaultHarness,
+  h: StackHarness,
   run: {
     scenario: string;
     faults: number;
@@ -258,20 +265,18 @@ export async function verifyAndReport(
 }
 
 /** Kafka's committed offset of the engine's group against the applied offset the engine keeps in Redis, per partition. */
-export async function commitProblems(h: FaultHarness): Promise<string[]> {
+export async function commitProblems(h: StackHarness): Promise<string[]> {
   const t = h.stack.engine.kafka.topics;
   const inputs = [t.documents, t.journalEntries, t.billPortfolio, t.creditLimits, t.customers];
   const admin: Admin = h.stack.kafka.admin();
   await admin.connect();
-  const redis = new Redis(h.stack.engine.redis.url);
+  const redis = createRedis(h.stack.engine.redis, 'test-support');
   const problems: string[] = [];
   try {
     const committed = await admin.fetchOffsets({ groupId: h.stack.engine.groupId, topics: inputs });
     for (const { topic, partitions } of committed) {
       for (const { partition, offset } of partitions) {
-        const applied = await redis.get(
-          new RedisKeys(h.stack.engine.redis.keyPrefix).applied(topic, partition),
-        );
+        const applied = await redis.get(redisKeysOf(h.stack.engine).applied(topic, partition));
         // Nothing applied: nothing may be committed past the start (-1 or 0).
         const ok =
           applied === null ? offset === '-1' || offset === '0' : offset === String(BigInt(applied) + 1n);

@@ -1,5 +1,4 @@
-import Redis from 'ioredis';
-import { projectionBacklog, RedisKeys } from '@credit/redis';
+import { createRedis, projectionBacklog, redisKeysOf } from '@credit/redis';
 import { IsolatedStack } from './isolated-stack';
 
 /**
@@ -12,8 +11,8 @@ export async function waitUntilFolded(stack: IsolatedStack, timeoutMs = 120_000)
   const inputs = [t.documents, t.journalEntries, t.billPortfolio, t.creditLimits, t.customers];
   const admin = stack.kafka.admin();
   await admin.connect();
-  const redis = new Redis(stack.engine.redis.url);
-  const prefix = stack.engine.redis.keyPrefix;
+  const redis = createRedis(stack.engine.redis, 'test-support');
+  const keys = redisKeysOf(stack.engine);
   try {
     const ends: [string, number, bigint][] = [];
     for (const topic of inputs) {
@@ -24,11 +23,12 @@ export async function waitUntilFolded(stack: IsolatedStack, timeoutMs = 120_000)
       let behind = 0;
       for (const [topic, partition, high] of ends) {
         if (high === 0n) continue;
-        const applied = await redis.get(`${prefix}applied:${topic}:${partition}`);
+        const applied = await redis.get(keys.applied(topic, partition));
         if (applied === null || BigInt(applied) < high - 1n) behind += 1;
       }
-      const outbox = await redis.xlen(`${prefix}outbox`);
-      const projection = await projectionBacklog(redis, new RedisKeys(prefix));
+      let outbox = 0;
+      for (const partition of keys.allPartitions()) outbox += await redis.xlen(keys.outbox(partition));
+      const projection = await projectionBacklog(redis, keys);
       if (behind === 0 && outbox === 0 && projection === 0) return;
       if (Date.now() > deadline) {
         throw new Error(

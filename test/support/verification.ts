@@ -1,6 +1,5 @@
 import request from 'supertest';
-import Redis from 'ioredis';
-import { RedisExposureStore, RedisKeys } from '@credit/redis';
+import { createRedis, RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { exposureViewOfRecord } from '../../apps/risk-api/src/exposure/exposure.view';
 import { INestApplication } from '@nestjs/common';
 import { decodeInputEvent, encodeInputEvent, InputStream, customerKey, RawEnvelope } from '@credit/contracts';
@@ -67,9 +66,9 @@ export async function liveMismatches(
   stack: IsolatedStack,
   expected: Map<string, ExpectedExposure>,
 ): Promise<string[]> {
-  const redis = new Redis(stack.engine.redis.url);
+  const redis = createRedis(stack.engine.redis, 'test-support');
   try {
-    const store = new RedisExposureStore(redis, new RedisKeys(stack.engine.redis.keyPrefix));
+    const store = new RedisExposureStore(redis, redisKeysOf(stack.engine));
     const records = await store.records([...expected.keys()]);
     const problems: string[] = [];
     for (const [key, want] of expected) {
@@ -203,8 +202,8 @@ export async function appliedEventProblems(stack: IsolatedStack, streams: Stream
       allValid.set(key, (allValid.get(key) ?? new Set<string>()).add(eventId));
     }
   }
-  const redis = new Redis(stack.engine.redis.url);
-  const keys = new RedisKeys(stack.engine.redis.keyPrefix);
+  const redis = createRedis(stack.engine.redis, 'test-support');
+  const keys = redisKeysOf(stack.engine);
   const problems: string[] = [];
   try {
     for (const [key, ids] of want) {

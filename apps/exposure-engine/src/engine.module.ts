@@ -8,7 +8,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import Redis from 'ioredis';
+import { RedisClient } from '@credit/redis';
 import { DataSource } from 'typeorm';
 import { Clock, systemClock } from '@credit/domain';
 import { EngineSettings } from '@credit/config';
@@ -22,7 +22,7 @@ import { BackgroundLoop } from '@credit/runtime';
 import { FoldController, INPUT_BATCH } from './fold.controller';
 import { FoldService } from './fold.service';
 import { engineMetrics } from './metrics';
-import { newLeaseOwner, OUTBOX_LEASE, OutboxRelay } from './outbox-relay';
+import { newLeaseOwner, OutboxRelay, RelayLeaseOf } from './outbox-relay';
 import { Projector } from './projector';
 import { ReviewScheduler } from './review-scheduler';
 import { StoreRebuild } from './store-rebuild';
@@ -37,6 +37,9 @@ import {
   DOCUMENT_HOLDS,
   MESSAGE_PUBLISHER,
   STORE_REBUILD,
+  RELAY_LEASE,
+  OWNED_PARTITIONS,
+  OwnedPartitions,
 } from './tokens';
 
 /**
@@ -147,13 +150,23 @@ export class EngineModule {
         {
           provide: EXPOSURE_STORE,
           inject: [REDIS, REDIS_KEYS],
-          useFactory: (redis: Redis, keys: RedisKeys) => new RedisExposureStore(redis, keys),
+          useFactory: (redis: RedisClient, keys: RedisKeys) => new RedisExposureStore(redis, keys),
         },
         {
-          provide: OUTBOX_LEASE,
+          provide: RELAY_LEASE,
           inject: [REDIS, REDIS_KEYS],
-          useFactory: (redis: Redis, keys: RedisKeys) =>
-            new Lease(redis, keys.lease('outbox'), newLeaseOwner(), 10_000),
+          useFactory: (redis: RedisClient, keys: RedisKeys): RelayLeaseOf => {
+            const owner = newLeaseOwner();
+            return (partition) => new Lease(redis, keys.relayLease(partition), owner, 10_000);
+          },
+        },
+        {
+          provide: OWNED_PARTITIONS,
+          inject: [BatchConsumerTransport],
+          useFactory:
+            (transport: BatchConsumerTransport): OwnedPartitions =>
+            () =>
+              transport.assignedPartitions(),
         },
         {
           provide: EXPOSURE_PROJECTION,
@@ -168,24 +181,24 @@ export class EngineModule {
         {
           provide: COMPANY_PARAMETERS,
           inject: [REDIS, REDIS_KEYS],
-          useFactory: (redis: Redis, keys: RedisKeys) =>
+          useFactory: (redis: RedisClient, keys: RedisKeys) =>
             new CachedCompanyParameters(new CompanyParametersStore(redis, keys), settings.defaultTimeZone),
         },
         {
           provide: STORE_REBUILD,
           inject: [KAFKA, REDIS, DATA_SOURCE, COMPANY_PARAMETERS],
-          useFactory: (kafka: Kafka, redis: Redis, db: DataSource, parameters: CompanyParametersSource) =>
+          useFactory: (kafka: Kafka, redis: RedisClient, db: DataSource, parameters: CompanyParametersSource) =>
             new StoreRebuild(settings, kafka, redis, db, parameters),
         },
         {
           provide: DOCUMENT_HOLDS,
           inject: [REDIS, REDIS_KEYS],
-          useFactory: (redis: Redis, keys: RedisKeys) => new DocumentHolds(redis, keys),
+          useFactory: (redis: RedisClient, keys: RedisKeys) => new DocumentHolds(redis, keys),
         },
         {
           provide: EngineMetrics,
           inject: [KAFKA, REDIS],
-          useFactory: (kafka: Kafka, redis: Redis) => engineMetrics(settings, kafka, redis),
+          useFactory: (kafka: Kafka, redis: RedisClient) => engineMetrics(settings, kafka, redis),
         },
         { provide: Metrics, useExisting: EngineMetrics },
         {

@@ -38,11 +38,12 @@ import {
   FoldPreparation,
   NOT_REASSESSED,
   RecordCache,
+  RedisKeys,
   SourcePosition,
   storedWhole,
 } from '@credit/redis';
+import { REDIS_KEYS } from '@credit/infrastructure';
 import { EngineMetrics } from '@credit/observability';
-
 import { CompanyParametersSource } from './company-parameters';
 import { CheckOutcome, documentOutcomeMessage, outputMessages } from './output-events';
 import { StoreRebuild } from './store-rebuild';
@@ -96,6 +97,7 @@ export class FoldService {
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
     @Inject(DOCUMENT_HOLDS) private readonly documentHolds: DocumentHolds,
     @Inject(STORE_REBUILD) private readonly rebuild: StoreRebuild,
+    @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
   ) {
     this.records = new RecordCache(settings.stateCacheSize);
     const t = settings.kafka.topics;
@@ -146,7 +148,10 @@ export class FoldService {
     if (stream === undefined) throw new Error(`not an input topic: ${batch.topic}`);
     const decoded: Decoded[] = batch.messages.map((message) => ({
       message,
-      result: decodeInputEvent(stream, message.key, message.value, this.settings.maxEventBytes),
+      result: this.inPartition(
+        decodeInputEvent(stream, message.key, message.value, this.settings.maxEventBytes),
+        batch.partition,
+      ),
     }));
     const eventIds = new Map<string, string[]>();
     for (const { result } of decoded) {
@@ -209,6 +214,27 @@ export class FoldService {
   }
 
   /**
+   * A customer's state lives in the slot of the partition Kafka's default
+   * partitioner gives its key (RedisKeys): an event in another partition (a
+   * producer with another partitioner) would be folded apart from the
+   * customer's other events, so it is dead-lettered instead, naming both.
+   */
+  private inPartition(result: DecodeResult, partition: number): DecodeResult {
+    if (!result.ok) return result;
+    const key = customerKey(result.fact.companyId, result.fact.customerId);
+    const expected = this.keys.partitionOf(key);
+    if (expected === partition) return result;
+    return {
+      ok: false,
+      reason: 'WRONG_PARTITION',
+      field: 'key',
+      message:
+        `the key ${JSON.stringify(key)} belongs to partition ${expected} (Kafka's default partitioner over ` +
+        `${this.keys.partitions} partitions), not ${partition}: the producer must use the default partitioner`,
+    };
+  }
+
+  /**
    * Folds and commits once. The drafts change the remembered records in
    * place, so when the commit does not land those records are forgotten: the
    * next attempt reads them from the store.
@@ -222,7 +248,12 @@ export class FoldService {
     let committed = false;
     try {
       const folded = await this.fold(pending, prepared, holds);
-      const result = await this.store.commit({ source, customers: folded.writes, outbox: folded.outbox });
+      const result = await this.store.commit({
+        partition: source.partition,
+        source,
+        customers: folded.writes,
+        outbox: folded.outbox,
+      });
       committed = result.ok;
       return { ...folded, result };
     } finally {

@@ -1,7 +1,7 @@
 import { Kafka } from 'kafkajs';
-import Redis from 'ioredis';
+import { RedisClient } from '@credit/redis';
 import { EngineSettings } from '@credit/config';
-import { projectionBacklog, RedisKeys } from '@credit/redis';
+import { projectionBacklog, redisKeysOf } from '@credit/redis';
 import { ConsumerLagProbe, EngineMetrics, kafkaWatermarks } from '@credit/observability';
 
 /**
@@ -9,17 +9,23 @@ import { ConsumerLagProbe, EngineMetrics, kafkaWatermarks } from '@credit/observ
  * the Redis outbox's length, the customers and events the projection is behind by, and each input
  * partition's lag (Kafka high watermark against the applied offset in Redis).
  */
-export function engineMetrics(settings: EngineSettings, kafka: Kafka, redis: Redis): EngineMetrics {
-  const keys = new RedisKeys(settings.redis.keyPrefix);
+export function engineMetrics(settings: EngineSettings, kafka: Kafka, redis: RedisClient): EngineMetrics {
+  const keys = redisKeysOf(settings);
   const t = settings.kafka.topics;
   const watermarks = kafkaWatermarks(kafka);
   const lag = new ConsumerLagProbe(
     [t.documents, t.journalEntries, t.billPortfolio, t.creditLimits, t.customers],
     watermarks.fetch,
-    (partitions) => redis.mget(partitions.map(({ topic, partition }) => keys.applied(topic, partition))),
+    // One GET each: the partitions' offsets live in as many slots of a Redis Cluster.
+    (partitions) =>
+      Promise.all(partitions.map(({ topic, partition }) => redis.get(keys.applied(topic, partition)))),
   );
   const metrics = new EngineMetrics({
-    outboxBacklog: () => redis.xlen(keys.outbox()),
+    outboxBacklog: async () =>
+      (await Promise.all(keys.allPartitions().map((p) => redis.xlen(keys.outbox(p))))).reduce(
+        (a, b) => a + b,
+        0,
+      ),
     projectionBacklog: () => projectionBacklog(redis, keys),
     consumerLag: () => lag.sample(),
   });

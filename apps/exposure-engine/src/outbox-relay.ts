@@ -4,9 +4,7 @@ import { MessagePublisher, OutboundMessage } from '@credit/kafka';
 import { ExposureStore, Lease, QueuedEntry } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
 import { EngineMetrics } from '@credit/observability';
-import { EXPOSURE_STORE, MESSAGE_PUBLISHER } from './tokens';
-
-export const OUTBOX_LEASE = Symbol('OUTBOX_LEASE');
+import { EXPOSURE_STORE, MESSAGE_PUBLISHER, OWNED_PARTITIONS, OwnedPartitions, RELAY_LEASE } from './tokens';
 
 /**
  * Bytes published per send. Kafka refuses a partition's record batch over the
@@ -33,20 +31,31 @@ export function withinBytes<T extends QueuedEntry<OutboundMessage>>(entries: T[]
   return entries.slice(0, count);
 }
 
+/** The lease of a partition's relay, held by this instance's owner id. */
+export type RelayLeaseOf = (partition: number) => Lease;
+
 /**
- * Publishes the outbox to Kafka in the order it was written, then removes what
- * was acknowledged. A crash between the two republishes the same events with the
- * same eventIds; nothing is lost. One instance at a time holds the lease, so the
- * per-customer order of `sequence` is kept on the topics.
+ * Publishes each owned partition's outbox to Kafka in the order it was
+ * written, then removes what was acknowledged. A crash between the two
+ * republishes the same events with the same eventIds; nothing is lost.
+ *
+ * One relay per partition, run by the instance the group assigned the
+ * partition to, under the partition's lease: a partition that moved is
+ * released at once, and the new owner waits until the old one let it go (or
+ * its lease expired), so the per-customer order of `sequence` is kept on the
+ * topics through rebalances, and partitions are relayed by as many instances
+ * as fold them.
  */
 @Injectable()
 export class OutboxRelay {
   private readonly loop = new BackgroundLoop('outbox relay', () => this.relay(), 25);
+  private readonly held = new Map<number, Lease>();
 
   constructor(
     @Inject(EXPOSURE_STORE) private readonly store: ExposureStore,
     @Inject(MESSAGE_PUBLISHER) private readonly publisher: MessagePublisher,
-    @Inject(OUTBOX_LEASE) private readonly lease: Lease,
+    @Inject(RELAY_LEASE) private readonly leaseOf: RelayLeaseOf,
+    @Inject(OWNED_PARTITIONS) private readonly owned: OwnedPartitions,
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
   ) {}
 
@@ -60,18 +69,46 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     await this.loop.stop();
-    await this.lease.release();
+    await this.releaseAll([...this.held.keys()]);
   }
 
+  /** Relays every owned partition once; true when some published (there may be more). */
   async relay(): Promise<boolean> {
-    if (!(await this.lease.acquireOrRenew())) return false;
-    const entries = withinBytes(await this.store.pendingOutbox(500), RELAY_BATCH_BYTES);
+    const owned = this.owned();
+    await this.releaseAll([...this.held.keys()].filter((p) => !owned.includes(p)));
+    let published = false;
+    for (const partition of owned) {
+      if (await this.relayPartition(partition)) published = true;
+    }
+    return published;
+  }
+
+  private async relayPartition(partition: number): Promise<boolean> {
+    let lease = this.held.get(partition);
+    if (lease === undefined) lease = this.leaseOf(partition);
+    if (!(await lease.acquireOrRenew())) {
+      this.held.delete(partition);
+      return false;
+    }
+    this.held.set(partition, lease);
+    const entries = withinBytes(await this.store.pendingOutbox(partition, 500), RELAY_BATCH_BYTES);
     if (entries.length === 0) return false;
     const timer = this.metrics.publishSeconds.startTimer();
     await this.publisher.publish(entries.map((e) => e.value));
     timer();
-    await this.store.acknowledgeOutbox(entries.map((e) => e.id));
+    await this.store.acknowledgeOutbox(
+      partition,
+      entries.map((e) => e.id),
+    );
     return true;
+  }
+
+  private async releaseAll(partitions: number[]): Promise<void> {
+    for (const partition of partitions) {
+      const lease = this.held.get(partition);
+      this.held.delete(partition);
+      await lease?.release();
+    }
   }
 }
 

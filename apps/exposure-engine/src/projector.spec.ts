@@ -7,7 +7,7 @@ import {
   UnstorableValueError,
 } from '@credit/postgres';
 import { customerKey, outputEvent } from '@credit/contracts';
-import { ExposureStore, ProjectionDue } from '@credit/redis';
+import { ExposureStore, ProjectionDue, RedisKeys } from '@credit/redis';
 import { EngineMetrics } from '@credit/observability';
 import { CompanyParametersSource } from './company-parameters';
 import { Projector } from './projector';
@@ -61,7 +61,7 @@ function projectorWith(customers: number, poisoned: string[]) {
       { id: 'h1', value: [blocked(poisoned[0] ?? 'C0'), { eventId: 'not-an-event' }] },
     ],
     records: async (keys: string[]) => new Map(keys.map((k) => [k, records.get(k)!])),
-    projected: async (done: ProjectionDue[]) => void cleared.push(...done),
+    projected: async (_partition: number, done: ProjectionDue[]) => void cleared.push(...done),
     acknowledgeHistory: async () => undefined,
   } as unknown as ExposureStore;
   const projection = new RefusingProjection(new Set(poisoned.map((c) => `IT01:${c}`)));
@@ -78,6 +78,8 @@ function projectorWith(customers: number, poisoned: string[]) {
     { now: () => new Date('2026-03-20T09:00:00Z') },
     parameters,
     metrics,
+    // One partition: the fake store answers the same for any.
+    new RedisKeys('test:', 1),
   );
   return { projector, projection, quarantined, cleared, metrics, due };
 }

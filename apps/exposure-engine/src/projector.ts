@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, CustomerRecord } from '@credit/domain';
 import { ExposureProjection, ProjectionQuarantine, UnstorableValueError } from '@credit/postgres';
 import { customerKey, decodeHistoryEntry, HistoryEntry } from '@credit/contracts';
-import { ExposureStore } from '@credit/redis';
+import { ExposureStore, RedisKeys } from '@credit/redis';
+import { REDIS_KEYS } from '@credit/infrastructure';
 import { EngineMetrics } from '@credit/observability';
 import { BackgroundLoop } from '@credit/runtime';
 import { CompanyParametersSource } from './company-parameters';
@@ -53,6 +54,7 @@ export class Projector {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
+    @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
   ) {}
 
   start(): void {
@@ -67,16 +69,28 @@ export class Projector {
     return this.loop.stop();
   }
 
+  /** Projects every input partition's due customers and history once; true when some were. */
   async project(): Promise<boolean> {
+    let projected = false;
+    for (const partition of this.keys.allPartitions()) {
+      if (await this.projectPartition(partition)) projected = true;
+    }
+    return projected;
+  }
+
+  private async projectPartition(partition: number): Promise<boolean> {
     const [due, history] = await Promise.all([
-      this.store.projectionsDue(PROJECTION_BATCH),
-      this.store.pendingHistory(PROJECTION_BATCH),
+      this.store.projectionsDue(partition, PROJECTION_BATCH),
+      this.store.pendingHistory(partition, PROJECTION_BATCH),
     ]);
     if (due.length === 0 && history.length === 0) return false;
     const records = await this.store.records(due.map((d) => d.key));
     await this.write(this.byCustomer([...records.values()], this.entriesOf(history.flatMap((e) => e.value))));
-    await this.store.projected(due);
-    await this.store.acknowledgeHistory(history.map((e) => e.id));
+    await this.store.projected(partition, due);
+    await this.store.acknowledgeHistory(
+      partition,
+      history.map((e) => e.id),
+    );
     return true;
   }
 

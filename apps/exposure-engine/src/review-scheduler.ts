@@ -5,7 +5,14 @@ import { ExposureStore, NO_DOCUMENT_CHANGES } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
 import { CompanyParametersSource } from './company-parameters';
 import { outputMessages } from './output-events';
-import { CLOCK, COMPANY_PARAMETERS, ENGINE_SETTINGS, EXPOSURE_STORE } from './tokens';
+import {
+  CLOCK,
+  COMPANY_PARAMETERS,
+  ENGINE_SETTINGS,
+  EXPOSURE_STORE,
+  OWNED_PARTITIONS,
+  OwnedPartitions,
+} from './tokens';
 
 /**
  * Re-evaluates customers when the business date moves on with no event: items
@@ -23,6 +30,7 @@ export class ReviewScheduler {
     @Inject(EXPOSURE_STORE) private readonly store: ExposureStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
+    @Inject(OWNED_PARTITIONS) private readonly owned: OwnedPartitions,
   ) {
     this.loop = new BackgroundLoop('review scheduler', () => this.reviewDue(), settings.reviewIntervalMs);
   }
@@ -35,12 +43,24 @@ export class ReviewScheduler {
     return this.loop.stop();
   }
 
-  /** Reviews the customers due on their company's business date; true when some were reviewed. */
+  /**
+   * Reviews the customers due on their company's business date, in the
+   * partitions this instance owns (each review commits in its partition's
+   * slot); true when some were reviewed and more may be due.
+   */
   async reviewDue(): Promise<boolean> {
+    let more = false;
+    for (const partition of this.owned()) {
+      if (await this.reviewPartition(partition)) more = true;
+    }
+    return more;
+  }
+
+  private async reviewPartition(partition: number): Promise<boolean> {
     const now = this.clock.now();
     // Time zones run up to a day ahead of UTC: take candidates up to tomorrow, filter per company.
     const horizon = epochDay(addDays(now.toISOString().slice(0, 10), 1));
-    const due = await this.store.dueForReview(horizon, 200);
+    const due = await this.store.dueForReview(partition, horizon, 200);
     // Day 0 marks a review forced by a change of the company's parameters: read them fresh.
     await this.parameters.prefetch(
       due.map(({ key }) => key.slice(0, key.indexOf(':'))),
@@ -50,13 +70,19 @@ export class ReviewScheduler {
     let reviewed = 0;
     for (const { key, epochDay: dueDay } of due) {
       const record = records.get(key);
-      if (record !== undefined && (await this.review(key, record, dueDay, now))) reviewed += 1;
+      if (record !== undefined && (await this.review(partition, key, record, dueDay, now))) reviewed += 1;
     }
     return reviewed > 0 && due.length === 200;
   }
 
   /** Each customer is committed on its own, so a race with a fold costs only that customer's retry. */
-  private async review(key: string, before: CustomerRecord, dueDay: number, now: Date): Promise<boolean> {
+  private async review(
+    partition: number,
+    key: string,
+    before: CustomerRecord,
+    dueDay: number,
+    now: Date,
+  ): Promise<boolean> {
     const params = this.parameters.get(before.companyId);
     const businessDate = businessDateAt(now, params.timeZone);
     if (dueDay > epochDay(businessDate)) return false;
@@ -71,6 +97,7 @@ export class ReviewScheduler {
       this.settings.kafka.topics,
     );
     const result = await this.store.commit({
+      partition,
       customers: [
         {
           key,

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import Redis from 'ioredis';
+import { RedisClient } from '@credit/redis';
 import { DataSource } from 'typeorm';
 import { EngineSettings } from '@credit/config';
 import { InboundBatch, PartitionSeek, topicConfigs, truncatedHistory } from '@credit/kafka';
 import { CompanyParametersChangesRepository, isNeverMigrated } from '@credit/postgres';
-import { CompanyParametersStore, RebuildMarker, RebuildTarget, RedisKeys } from '@credit/redis';
+import { CompanyParametersStore, RebuildMarker, RebuildTarget, RedisKeys, redisKeysOf } from '@credit/redis';
 import { CompanyParametersSource } from './company-parameters';
 
 /**
@@ -32,11 +32,11 @@ export class StoreRebuild {
   constructor(
     private readonly settings: EngineSettings,
     private readonly kafka: Kafka,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly db: DataSource,
     private readonly parameters: CompanyParametersSource,
   ) {
-    this.keys = new RedisKeys(settings.redis.keyPrefix);
+    this.keys = redisKeysOf(settings);
     this.marker = new RebuildMarker(redis, this.keys);
     this.parametersStore = new CompanyParametersStore(redis, this.keys);
     const t = settings.kafka.topics;
@@ -110,7 +110,7 @@ export class StoreRebuild {
         if (partitions.length === 0) continue;
         const [committed] = await admin.fetchOffsets({ groupId: this.settings.groupId, topics: [topic] });
         const ends = await admin.fetchTopicOffsets(topic);
-        const applied = await this.redis.mget(...partitions.map((p) => this.keys.applied(topic, p)));
+        const applied = await this.appliedOffsets(partitions.map((partition) => ({ topic, partition })));
         partitions.forEach((partition, i) => {
           const end = ends.find((e) => e.partition === partition);
           if (!end) return;
@@ -160,7 +160,7 @@ export class StoreRebuild {
   async regressedPartitions(): Promise<PartitionSeek[]> {
     const folded = [...this.folded.values()];
     if (folded.length === 0) return [];
-    const stored = await this.redis.mget(...folded.map((f) => this.keys.applied(f.topic, f.partition)));
+    const stored = await this.appliedOffsets(folded);
     const seeks: PartitionSeek[] = [];
     for (const [i, f] of folded.entries()) {
       const now = stored[i] === null ? -1n : BigInt(stored[i]!);
@@ -174,6 +174,11 @@ export class StoreRebuild {
       seeks.push({ topic: f.topic, partition: f.partition, offset: (now + 1n).toString() });
     }
     return seeks;
+  }
+
+  /** The store's applied offset of each partition: one GET each, in as many slots of a Redis Cluster. */
+  private appliedOffsets(partitions: { topic: string; partition: number }[]): Promise<(string | null)[]> {
+    return Promise.all(partitions.map((p) => this.redis.get(this.keys.applied(p.topic, p.partition))));
   }
 
   /** Refuses to start on input topics that cannot give a rebuild their whole history, unless accepted. */
@@ -198,7 +203,11 @@ export class StoreRebuild {
     );
   }
 
-  /** Warns when an input topic's partition count is not KAFKA_TOPIC_PARTITIONS (the API computes partitions with it). */
+  /**
+   * Refuses input topics whose partition count is not KAFKA_TOPIC_PARTITIONS:
+   * a customer's state lives in the Redis slot of the partition computed with
+   * it (RedisKeys), and co-partitioning relies on one count.
+   */
   private async checkPartitionCounts(): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -206,10 +215,11 @@ export class StoreRebuild {
       const { topics } = await admin.fetchTopicMetadata({ topics: this.inputTopics });
       const wrong = topics.filter((t) => t.partitions.length !== this.settings.kafka.partitions);
       if (wrong.length > 0) {
-        this.logger.error(
+        throw new Error(
           `Input topics with another partition count than KAFKA_TOPIC_PARTITIONS=${this.settings.kafka.partitions}: ` +
             wrong.map((t) => `${t.name} (${t.partitions.length})`).join(', ') +
-            ": co-partitioning and the API's check of a customer being rebuilt rely on one count",
+            ': the state is kept per partition computed with that count, and co-partitioning relies on one count. ' +
+            'Set KAFKA_TOPIC_PARTITIONS to the count the topics have.',
         );
       }
     } finally {

@@ -9,3 +9,10 @@ export const EXPOSURE_PROJECTION = Symbol('EXPOSURE_PROJECTION');
 export const DOCUMENT_HOLDS = Symbol('DOCUMENT_HOLDS');
 export const PROJECTION_QUARANTINE = Symbol('PROJECTION_QUARANTINE');
 export const STORE_REBUILD = Symbol('STORE_REBUILD');
+/** `(partition) => Lease`: the lease of a partition's outbox relay, held under this instance's owner id. */
+export const RELAY_LEASE = Symbol('RELAY_LEASE');
+/** `() => number[]`: the input partitions the consumer group assigned this instance now. */
+export const OWNED_PARTITIONS = Symbol('OWNED_PARTITIONS');
+
+/** The input partitions this instance owns now. */
+export type OwnedPartitions = () => number[];

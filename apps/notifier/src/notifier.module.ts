@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
-import Redis from 'ioredis';
+import { RedisClient } from '@credit/redis';
 import { NotifierSettings } from '@credit/config';
 import { Clock, systemClock } from '@credit/domain';
 import {
@@ -20,7 +20,7 @@ import {
   topicSpecs,
 } from '@credit/kafka';
 import { AlertsRepository, ApiOutbox, createDataSource, NotificationsRepository } from '@credit/postgres';
-import { createRedis, LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
+import { createRedis, LiveRecords, RedisExposureStore, redisKeysOf } from '@credit/redis';
 import { BackgroundLoop } from '@credit/runtime';
 import { HEALTH_CHECKS, HealthController, HealthImports, serviceChecks } from '@credit/health';
 import { Mailer } from './channels';
@@ -54,7 +54,7 @@ class NotifierLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(SETTINGS) private readonly settings: NotifierSettings,
     @Inject(CLOCK) clock: Clock,
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(DATA_SOURCE) private readonly db: DataSource,
   ) {
     const alerts = new AlertsRepository(db);
@@ -79,10 +79,7 @@ class NotifierLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       settings.pollIntervalMs,
       { lingerMs: 20 },
     );
-    const records = new LiveRecords(
-      new RedisExposureStore(redis, new RedisKeys(settings.redis.keyPrefix)),
-      RECORD_CACHE,
-    );
+    const records = new LiveRecords(new RedisExposureStore(redis, redisKeysOf(settings)), RECORD_CACHE);
     this.intake = new Intake(
       settings,
       alerts,
@@ -155,7 +152,7 @@ export class NotifierModule {
         {
           provide: HEALTH_CHECKS,
           inject: [ClusterProbe, REDIS, DATA_SOURCE],
-          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) =>
+          useFactory: (kafka: ClusterProbe, redis: RedisClient, db: DataSource) =>
             serviceChecks({ kafka, redis, db }),
         },
         NotifierLifecycle,

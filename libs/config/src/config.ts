@@ -27,6 +27,12 @@ export interface KafkaSettings {
 export interface RedisSettings {
   url: string;
   keyPrefix: string;
+  /**
+   * `host:port` of some nodes of a Redis Cluster (REDIS_CLUSTER_NODES): when
+   * set, the apps use the cluster (the other nodes are discovered) and
+   * REDIS_URL is not used. Empty: the one Redis at REDIS_URL.
+   */
+  clusterNodes: { host: string; port: number }[];
 }
 
 export interface PostgresSettings {
@@ -244,6 +250,12 @@ function readCommon(env: EnvReader): CommonSettings {
         /^[A-Za-z0-9:_.-]{1,64}$/,
         'must be 1-64 letters, digits, : _ . -',
       ),
+      clusterNodes: env
+        .list('REDIS_CLUSTER_NODES', '', /^[^\s:]+:\d{1,5}$/, 'must be host:port', true)
+        .map((node) => {
+          const at = node.lastIndexOf(':');
+          return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+        }),
     },
     postgres: {
       url: env.url('POSTGRES_URL', 'postgres://postgres@127.0.0.1:5432/credit_exposure', [

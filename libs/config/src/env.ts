@@ -109,12 +109,12 @@ export class EnvReader {
     return text;
   }
 
-  list(name: string, fallback: string, itemPattern: RegExp, rule: string): string[] {
+  list(name: string, fallback: string, itemPattern: RegExp, rule: string, optional = false): string[] {
     const items = (this.raw(name) ?? fallback)
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    if (items.length === 0) this.problems.push(`${name} must list at least one value`);
+    if (items.length === 0 && !optional) this.problems.push(`${name} must list at least one value`);
     for (const item of items) if (!itemPattern.test(item)) this.problems.push(`${name}: "${item}" ${rule}`);
     return items;
   }

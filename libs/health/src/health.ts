@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisClient } from '@credit/redis';
 import type { DataSource } from 'typeorm';
 
 export type DependencyCheck = () => Promise<unknown>;
@@ -55,7 +55,7 @@ export function cachedFor<T>(ttlMs: number, work: () => Promise<T>): () => Promi
  */
 export function serviceChecks(deps: {
   kafka?: { check(): Promise<unknown> };
-  redis?: Redis;
+  redis?: RedisClient;
   db?: DataSource;
 }): Record<string, DependencyCheck> {
   const { kafka, redis, db } = deps;

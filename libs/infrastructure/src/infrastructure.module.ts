@@ -1,11 +1,11 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import Redis from 'ioredis';
+import { RedisClient } from '@credit/redis';
 import { DataSource } from 'typeorm';
 import { KafkaSettings, PostgresSettings, RedisSettings } from '@credit/config';
 import { ClusterProbe, createKafka, KafkaPublisher } from '@credit/kafka';
 import { createDataSource } from '@credit/postgres';
-import { createRedis, RedisKeys } from '@credit/redis';
+import { createRedis, redisKeysOf } from '@credit/redis';
 import { HEALTH_CHECKS, HealthController, HealthImports, serviceChecks } from '@credit/health';
 
 /** The process's Kafka client (kafkajs stays behind libs/kafka's helpers). */
@@ -43,7 +43,7 @@ export interface InfrastructureOptions {
 /** Closes Redis and Postgres last: global modules shut down after every module that uses them. */
 class InfrastructureLifecycle implements OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(DATA_SOURCE) private readonly db: DataSource,
   ) {}
 
@@ -83,7 +83,7 @@ export class InfrastructureModule {
             return dataSource;
           },
         },
-        { provide: REDIS_KEYS, useValue: new RedisKeys(options.redis.keyPrefix) },
+        { provide: REDIS_KEYS, useValue: redisKeysOf(options) },
         {
           provide: MESSAGE_PUBLISHER,
           inject: [KAFKA],
@@ -93,7 +93,7 @@ export class InfrastructureModule {
         {
           provide: HEALTH_CHECKS,
           inject: [ClusterProbe, REDIS, DATA_SOURCE],
-          useFactory: (kafka: ClusterProbe, redis: Redis, db: DataSource) =>
+          useFactory: (kafka: ClusterProbe, redis: RedisClient, db: DataSource) =>
             serviceChecks({
               kafka: options.readiness?.kafka === false ? undefined : kafka,
               redis,

@@ -40,6 +40,9 @@ class FakeSource implements BatchSource {
     this.seeks += 1;
   }
   seek() {}
+  assignedPartitions() {
+    return [];
+  }
   onCrash() {}
 }
 

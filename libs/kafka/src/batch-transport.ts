@@ -23,6 +23,8 @@ export interface BatchSource {
   seekAssignedToStart(): void;
   /** Reads one assigned partition again from an offset (ignored when it is not assigned). */
   seek(position: PartitionSeek): void;
+  /** The input partitions this member is assigned (the same numbers in every input topic: co-partitioned). */
+  assignedPartitions(): number[];
   onCrash(listener: CrashListener): void;
 }
 
@@ -73,6 +75,11 @@ export class BatchConsumerTransport extends Server<BatchTransportEvents> impleme
   /** Reads one assigned partition again from `offset` (the state it fed went back in time). */
   seek(position: PartitionSeek): void {
     this.source?.seek(position);
+  }
+
+  /** The input partitions this member owns now: the state it folds, relays and reviews. */
+  assignedPartitions(): number[] {
+    return this.source?.assignedPartitions() ?? [];
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {

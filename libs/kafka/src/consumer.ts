@@ -136,6 +136,10 @@ export class BatchConsumer {
     });
   }
 
+  assignedPartitions(): number[] {
+    return [...new Set(Object.values(this.assignment).flat())].sort((a, b) => a - b);
+  }
+
   /** Reads a partition again from `offset`, if it is still assigned to this member. */
   seek({ topic, partition, offset }: PartitionSeek): void {
     if (this.assignment[topic]?.includes(partition)) this.consumer.seek({ topic, partition, offset });
@@ -149,8 +153,9 @@ export class BatchConsumer {
   }
 
   /** Waits for the batch in hand to finish, commits, and leaves the group. */
-  stop(): Promise<void> {
-    return this.consumer.disconnect();
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    this.assignment = {};
   }
 
   /** `restarting` false: kafkajs gave the consumer up for good (an error it does not retry, such as a RangeError). */

@@ -1,8 +1,9 @@
 // Lua runs inside Redis, so the whole batch is one atomic step.
 export const COMMIT_SCRIPT = `
--- Applies one batch atomically. KEYS: applied, outbox, projection-due, review, history, then
--- (customer, applied eventIds of the batch's topic, company's customers, document holds, company parameters)
--- per customer. ARGV: hasSource, expectedOffset, newOffset, customerCount, outboxCount, then 13 per customer
+-- Applies one batch atomically. Every key is of one input partition (one slot of a Redis Cluster).
+-- KEYS: applied, outbox, projection-due, review, history, then (customer, applied eventIds of the batch's
+-- topic, the partition's customers of the company, document holds, the company's parameters the partition
+-- was last reviewed for) per customer. ARGV: hasSource, expectedOffset, newOffset, customerCount, outboxCount, then 13 per customer
 -- (expectedVersion, newVersion, header: the record without its documents, reviewScore, member, appliedJson: [occurredAtMs, eventId, ...],
 -- eventsJson, holdStepsJson: [field, steps, ...], assessedWith: the company parameters as stored when the
 -- record was assessed, forgetBefore: the eventIds that occurred before it are forgotten, '' for none,

@@ -1,8 +1,9 @@
-import Redis from 'ioredis';
+import { RedisClient } from './connection';
 import { CompanyParameters, parametersFromJson, parametersToJson } from '@credit/domain';
 import { RedisKeys } from './keys';
 
-const SET_AND_REVIEW = `redis.call('SET', KEYS[1], ARGV[1])
+/** In one partition: the parameters its customers are now reviewed for, and a review of each at once (day 0). */
+const REVIEW_PARTITION = `redis.call('SET', KEYS[1], ARGV[1])
 local members = redis.call('SMEMBERS', KEYS[2])
 for _, member in ipairs(members) do redis.call('ZADD', KEYS[3], 0, member) end
 return #members`;
@@ -14,7 +15,7 @@ return #members`;
  */
 export class CompanyParametersStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
@@ -36,17 +37,31 @@ export class CompanyParametersStore {
     return found;
   }
 
-  /** Stores the parameters; returns how many customers were put up for review. */
+  /**
+   * Stores the parameters, then, partition by partition (each in its own slot),
+   * puts the company's customers up for review; returns how many. A fold that
+   * read the parameters before the review was set commits as usual; one that
+   * assessed with older ones after it does not clear the review
+   * (COMMIT_SCRIPT, CustomerWrite.assessedWith).
+   */
   async save(companyId: string, parameters: CompanyParameters): Promise<number> {
-    const count = await this.redis.eval(
-      SET_AND_REVIEW,
-      3,
-      this.keys.companyParameters(companyId),
-      this.keys.companyCustomers(companyId),
-      this.keys.review(),
-      parametersToJson(parameters),
+    const stored = parametersToJson(parameters);
+    await this.redis.set(this.keys.companyParameters(companyId), stored);
+    const counts = await Promise.all(
+      this.keys
+        .allPartitions()
+        .map((p) =>
+          this.redis.eval(
+            REVIEW_PARTITION,
+            3,
+            this.keys.reviewedParameters(companyId, p),
+            this.keys.companyCustomers(companyId, p),
+            this.keys.review(p),
+            stored,
+          ),
+        ),
     );
-    return Number(count);
+    return counts.reduce<number>((sum, count) => sum + Number(count), 0);
   }
 
   /**

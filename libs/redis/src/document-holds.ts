@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { RedisClient } from './connection';
 import { customerKey, HeldDocument } from '@credit/contracts';
 import { RedisKeys } from './keys';
 
@@ -48,7 +48,7 @@ const stateOf = (steps: number): DocumentHoldState => ({
  */
 export class DocumentHolds {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 

@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { RedisClient } from './connection';
 import { CustomerRecord, epochDay } from '@credit/domain';
 import { OutboundMessage } from '@credit/kafka';
 import { COMMIT_SCRIPT } from './commit-script';
@@ -45,18 +45,16 @@ return 0
 `;
 
 /** Customers whose Postgres projection is behind, plus events not yet in the history table. */
-export async function projectionBacklog(redis: Redis, keys: RedisKeys): Promise<number> {
-  const [[, due], [, history]] = (await redis
-    .pipeline()
-    .hlen(keys.projectionDue())
-    .xlen(keys.history())
-    .exec()) as [unknown, number][];
-  return due + history;
+export async function projectionBacklog(redis: RedisClient, keys: RedisKeys): Promise<number> {
+  const counts = await Promise.all(
+    keys.allPartitions().flatMap((p) => [redis.hlen(keys.projectionDue(p)), redis.xlen(keys.history(p))]),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /** A Lua script as a command of this connection (EVALSHA), defined once per connection. */
 function scriptCommand<Command extends (...args: never[]) => unknown>(
-  redis: Redis,
+  redis: RedisClient,
   name: string,
   lua: string,
 ): Command {
@@ -71,7 +69,7 @@ export class RedisExposureStore implements ExposureStore {
   private readonly runRecordUnless: RecordUnlessCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly keys: RedisKeys,
   ) {
     this.runCommit = scriptCommand<CommitCommand>(redis, 'commitExposureBatch', COMMIT_SCRIPT);
@@ -84,10 +82,11 @@ export class RedisExposureStore implements ExposureStore {
   }
 
   async position(topic: string, partition: number): Promise<PartitionPosition> {
-    const [appliedOffset, epoch] = await this.redis.mget(
-      this.keys.applied(topic, partition),
-      this.keys.epoch(),
-    );
+    // Two slots: the partition's and the global one (a Redis Cluster refuses one MGET across them).
+    const [appliedOffset, epoch] = await Promise.all([
+      this.redis.get(this.keys.applied(topic, partition)),
+      this.redis.get(this.keys.epoch()),
+    ]);
     return { appliedOffset, epoch: epoch === null ? null : Number(epoch) };
   }
 
@@ -96,22 +95,20 @@ export class RedisExposureStore implements ExposureStore {
     partition: number,
     eventIdsByCustomer: Map<string, string[]>,
   ): Promise<FoldPreparation> {
+    // The partition's keys in one pipeline (one slot); the epoch, global, beside it.
     const pipeline = this.redis.pipeline();
-    pipeline.mget(this.keys.applied(topic, partition), this.keys.epoch());
+    pipeline.get(this.keys.applied(topic, partition));
     for (const [key, eventIds] of eventIdsByCustomer) {
       pipeline.hget(this.keys.customer(key), 'v');
-      if (eventIds.length > 0) {
-        pipeline.zmscore(this.keys.appliedIds(topic, key), ...eventIds);
-        pipeline.hmget(this.keys.seen(key), ...eventIds);
-      }
+      if (eventIds.length > 0) pipeline.zmscore(this.keys.appliedIds(topic, key), ...eventIds);
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const [replies, epoch] = await Promise.all([pipeline.exec(), this.redis.get(this.keys.epoch())]);
     const reply = (i: number) => {
-      const [error, value] = replies[i];
+      const [error, value] = replies![i];
       if (error) throw error;
       return value;
     };
-    const [appliedOffset, epoch] = reply(0) as (string | null)[];
+    const appliedOffset = reply(0) as string | null;
     const versions = new Map<string, number>();
     const seen = new Map<string, Set<string>>();
     let r = 1;
@@ -121,7 +118,6 @@ export class RedisExposureStore implements ExposureStore {
       const applied = new Set<string>();
       if (eventIds.length > 0) {
         (reply(r++) as (string | null)[]).forEach((at, i) => at !== null && applied.add(eventIds[i]));
-        (reply(r++) as (string | null)[]).forEach((flag, i) => flag !== null && applied.add(eventIds[i]));
       }
       seen.set(key, applied);
     }
@@ -130,15 +126,26 @@ export class RedisExposureStore implements ExposureStore {
 
   async records(keys: string[]): Promise<Map<string, CustomerRecord>> {
     const found = new Map<string, CustomerRecord>();
-    if (keys.length === 0) return found;
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.call('HGETALL', this.keys.customer(key));
-    const replies = (await pipeline.exec()) ?? [];
-    replies.forEach(([error, fields], i) => {
-      if (error) throw error;
-      const record = recordFromFields(fields as string[]);
-      if (record !== null) found.set(keys[i], record);
-    });
+    // One pipeline per partition: a Redis Cluster runs a pipeline on one slot's node.
+    const byPartition = new Map<number, string[]>();
+    for (const key of keys) {
+      const partition = this.keys.partitionOf(key);
+      const same = byPartition.get(partition);
+      if (same) same.push(key);
+      else byPartition.set(partition, [key]);
+    }
+    await Promise.all(
+      [...byPartition.values()].map(async (same) => {
+        const pipeline = this.redis.pipeline();
+        for (const key of same) pipeline.call('HGETALL', this.keys.customer(key));
+        const replies = (await pipeline.exec()) ?? [];
+        replies.forEach(([error, fields], i) => {
+          if (error) throw error;
+          const record = recordFromFields(fields as string[]);
+          if (record !== null) found.set(same[i], record);
+        });
+      }),
+    );
     return found;
   }
 
@@ -158,14 +165,13 @@ export class RedisExposureStore implements ExposureStore {
   }
 
   async commit(commit: Commit): Promise<CommitResult> {
+    const partition = commit.partition;
     const keys = [
-      commit.source
-        ? this.keys.applied(commit.source.topic, commit.source.partition)
-        : this.keys.applied('-', -1),
-      this.keys.outbox(),
-      this.keys.projectionDue(),
-      this.keys.review(),
-      this.keys.history(),
+      this.keys.applied(commit.source?.topic ?? '-', partition),
+      this.keys.outbox(partition),
+      this.keys.projectionDue(partition),
+      this.keys.review(partition),
+      this.keys.history(partition),
     ];
     const args: (string | Buffer)[] = [
       commit.source ? '1' : '0',
@@ -175,13 +181,18 @@ export class RedisExposureStore implements ExposureStore {
       String(commit.outbox.length),
     ];
     for (const write of commit.customers) {
+      if (this.keys.partitionOf(write.key) !== partition) {
+        throw new Error(
+          `${write.key} belongs to partition ${this.keys.partitionOf(write.key)}, not ${partition}`,
+        );
+      }
       const fields = documentFields(write.record, write.documentChanges);
       keys.push(
         this.keys.customer(write.key),
         this.keys.appliedIds(commit.source?.topic ?? '-', write.key),
-        this.keys.companyCustomers(write.record.companyId),
+        this.keys.companyCustomers(write.record.companyId, partition),
         this.keys.documentHolds(write.key),
-        this.keys.companyParameters(write.record.companyId),
+        this.keys.reviewedParameters(write.record.companyId, partition),
       );
       args.push(
         String(write.expectedVersion),
@@ -206,8 +217,8 @@ export class RedisExposureStore implements ExposureStore {
     return status === 'ok' ? { ok: true } : { ok: false, conflict: status as 'offset' | 'version', detail };
   }
 
-  async pendingOutbox(limit: number): Promise<QueuedEntry<OutboundMessage>[]> {
-    const entries = await this.redis.xrangeBuffer(this.keys.outbox(), '-', '+', 'COUNT', limit);
+  async pendingOutbox(partition: number, limit: number): Promise<QueuedEntry<OutboundMessage>[]> {
+    const entries = await this.redis.xrangeBuffer(this.keys.outbox(partition), '-', '+', 'COUNT', limit);
     return entries.map(([id, fields]) => {
       const value: Record<string, Buffer> = {};
       for (let i = 0; i < fields.length; i += 2) value[fields[i].toString()] = fields[i + 1];
@@ -219,14 +230,14 @@ export class RedisExposureStore implements ExposureStore {
     });
   }
 
-  async acknowledgeOutbox(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.xdel(this.keys.outbox(), ...ids);
+  async acknowledgeOutbox(partition: number, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xdel(this.keys.outbox(partition), ...ids);
   }
 
-  async projectionsDue(limit: number): Promise<ProjectionDue[]> {
+  async projectionsDue(partition: number, limit: number): Promise<ProjectionDue[]> {
     const flat = (await this.redis.call(
       'HRANDFIELD',
-      this.keys.projectionDue(),
+      this.keys.projectionDue(partition),
       limit,
       'WITHVALUES',
     )) as string[];
@@ -235,23 +246,27 @@ export class RedisExposureStore implements ExposureStore {
     return due;
   }
 
-  async projected(done: ProjectionDue[]): Promise<void> {
+  async projected(partition: number, done: ProjectionDue[]): Promise<void> {
     if (done.length === 0) return;
-    await this.runProjected(1, this.keys.projectionDue(), ...done.flatMap((d) => [d.key, String(d.version)]));
+    await this.runProjected(
+      1,
+      this.keys.projectionDue(partition),
+      ...done.flatMap((d) => [d.key, String(d.version)]),
+    );
   }
 
-  async pendingHistory(limit: number): Promise<QueuedEntry<unknown[]>[]> {
-    const entries = await this.redis.xrange(this.keys.history(), '-', '+', 'COUNT', limit);
+  async pendingHistory(partition: number, limit: number): Promise<QueuedEntry<unknown[]>[]> {
+    const entries = await this.redis.xrange(this.keys.history(partition), '-', '+', 'COUNT', limit);
     return entries.map(([id, fields]) => ({ id, value: JSON.parse(fields[1]) as unknown[] }));
   }
 
-  async acknowledgeHistory(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.redis.xdel(this.keys.history(), ...ids);
+  async acknowledgeHistory(partition: number, ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.xdel(this.keys.history(partition), ...ids);
   }
 
-  async dueForReview(uptoEpochDay: number, limit: number): Promise<DueReview[]> {
+  async dueForReview(partition: number, uptoEpochDay: number, limit: number): Promise<DueReview[]> {
     const flat = await this.redis.zrangebyscore(
-      this.keys.review(),
+      this.keys.review(partition),
       '-inf',
       uptoEpochDay,
       'WITHSCORES',

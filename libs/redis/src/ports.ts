@@ -56,6 +56,8 @@ export interface ProjectionDue {
 }
 
 export interface Commit {
+  /** The input partition whose state the commit changes: every customer written belongs to it. */
+  partition: number;
   source?: SourcePosition;
   customers: CustomerWrite[];
   outbox: OutboundMessage[];
@@ -74,7 +76,6 @@ export interface QueuedEntry<T> {
   value: T;
 }
 
-/** The live state of every customer, the engine's positions and its outgoing queues. */
 /** Where a partition stands, and which incarnation of the store it stands in. */
 export interface PartitionPosition {
   appliedOffset: string | null;
@@ -91,6 +92,7 @@ export interface FoldPreparation {
   seen: Map<string, Set<string>>;
 }
 
+/** The live state of every customer, the engine's positions and its outgoing queues, per input partition. */
 export interface ExposureStore {
   position(topic: string, partition: number): Promise<PartitionPosition>;
   prepare(
@@ -104,14 +106,15 @@ export interface ExposureStore {
   ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }>;
   /** Writes everything or nothing; refuses when another writer moved a position or a customer first. */
   commit(commit: Commit): Promise<CommitResult>;
-  pendingOutbox(limit: number): Promise<QueuedEntry<OutboundMessage>[]>;
-  acknowledgeOutbox(ids: string[]): Promise<void>;
-  /** Up to `limit` customers whose projection is behind (each once, however often it changed). */
-  projectionsDue(limit: number): Promise<ProjectionDue[]>;
+  /** The partition's output events not yet published, oldest first. */
+  pendingOutbox(partition: number, limit: number): Promise<QueuedEntry<OutboundMessage>[]>;
+  acknowledgeOutbox(partition: number, ids: string[]): Promise<void>;
+  /** Up to `limit` of the partition's customers whose projection is behind (each once, however often it changed). */
+  projectionsDue(partition: number, limit: number): Promise<ProjectionDue[]>;
   /** Clears the due marks of customers projected at (at least) these versions. */
-  projected(done: ProjectionDue[]): Promise<void>;
-  /** Output events (parsed envelopes) not yet copied into the history, oldest first. */
-  pendingHistory(limit: number): Promise<QueuedEntry<unknown[]>[]>;
-  acknowledgeHistory(ids: string[]): Promise<void>;
-  dueForReview(uptoEpochDay: number, limit: number): Promise<DueReview[]>;
+  projected(partition: number, done: ProjectionDue[]): Promise<void>;
+  /** The partition's output events (parsed envelopes) not yet copied into the history, oldest first. */
+  pendingHistory(partition: number, limit: number): Promise<QueuedEntry<unknown[]>[]>;
+  acknowledgeHistory(partition: number, ids: string[]): Promise<void>;
+  dueForReview(partition: number, uptoEpochDay: number, limit: number): Promise<DueReview[]>;
 }

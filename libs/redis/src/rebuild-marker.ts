@@ -1,17 +1,7 @@
-import Redis from 'ioredis';
+import { RedisClient } from './connection';
 import { RedisKeys } from './keys';
 
-/** Creates the epoch if absent and, only then, records where each partition's rebuild ends. */
-const BEGIN_SCRIPT = `
-if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
-  redis.call('DEL', KEYS[2])
-  for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
-  return {1, ARGV[1]}
-end
-return {0, redis.call('GET', KEYS[1])}
-`;
-
-/** Raises a partition's rebuild target (never lowers it: an older gap may still be open). */
+/** Raises a partition's rebuild target of a topic (never lowers it: an older gap may still be open). */
 const BEHIND_SCRIPT = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current or tonumber(current) < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
@@ -19,18 +9,16 @@ return 0
 `;
 
 /**
- * '' when the partitions are rebuilt, 'lost' when the store has no epoch (empty
- * or lost, nothing folded yet), else the first `<topic>:<partition>` still
- * behind its target. KEYS: epoch, rebuild, then the applied offset of each
- * partition named in ARGV.
+ * '' when the partition is rebuilt in every topic named in ARGV, else the first
+ * such topic still behind its target. KEYS: the partition's rebuild targets,
+ * then its applied offset of each topic named in ARGV.
  */
 const PENDING_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 'lost' end
-local targets = redis.call('HMGET', KEYS[2], unpack(ARGV))
+local targets = redis.call('HMGET', KEYS[1], unpack(ARGV))
 for i = 1, #ARGV do
   local target = targets[i]
   if target then
-    local applied = redis.call('GET', KEYS[i + 2])
+    local applied = redis.call('GET', KEYS[i + 1])
     if not applied or tonumber(applied) < tonumber(target) then return ARGV[i] end
   end
 end
@@ -48,8 +36,6 @@ export interface RebuildTarget extends PartitionRef {
   lastOffset: bigint;
 }
 
-const field = (topic: string, partition: number) => `${topic}:${partition}`;
-
 /**
  * How far a rebuild of the state must go before a reader may trust it. A
  * rebuild begins when the engine creates a new epoch (the store was empty or
@@ -62,54 +48,55 @@ const field = (topic: string, partition: number) => `${topic}:${partition}`;
  */
 export class RebuildMarker {
   private readonly runPending: (numKeys: number, ...args: string[]) => Promise<string>;
+  private readonly runBehind: (numKeys: number, ...args: string[]) => Promise<number>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {
     // Once per connection, then EVALSHA: the credit check asks on every request.
-    const commands = redis as unknown as Record<string, typeof this.runPending | undefined>;
+    const commands = redis as unknown as Record<string, ((...args: never[]) => unknown) | undefined>;
     if (!commands.rebuildPending) redis.defineCommand('rebuildPending', { lua: PENDING_SCRIPT });
+    if (!commands.rebuildBehind) redis.defineCommand('rebuildBehind', { lua: BEHIND_SCRIPT });
     this.runPending = (commands.rebuildPending as typeof this.runPending).bind(redis);
+    this.runBehind = (commands.rebuildBehind as typeof this.runBehind).bind(redis);
   }
 
-  /** Creates the store's epoch with its rebuild targets, atomically; `created` false when it existed. */
+  /**
+   * Creates the store's epoch unless it exists; `created` false when it did.
+   * The targets are recorded first, each in its partition's slot: an epoch
+   * never exists without them, and a second instance racing to create it only
+   * raises targets to where the partitions already are.
+   */
   async begin(epoch: string, targets: RebuildTarget[]): Promise<{ epoch: number; created: boolean }> {
-    const args = targets
-      .filter((t) => t.lastOffset >= 0n)
-      .flatMap((t) => [field(t.topic, t.partition), t.lastOffset.toString()]);
-    const [created, value] = (await this.redis.eval(
-      BEGIN_SCRIPT,
-      2,
-      this.keys.epoch(),
-      this.keys.rebuild(),
-      epoch,
-      ...args,
-    )) as [number, string];
-    return { epoch: Number(value), created: created === 1 };
+    await Promise.all(targets.map((target) => this.behind(target)));
+    const created = (await this.redis.set(this.keys.epoch(), epoch, 'NX')) === 'OK';
+    const value = created ? epoch : await this.redis.get(this.keys.epoch());
+    return { epoch: Number(value), created };
   }
 
   /** The partition is being folded again up to `lastOffset`. */
   async behind(target: RebuildTarget): Promise<void> {
     if (target.lastOffset < 0n) return;
-    await this.redis.eval(
-      BEHIND_SCRIPT,
-      1,
-      this.keys.rebuild(),
-      field(target.topic, target.partition),
-      target.lastOffset.toString(),
-    );
+    await this.runBehind(1, this.keys.rebuild(target.partition), target.topic, target.lastOffset.toString());
   }
 
-  /** See PENDING_SCRIPT: null when every partition given is rebuilt. */
-  async pending(partitions: PartitionRef[]): Promise<string | null> {
-    const reply = await this.runPending(
-      2 + partitions.length,
-      this.keys.epoch(),
-      this.keys.rebuild(),
-      ...partitions.map((p) => this.keys.applied(p.topic, p.partition)),
-      ...partitions.map((p) => field(p.topic, p.partition)),
-    );
-    return reply === '' ? null : reply;
+  /**
+   * Null when the partition is rebuilt in every topic given; 'lost' when the
+   * store has no epoch (empty or lost, nothing folded yet); else the first
+   * `<topic>:<partition>` still behind its target.
+   */
+  async pending(partition: number, topics: string[]): Promise<string | null> {
+    const [epoch, behind] = await Promise.all([
+      this.redis.exists(this.keys.epoch()),
+      this.runPending(
+        1 + topics.length,
+        this.keys.rebuild(partition),
+        ...topics.map((topic) => this.keys.applied(topic, partition)),
+        ...topics,
+      ),
+    ]);
+    if (epoch === 0) return 'lost';
+    return behind === '' ? null : `${behind}:${partition}`;
   }
 }

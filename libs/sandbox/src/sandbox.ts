@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import Redis from 'ioredis';
+import { Cluster } from 'ioredis';
 import { DataSource } from 'typeorm';
 import {
   apiSettings,
@@ -9,8 +9,10 @@ import {
   EngineSettings,
   notifierSettings,
   NotifierSettings,
+  RedisSettings,
 } from '@credit/config';
 import { createKafka, ensureTopics, topicSpecs } from '@credit/kafka';
+import { createRedis } from '@credit/redis';
 
 /**
  * A private stack on shared Kafka, Redis and Postgres: its own topics, consumer
@@ -81,20 +83,38 @@ export async function createSandbox(
   };
 }
 
+/**
+ * Deletes the keys matching `pattern`: on each master of a Redis Cluster, one
+ * key per DEL (a cluster refuses one DEL across slots).
+ */
+export async function deleteKeys(settings: RedisSettings, pattern: string): Promise<void> {
+  const client = createRedis(settings, 'sandbox-cleanup');
+  const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+  try {
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
+        if (keys.length > 0) {
+          const pipeline = node.pipeline();
+          for (const key of keys) pipeline.del(key);
+          await pipeline.exec();
+        }
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    client.disconnect();
+  }
+}
+
 async function removeSandbox(engine: EngineSettings, kafka: Kafka, groupIds: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: Object.values(engine.kafka.topics) }).catch(() => undefined);
   await admin.deleteGroups(groupIds).catch(() => undefined);
   await admin.disconnect();
-  const redis = new Redis(engine.redis.url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${engine.redis.keyPrefix}*`, 'COUNT', 5000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await deleteKeys(engine.redis, `${engine.redis.keyPrefix}*`);
   const database = new URL(engine.postgres.url);
   const name = decodeURIComponent(database.pathname.slice(1));
   database.pathname = '/postgres';

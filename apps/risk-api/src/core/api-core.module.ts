@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '@credit/redis';
 import { DataSource } from 'typeorm';
 import { ApiSettings } from '@credit/config';
 import { systemClock } from '@credit/domain';
@@ -105,18 +105,18 @@ export class ApiCoreModule {
       {
         provide: LIVE_RECORDS,
         inject: [REDIS, REDIS_KEYS],
-        useFactory: (redis: Redis, keys: RedisKeys) =>
+        useFactory: (redis: RedisClient, keys: RedisKeys) =>
           new LiveRecords(new RedisExposureStore(redis, keys), settings.stateCacheSize),
       },
       {
         provide: COMPANY_PARAMETERS_STORE,
         inject: [REDIS, REDIS_KEYS],
-        useFactory: (redis: Redis, keys: RedisKeys) => new CompanyParametersStore(redis, keys),
+        useFactory: (redis: RedisClient, keys: RedisKeys) => new CompanyParametersStore(redis, keys),
       },
       {
         provide: DOCUMENT_HOLDS,
         inject: [REDIS, REDIS_KEYS],
-        useFactory: (redis: Redis, keys: RedisKeys) => new DocumentHolds(redis, keys),
+        useFactory: (redis: RedisClient, keys: RedisKeys) => new DocumentHolds(redis, keys),
       },
       {
         provide: CREDIT_GOVERNANCE,

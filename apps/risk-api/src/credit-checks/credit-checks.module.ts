@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import Redis from 'ioredis';
+import { RedisClient } from '@credit/redis';
 import { ApiSettings } from '@credit/config';
 import { REDIS, REDIS_KEYS } from '@credit/infrastructure';
 import { RebuildMarker, RedisKeys } from '@credit/redis';
@@ -20,8 +20,8 @@ import { StateReadiness } from './state-readiness';
     {
       provide: STATE_READINESS,
       inject: [REDIS, REDIS_KEYS, API_SETTINGS],
-      useFactory: (redis: Redis, keys: RedisKeys, settings: ApiSettings) =>
-        new StateReadiness(new RebuildMarker(redis, keys), settings),
+      useFactory: (redis: RedisClient, keys: RedisKeys, settings: ApiSettings) =>
+        new StateReadiness(new RebuildMarker(redis, keys), keys, settings),
     },
   ],
 })

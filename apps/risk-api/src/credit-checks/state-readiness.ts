@@ -1,6 +1,5 @@
 import { ApiSettings } from '@credit/config';
-import { partitionOfKey } from '@credit/kafka';
-import { RebuildMarker } from '@credit/redis';
+import { RebuildMarker, RedisKeys } from '@credit/redis';
 import { RetryLaterException } from '../http/problem.filter';
 
 /** Seconds a client waits before asking again about a customer whose state is being rebuilt. */
@@ -20,7 +19,8 @@ export class StateReadiness {
 
   constructor(
     private readonly marker: RebuildMarker,
-    private readonly settings: ApiSettings,
+    private readonly keys: RedisKeys,
+    settings: ApiSettings,
   ) {
     const t = settings.kafka.topics;
     this.inputTopics = [t.documents, t.journalEntries, t.billPortfolio, t.creditLimits, t.customers];
@@ -28,8 +28,7 @@ export class StateReadiness {
 
   /** Throws RetryLaterException (503) when the customer's state is not rebuilt yet. */
   async requireRebuilt(customerKey: string): Promise<void> {
-    const partition = partitionOfKey(customerKey, this.settings.kafka.partitions);
-    const pending = await this.marker.pending(this.inputTopics.map((topic) => ({ topic, partition })));
+    const pending = await this.marker.pending(this.keys.partitionOf(customerKey), this.inputTopics);
     if (pending === null) return;
     throw new RetryLaterException(
       pending === 'lost'
