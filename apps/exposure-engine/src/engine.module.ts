@@ -187,8 +187,12 @@ export class EngineModule {
         {
           provide: STORE_REBUILD,
           inject: [KAFKA, REDIS, DATA_SOURCE, COMPANY_PARAMETERS],
-          useFactory: (kafka: Kafka, redis: RedisClient, db: DataSource, parameters: CompanyParametersSource) =>
-            new StoreRebuild(settings, kafka, redis, db, parameters),
+          useFactory: (
+            kafka: Kafka,
+            redis: RedisClient,
+            db: DataSource,
+            parameters: CompanyParametersSource,
+          ) => new StoreRebuild(settings, kafka, redis, db, parameters),
         },
         {
           provide: DOCUMENT_HOLDS,
