@@ -4,7 +4,9 @@ import { promisify } from 'node:util';
 import Redis, { Cluster } from 'ioredis';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { KafkaPublisher } from '@credit/kafka';
+import { customerKey } from '@credit/contracts';
 import { redisKeysOf } from '@credit/redis';
+import { Streams } from '../support/reference';
 import {
   closeFaultHarness,
   feed,
@@ -55,6 +57,13 @@ async function eventually(probe: () => Promise<boolean>, what: string, attempts 
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${what} never happened${last instanceof Error ? `: ${last.message}` : ''}`);
+}
+
+/** The customer keys of a scenario's streams. */
+function verdictCustomers(streams: Streams): Set<string> {
+  return new Set(
+    Object.values(streams).flatMap((events) => events.map((e) => customerKey(e.companyId, e.customerId))),
+  );
 }
 
 /** The port of the master that serves an input partition's slot now. */
@@ -241,12 +250,24 @@ describe('real clusters: the scripts, and the product on them', () => {
       await producing;
       await script(REDIS_SCRIPT, 'start-node', String(victim));
       await script(KAFKA_SCRIPT, 'start-node', '3');
+      const count = (pattern: RegExp) => engines.reduce((n, e) => n + (e.log.match(pattern)?.length ?? 0), 0);
       const verdict = await verifyAndReport(h, {
         scenario: 'clusters: Redis master and broker killed, engine +1 and -1',
         faults: 4,
-        notes: `6-node Redis Cluster, 3 brokers; ${engines.reduce((n, e) => n + (e.log.match(/moved under us/g)?.length ?? 0), 0)} concurrent batches refused`,
+        notes:
+          `6-node Redis Cluster, 3 brokers; ${count(/moved under us/g)} concurrent batches refused, ` +
+          `${count(/reading again/g)} partitions read again from the store`,
         ...run,
       });
+      // The state is on the cluster (not on a single Redis the apps fell back to).
+      const cluster = new Cluster([{ host: '127.0.0.1', port: REDIS_BASE_PORT + 1 }]);
+      const keys = redisKeysOf(stack.engine);
+      const customer = [...verdictCustomers(run.streams)][0];
+      expect(await cluster.exists(keys.epoch(), keys.customer(customer))).toBe(2);
+      cluster.disconnect();
+      const single = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      expect(await single.exists(keys.epoch())).toBe(0);
+      single.disconnect();
       expect(verdict.mismatches).toEqual([]);
       expect(verdict.independent).toEqual([]);
       expect(verdict.applied).toEqual([]);

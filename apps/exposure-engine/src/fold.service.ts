@@ -40,7 +40,6 @@ import {
   RecordCache,
   RedisKeys,
   SourcePosition,
-  storedWhole,
 } from '@credit/redis';
 import { REDIS_KEYS } from '@credit/infrastructure';
 import { EngineMetrics } from '@credit/observability';
@@ -67,8 +66,6 @@ interface PendingWrite extends CustomerWrite {
   /** The customer's documents being folded: opened at its first fact of the batch, finished after its last. */
   draft: CustomerDraft;
   appliedAt: number[];
-  /** The record was read in the earlier layout: written whole once (record-layout.ts). */
-  wholeLayout: boolean;
   /** The stream of the batch: each has its own watermark, and its own applied-eventId memory. */
   stream: FactStream;
 }
@@ -329,7 +326,6 @@ export class FoldService {
             this.settings.dedupWindowDays,
             this.settings.archiveQuietDays,
           ),
-          wholeLayout: storedWhole(record.documents),
           appliedEventIds: [],
           appliedAt: [],
           stream: streamOf(fact.type),
@@ -363,7 +359,7 @@ export class FoldService {
       // Archiving, the next review date and the collection case depend only on the final documents: once per customer.
       write.draft.archiveQuiet(write.record.assessment?.collection?.openedOn);
       const documents = write.draft.finish();
-      write.documentChanges = write.wholeLayout ? 'all' : write.draft.changes;
+      write.documentChanges = write.draft.changes;
       // A batch of facts all ignored changed no figure, but still the watermarks: a new version all the same.
       const version = Math.max(write.record.version, write.expectedVersion + 1);
       write.record = planReview(

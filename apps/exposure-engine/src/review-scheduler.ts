@@ -104,7 +104,7 @@ export class ReviewScheduler {
           expectedVersion: before.version,
           record,
           appliedEventIds: [],
-          // A review changes the assessment, never the documents (a record of the earlier layout is written whole).
+          // A review changes the assessment, never the documents.
           documentChanges: NO_DOCUMENT_CHANGES,
           events: outbox.map((m) => m.value as string),
           assessedWith: this.parameters.storedOf(before.companyId),

@@ -159,11 +159,6 @@ export class RedisExposureStore implements ExposureStore {
     return reply.length === 1 ? held! : recordFromFields(reply[1]);
   }
 
-  async ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }> {
-    const created = (await this.redis.set(this.keys.epoch(), String(now.getTime()), 'NX')) === 'OK';
-    return { epoch: Number(await this.redis.get(this.keys.epoch())), created };
-  }
-
   async commit(commit: Commit): Promise<CommitResult> {
     const partition = commit.partition;
     const keys = [

@@ -102,8 +102,6 @@ export interface ExposureStore {
   ): Promise<FoldPreparation>;
   /** The stored records of these customers (those stored). */
   records(keys: string[]): Promise<Map<string, CustomerRecord>>;
-  /** The store's epoch, created now if missing (then `created` is true: the state was empty or lost). */
-  ensureEpoch(now: Date): Promise<{ epoch: number; created: boolean }>;
   /** Writes everything or nothing; refuses when another writer moved a position or a customer first. */
   commit(commit: Commit): Promise<CommitResult>;
   /** The partition's output events not yet published, oldest first. */

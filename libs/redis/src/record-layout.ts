@@ -16,38 +16,27 @@ import {
  * dated sums and tombstones), and one field `d:<kind letter>:<id>` per live
  * document. A batch writes the header, the documents it changed, the archive
  * when archiving changed it, and deletes the documents it archived, so the
- * bytes written follow what changed, not the customer's size. A record of an
- * earlier layout (everything in `s`, or the archive in it) still loads, and is
- * written whole the first time it is written again.
+ * bytes written follow what changed, not the customer's size.
  */
 const KINDS: readonly DocumentKind[] = ['orders', 'deliveries', 'invoices', 'journal', 'bills'];
 const DOCUMENT_FIELD = 'd:';
 const ARCHIVE_FIELD = 'a';
 
-/** Documents read from a record of the earlier layout: they must be written whole. */
-const readWhole = new WeakSet<CustomerDocuments>();
-
-/** True for documents read from a record of the earlier layout: the next write must carry every document. */
-export const storedWhole = (documents: CustomerDocuments): boolean => readWhole.has(documents);
-
 interface Header extends Omit<CustomerRecord, 'documents'> {
-  /** The archive too, in headers written before it had a field of its own. */
-  documents: Omit<CustomerDocuments, DocumentKind>;
-  /** Marks the layout with documents in fields of their own. */
-  documentsInFields?: true;
+  documents: Omit<CustomerDocuments, DocumentKind | 'archive'>;
 }
 
 export function recordHeader(record: CustomerRecord): string {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { orders, deliveries, invoices, journal, bills, archive, ...rest } = record.documents;
-  const header: Header = { ...record, documents: rest, documentsInFields: true };
+  const header: Header = { ...record, documents: rest };
   return encodeState(header);
 }
 
 /**
  * The document fields to set and delete: the changes a fold reports, or
  * (`whole`) every document, replacing every stored field, when there are no
- * changes to go by or the documents were read from the earlier layout.
+ * changes to go by.
  */
 export function documentFields(
   record: CustomerRecord,
@@ -56,7 +45,7 @@ export function documentFields(
   const docs = record.documents;
   const set: string[] = [];
   const del: string[] = [];
-  if (changes === undefined || changes === 'all' || readWhole.has(docs)) {
+  if (changes === undefined || changes === 'all') {
     for (const kind of KINDS)
       for (const [id, state] of docs[kind])
         set.push(`${DOCUMENT_FIELD}${LETTER_OF_KIND[kind]}:${id}`, encodeState(state));
@@ -88,13 +77,7 @@ export function recordFromFields(flat: readonly string[]): CustomerRecord | null
     else if (flat[i] === ARCHIVE_FIELD) archiveText = flat[i + 1];
   }
   if (text === undefined) return null;
-  const header = decodeState<Header | CustomerRecord>(text);
-  if (!('documentsInFields' in header)) {
-    const whole = header as CustomerRecord;
-    readWhole.add(whole.documents);
-    return whole;
-  }
-  const { documentsInFields: _, ...record } = header;
+  const record = decodeState<Header>(text);
   const maps = new Map<DocumentKind, Map<string, unknown>>(KINDS.map((kind) => [kind, new Map()]));
   for (let i = 0; i < flat.length; i += 2) {
     const field = flat[i];
@@ -106,7 +89,5 @@ export function recordFromFields(flat: readonly string[]): CustomerRecord | null
     ...Object.fromEntries(maps),
     ...(archiveText === undefined ? {} : { archive: decodeState(archiveText) }),
   } as CustomerDocuments;
-  // The archive still in the header: the next write moves it to its field.
-  if (archiveText === undefined && record.documents.archive !== undefined) readWhole.add(documents);
   return { ...record, documents };
 }
