@@ -10,12 +10,7 @@ import {
   Fact,
   newCustomerRecord,
 } from '@credit/domain';
-import {
-  CompanyParametersStore,
-  LiveRecords,
-  RedisExposureStore,
-  RedisKeys,
-} from '@credit/redis';
+import { CompanyParametersStore, LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
 
 /** The atomic commit against a real Redis, on cases the engine's streams rarely reach. */
 describe('RedisExposureStore commit (real Redis)', () => {
@@ -202,7 +197,6 @@ describe('RedisExposureStore commit (real Redis)', () => {
     await redis.hset(keys.customer(key), 'a', 'untouched by the next write');
     await commit(2, third, false);
     expect(await redis.hget(keys.customer(key), 'a')).toBe('untouched by the next write');
-
   });
 
   it('gives readers the stored record, decoding the state only when its version changed', async () => {
