@@ -22,8 +22,10 @@ ensure_chromium() {
   say "installing Chromium for the browser tests (apt-get install chromium)"
   local sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get install -y -q chromium >/dev/null ||
-    { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q chromium >/dev/null; }
+  # Waits for another apt run holding the dpkg lock (a machine's own start-up updates) instead of failing.
+  local apt=($sudo apt-get -o DPkg::Lock::Timeout=300)
+  "${apt[@]}" install -y -q chromium >/dev/null ||
+    { "${apt[@]}" update -q >/dev/null && "${apt[@]}" install -y -q chromium >/dev/null; }
 }
 
 build() {
@@ -78,7 +80,7 @@ ensure_redis_server() {
   if command -v apt-get >/dev/null 2>&1; then
     local sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq redis-server >/dev/null
+    $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq && $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq redis-server >/dev/null
   else
     echo "[credit-exposure] redis-server is required by the faults suite; install it" >&2
     return 1
