@@ -25,6 +25,20 @@ describe('settings', () => {
     expect(s.kafka.topics.blocks).toBe('x.blocks');
   });
 
+  it('keeps the state in one Redis unless REDIS_CLUSTER_NODES names nodes of a Redis Cluster', () => {
+    expect(engineSettings({}).redis.clusterNodes).toEqual([]);
+    expect(
+      apiSettings({ AUTH_JWT_SECRET: SECRET, REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' }).redis
+        .clusterNodes,
+    ).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
+    expect(() => notifierSettings({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toThrow(
+      /REDIS_CLUSTER_NODES: "10.0.0.1" must be host:port/,
+    );
+  });
+
   it('lets each process say where its health routes listen', () => {
     expect(engineSettings({}).healthHost).toBe('127.0.0.1');
     expect(engineSettings({ ENGINE_HEALTH_HOST: '0.0.0.0', ENGINE_HEALTH_PORT: '9001' })).toMatchObject({
