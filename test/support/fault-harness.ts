@@ -115,17 +115,19 @@ export function startEngineProcess(h: StackHarness, env: Record<string, string> 
   return engine;
 }
 
+type BatchSend = (topic: string, messages: { key: string; value: Buffer }[]) => Promise<void>;
+
 /**
- * Sends a batch, retrying while the broker is away (a restart): a retried batch
- * may land twice, which is what a real producer does too, and harmless (same eventIds).
+ * `send`, retried while the broker is away (a restart): a retried batch may
+ * land twice, which is what a real producer does too, and harmless (same eventIds).
  */
-export const resilientSend =
-  (producer: Producer, timeoutMs = 180_000) =>
-  async (topic: string, messages: { key: string; value: Buffer }[]): Promise<void> => {
+const retriedWhileBrokerAway =
+  (send: BatchSend, timeoutMs: number): BatchSend =>
+  async (topic, messages) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await producer.send({ topic, messages });
+        await send(topic, messages);
         return;
       } catch (error) {
         if (Date.now() > deadline) throw error;
@@ -134,26 +136,23 @@ export const resilientSend =
     }
   };
 
+/** Sends a batch with a raw kafkajs producer, retrying while the broker is away. */
+export const resilientSend = (producer: Producer, timeoutMs = 180_000): BatchSend =>
+  retriedWhileBrokerAway(async (topic, messages) => {
+    await producer.send({ topic, messages });
+  }, timeoutMs);
+
 /**
  * Sends a batch through the apps' publisher, retrying while the broker is
  * away. Raw kafkajs 2 resolves a send whose partition leader died mid-send
  * without sending that partition's messages (docs/scaling.md): a broker killed
  * during the stream would silently drop input. The publisher sends those again.
  */
-export const resilientPublish =
-  (publisher: KafkaPublisher, timeoutMs = 180_000) =>
-  async (topic: string, messages: { key: string; value: Buffer }[]): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await publisher.publish(messages.map(({ key, value }) => ({ topic, key, value })));
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  };
+export const resilientPublish = (publisher: KafkaPublisher, timeoutMs = 180_000): BatchSend =>
+  retriedWhileBrokerAway(
+    (topic, messages) => publisher.publish(messages.map(({ key, value }) => ({ topic, key, value }))),
+    timeoutMs,
+  );
 
 /** A simulated history with 10% re-sent duplicates and 1% invalid inputs of every kind. */
 export function poisonedScenario(

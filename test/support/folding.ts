@@ -1,4 +1,4 @@
-import { createRedis, projectionBacklog, redisKeysOf } from '@credit/redis';
+import { createRedis, outboxBacklog, projectionBacklog, redisKeysOf } from '@credit/redis';
 import { IsolatedStack } from './isolated-stack';
 
 /**
@@ -26,8 +26,7 @@ export async function waitUntilFolded(stack: IsolatedStack, timeoutMs = 120_000)
         const applied = await redis.get(keys.applied(topic, partition));
         if (applied === null || BigInt(applied) < high - 1n) behind += 1;
       }
-      let outbox = 0;
-      for (const partition of keys.allPartitions()) outbox += await redis.xlen(keys.outbox(partition));
+      const outbox = await outboxBacklog(redis, keys);
       const projection = await projectionBacklog(redis, keys);
       if (behind === 0 && outbox === 0 && projection === 0) return;
       if (Date.now() > deadline) {

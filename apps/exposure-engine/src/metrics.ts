@@ -1,7 +1,7 @@
 import { Kafka } from 'kafkajs';
 import { RedisClient } from '@credit/redis';
 import { EngineSettings } from '@credit/config';
-import { projectionBacklog, redisKeysOf } from '@credit/redis';
+import { outboxBacklog, projectionBacklog, redisKeysOf } from '@credit/redis';
 import { ConsumerLagProbe, EngineMetrics, kafkaWatermarks } from '@credit/observability';
 
 /**
@@ -21,11 +21,7 @@ export function engineMetrics(settings: EngineSettings, kafka: Kafka, redis: Red
       Promise.all(partitions.map(({ topic, partition }) => redis.get(keys.applied(topic, partition)))),
   );
   const metrics = new EngineMetrics({
-    outboxBacklog: async () =>
-      (await Promise.all(keys.allPartitions().map((p) => redis.xlen(keys.outbox(p))))).reduce(
-        (a, b) => a + b,
-        0,
-      ),
+    outboxBacklog: () => outboxBacklog(redis, keys),
     projectionBacklog: () => projectionBacklog(redis, keys),
     consumerLag: () => lag.sample(),
   });

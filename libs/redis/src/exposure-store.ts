@@ -44,13 +44,22 @@ end
 return 0
 `;
 
-/** Customers whose Postgres projection is behind, plus events not yet in the history table. */
-export async function projectionBacklog(redis: RedisClient, keys: RedisKeys): Promise<number> {
-  const counts = await Promise.all(
-    keys.allPartitions().flatMap((p) => [redis.hlen(keys.projectionDue(p)), redis.xlen(keys.history(p))]),
-  );
+/** The sum of counts read from each input partition (its keys in a slot of their own). */
+async function overPartitions(
+  keys: RedisKeys,
+  count: (partition: number) => Promise<number>[],
+): Promise<number> {
+  const counts = await Promise.all(keys.allPartitions().flatMap(count));
   return counts.reduce((a, b) => a + b, 0);
 }
+
+/** Customers whose Postgres projection is behind, plus events not yet in the history table. */
+export const projectionBacklog = (redis: RedisClient, keys: RedisKeys): Promise<number> =>
+  overPartitions(keys, (p) => [redis.hlen(keys.projectionDue(p)), redis.xlen(keys.history(p))]);
+
+/** Output events not yet published, in every partition's outbox. */
+export const outboxBacklog = (redis: RedisClient, keys: RedisKeys): Promise<number> =>
+  overPartitions(keys, (p) => [redis.xlen(keys.outbox(p))]);
 
 /** A Lua script as a command of this connection (EVALSHA), defined once per connection. */
 function scriptCommand<Command extends (...args: never[]) => unknown>(

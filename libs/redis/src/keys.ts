@@ -11,8 +11,8 @@ import { partitionOfKey } from '@credit/kafka';
  * partitions spread over the cluster's masters. A customer's partition is the
  * one Kafka's default partitioner gives its key among the input topics'
  * `partitions` (spec 2: every event of a customer lands there). Only the
- * store's epoch, the company parameters and the leases are global, in a slot
- * of their own (`{global}`), so that they can be read together.
+ * store's epoch and the company parameters are global, in a slot of their own
+ * (`{global}`), so that they can be read together.
  */
 export class RedisKeys {
   private readonly partitionByCustomer = new Map<string, number>();
@@ -79,7 +79,6 @@ export class RedisKeys {
   /** The store's creation time: absent when the store is new or was lost. */
   readonly epoch = () => `${this.global()}epoch`;
   companyParameters = (companyId: string) => `${this.global()}company-parameters:${companyId}`;
-  lease = (name: string) => `${this.global()}lease:${name}`;
 
   readonly pattern = () => `${this.prefix}*`;
 }
