@@ -234,3 +234,50 @@ describe('principalFromClaims', () => {
     expect(canAccessCompany(principal, 'IT01')).toBe(false);
   });
 });
+
+describe('AccessTokenVerifier', () => {
+  let clock = NOW;
+  const verifier = () => new AccessTokenVerifier({ secret: SECRET, now: () => clock });
+  const libraryVerify = jest.spyOn(JwtService.prototype, 'verify');
+
+  beforeEach(() => {
+    clock = NOW;
+    libraryVerify.mockClear();
+  });
+
+  it('checks a token it has verified once without its signature again', () => {
+    const tokens = verifier();
+    const token = sign(claims());
+    expect(tokens.verify(token).subject).toBe('alice');
+    expect(tokens.verify(token).subject).toBe('alice');
+    expect(libraryVerify).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a remembered token once it has expired, with the usual reason', () => {
+    const tokens = verifier();
+    const token = sign(claims({ exp: NOW_S + 60 }));
+    tokens.verify(token);
+    clock = new Date((NOW_S + 60 + 29) * 1000); // within the 30 s tolerance
+    expect(tokens.verify(token).subject).toBe('alice');
+    clock = new Date((NOW_S + 60 + 30) * 1000);
+    expect(() => tokens.verify(token)).toThrow(expect.objectContaining({ reason: 'expired' }));
+  });
+
+  it('applies nbf and iat to a remembered token when the clock goes back', () => {
+    const tokens = verifier();
+    const token = sign(claims({ nbf: NOW_S }));
+    tokens.verify(token);
+    clock = new Date((NOW_S - 31) * 1000);
+    expect(() => tokens.verify(token)).toThrow(InvalidTokenError);
+  });
+
+  it('remembers only tokens that passed, by their exact text', () => {
+    const tokens = verifier();
+    const token = sign(claims());
+    tokens.verify(token);
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${sign(claims(), { secret: `${SECRET}x` }).split('.')[2]}`;
+    expect(() => tokens.verify(forged)).toThrow(expect.objectContaining({ reason: 'invalid-signature' }));
+    expect(() => tokens.verify(forged)).toThrow(expect.objectContaining({ reason: 'invalid-signature' }));
+  });
+});

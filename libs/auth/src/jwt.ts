@@ -123,6 +123,18 @@ function secretKey(secret: string): KeyObject {
 
 /** Verifies a compact JWT (without the `Bearer ` prefix) and returns the caller it names. */
 export function verifyAccessToken(token: string, options: VerifyAccessTokenOptions): Principal {
+  return verifyToken(token, options).principal;
+}
+
+/** What a verified token said, and the times that decide whether it still holds. */
+interface VerifiedToken {
+  principal: Principal;
+  exp: number;
+  iat: number;
+  nbf: number | undefined;
+}
+
+function verifyToken(token: string, options: VerifyAccessTokenOptions): VerifiedToken {
   assertJwtSecret(options.secret);
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
     throw new InvalidTokenError('malformed', 'token is malformed');
@@ -153,8 +165,15 @@ export function verifyAccessToken(token: string, options: VerifyAccessTokenOptio
     throw mapLibraryError(error);
   }
   const principal = principalFromClaims(payload);
-  checkLifetimeAndParties(payload as Record<string, unknown>, options, nowSeconds, clockTolerance);
-  return principal;
+  const claims = payload as Record<string, unknown>;
+  checkLifetimeAndParties(claims, options, nowSeconds, clockTolerance);
+  // principalFromClaims and checkLifetimeAndParties have checked exp and iat; the library, nbf.
+  return {
+    principal,
+    exp: claims.exp as number,
+    iat: claims.iat as number,
+    nbf: typeof claims.nbf === 'number' ? claims.nbf : undefined,
+  };
 }
 
 /** The rules the library is not asked to apply, each failure with its own message. */
@@ -241,13 +260,48 @@ export function principalFromClaims(payload: unknown): Principal {
   return { subject: sub, roles: knownRoles(roles), companies: scope };
 }
 
-/** The verifier the guard uses: `verifyAccessToken` bound to one secret and clock. */
+/** Tokens a verifier remembers at most (each a few hundred bytes: a deployment's active sessions). */
+export const VERIFIED_TOKENS_KEPT = 10_000;
+
+/**
+ * The verifier the guard uses: `verifyAccessToken` bound to one secret and
+ * clock. It remembers the tokens it verified, by their exact text: a client
+ * sends the same token with every request, and checking its HMAC signature and
+ * claims again was about a tenth of the API's CPU per request. Only a token
+ * that passed every rule is remembered, and the rules that depend on the time
+ * (`exp`, `nbf`, `iat`) are applied again at each use; a token that fails them
+ * is verified in full, so it is refused with the usual reason.
+ */
 export class AccessTokenVerifier {
+  private readonly verified = new Map<string, VerifiedToken>();
+  private readonly clockTolerance: number;
+
   constructor(private readonly options: VerifyAccessTokenOptions) {
     assertJwtSecret(options.secret);
+    this.clockTolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   }
 
   verify(token: string): Principal {
-    return verifyAccessToken(token, this.options);
+    const nowSeconds = Math.floor((this.options.now ? this.options.now() : new Date()).getTime() / 1000);
+    const known = this.verified.get(token);
+    if (known !== undefined && this.holdsAt(known, nowSeconds)) return known.principal;
+    this.verified.delete(token);
+    const verified = verifyToken(token, this.options);
+    if (this.verified.size >= VERIFIED_TOKENS_KEPT) {
+      // The oldest remembered first (a Map keeps insertion order).
+      this.verified.delete(this.verified.keys().next().value as string);
+    }
+    this.verified.set(token, verified);
+    return verified.principal;
+  }
+
+  /** The time rules of verifyAccessToken (and of the library's `exp` and `nbf` checks), on a remembered token. */
+  private holdsAt(token: VerifiedToken, nowSeconds: number): boolean {
+    const tolerance = this.clockTolerance;
+    return (
+      nowSeconds < token.exp + tolerance &&
+      (token.nbf === undefined || token.nbf <= nowSeconds + tolerance) &&
+      token.iat <= nowSeconds + tolerance
+    );
   }
 }
