@@ -277,7 +277,7 @@ export function creditCheckRows(f: CreditCheckFigures): [string, string, string]
     [
       'credit check max ratio credit check / baseline',
       f.maxRatio.toFixed(2),
-      `target >= 0.5; outbox backlog after ${f.outboxBacklog}`,
+      `target >= 0.8 (issue 13); outbox backlog after ${f.outboxBacklog}`,
     ],
   ];
 }

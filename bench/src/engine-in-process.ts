@@ -10,7 +10,7 @@
  */
 import 'reflect-metadata';
 import { customerKey, encodeInputEvent, InputStream, RawEnvelope } from '@credit/contracts';
-import { InboundBatch } from '@credit/kafka';
+import { InboundBatch, partitionOfKey } from '@credit/kafka';
 import { createEngineApp } from '../../apps/exposure-engine/src/app';
 import { FoldService } from '../../apps/exposure-engine/src/fold.service';
 import { generateScenario } from '../../apps/erp-simulator/src/scenario';
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
       const topic = stack.engine.kafka.topics[stream];
       // Each customer on one partition, in its order, as Kafka's keyed partitioning puts it.
       const partitions: RawEnvelope[][] = Array.from({ length: PARTITIONS }, () => []);
-      for (const e of envelopes) partitions[Number(e.customerId.slice(1)) % PARTITIONS].push(e);
+      for (const e of envelopes)
+        partitions[partitionOfKey(customerKey(e.companyId, e.customerId), PARTITIONS)].push(e);
       partitions.forEach((list, partition) => {
         for (let i = 0; i < list.length; i += batchSize)
           batches.push({

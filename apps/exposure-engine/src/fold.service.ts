@@ -140,7 +140,37 @@ export class FoldService {
    * `rewindTo` when the store is behind the batch: the partition must be read
    * again from the store's position (StoreRebuild.resumePoint).
    */
-  async foldBatch(batch: InboundBatch): Promise<BatchOutcome> {
+  foldBatch(batch: InboundBatch): Promise<BatchOutcome> {
+    return this.inTurn(batch.partition, () => this.foldInTurn(batch));
+  }
+
+  /**
+   * Batches of one input partition number, whatever their topic, one after
+   * another: they are about the same customers (each customer's input is in
+   * the same partition of every input topic). Batches of different partitions
+   * are about different customers and fold concurrently when the consumer
+   * hands over several at once (ENGINE_PARTITIONS_CONCURRENTLY): one waits for
+   * Redis while another folds, and an event is not queued behind every other
+   * partition's batch of the same fetch.
+   */
+  private inTurn<T>(partition: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.turns.get(partition) ?? Promise.resolve();
+    const turn = previous.then(work);
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(partition, settled);
+    void settled.then(() => {
+      if (this.turns.get(partition) === settled) this.turns.delete(partition);
+    });
+    return turn;
+  }
+
+  /** The end of the last batch folding or queued per input partition number (see inTurn). */
+  private readonly turns = new Map<number, Promise<void>>();
+
+  private async foldInTurn(batch: InboundBatch): Promise<BatchOutcome> {
     const stream = this.streams.get(batch.topic);
     if (stream === undefined) throw new Error(`not an input topic: ${batch.topic}`);
     const decoded: Decoded[] = batch.messages.map((message) => ({

@@ -39,6 +39,16 @@ describe('settings', () => {
     );
   });
 
+  it('folds one batch per input partition at once unless told otherwise', () => {
+    expect(engineSettings({}).partitionsConcurrently).toBe(3);
+    expect(engineSettings({ KAFKA_TOPIC_PARTITIONS: '12' }).partitionsConcurrently).toBe(12);
+    expect(engineSettings({ KAFKA_TOPIC_PARTITIONS: '200' }).partitionsConcurrently).toBe(64);
+    expect(
+      engineSettings({ KAFKA_TOPIC_PARTITIONS: '12', ENGINE_PARTITIONS_CONCURRENTLY: '1' })
+        .partitionsConcurrently,
+    ).toBe(1);
+  });
+
   it('lets each process say where its health routes listen', () => {
     expect(engineSettings({}).healthHost).toBe('127.0.0.1');
     expect(engineSettings({ ENGINE_HEALTH_HOST: '0.0.0.0', ENGINE_HEALTH_PORT: '9001' })).toMatchObject({

@@ -92,7 +92,11 @@ export interface EngineSettings extends CommonSettings {
   archiveQuietDays: number;
   /** How much one fetch may bring per partition: a backlog is folded in large batches, so each customer is written once per many events. */
   fetchBytesPerPartition: number;
-  /** Partitions folded at once; more overlaps Redis round trips, at the cost of more retries on shared customers. */
+  /**
+   * Batches folded at once (default: KAFKA_TOPIC_PARTITIONS). Batches of
+   * different partitions fold side by side; the topics of one partition, in
+   * turn, so they never conflict on a customer.
+   */
   partitionsConcurrently: number;
   /**
    * Scheduling niceness of a project-only process (ENGINE_ROLE=project): the
@@ -278,8 +282,9 @@ export function commonSettings(source = loadEnvironment()): CommonSettings {
 
 export function engineSettings(source = loadEnvironment()): EngineSettings {
   const env = new EnvReader(source);
+  const common = readCommon(env);
   const settings: EngineSettings = {
-    ...readCommon(env),
+    ...common,
     role: env.oneOf('ENGINE_ROLE', 'all', ['all', 'fold', 'project'] as const),
     groupId: env.string(
       'ENGINE_GROUP_ID',
@@ -294,7 +299,13 @@ export function engineSettings(source = loadEnvironment()): EngineSettings {
     stateCacheSize: env.int('ENGINE_STATE_CACHE_SIZE', 100_000, 0, 10_000_000),
     dedupWindowDays: env.int('ENGINE_DEDUP_WINDOW_DAYS', 35, 1, 3650),
     archiveQuietDays: env.int('ENGINE_ARCHIVE_QUIET_DAYS', 35, 0, 3650),
-    partitionsConcurrently: env.int('ENGINE_PARTITIONS_CONCURRENTLY', 1, 1, 64),
+    // One batch per input partition at once: the topics of one partition fold in turn (FoldService).
+    partitionsConcurrently: env.int(
+      'ENGINE_PARTITIONS_CONCURRENTLY',
+      Math.min(common.kafka.partitions, 64),
+      1,
+      64,
+    ),
     projectorNice: env.int('ENGINE_PROJECTOR_NICE', 10, 0, 19),
     fetchBytesPerPartition: env.int('ENGINE_FETCH_BYTES_PER_PARTITION', 8_388_608, 65_536, 104_857_600),
     reviewIntervalMs: env.int('ENGINE_REVIEW_INTERVAL_MS', 60_000, 100, 86_400_000),
