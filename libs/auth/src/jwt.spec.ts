@@ -271,6 +271,15 @@ describe('AccessTokenVerifier', () => {
     expect(() => tokens.verify(token)).toThrow(InvalidTokenError);
   });
 
+  it('hands every request the same caller, which none of them can change', () => {
+    const tokens = verifier();
+    const token = sign(claims({ roles: ['viewer'], companies: ['IT01'] }));
+    const first = tokens.verify(token);
+    expect(() => (first.roles as string[]).push('approver')).toThrow(TypeError);
+    expect(() => (first.companies as string[]).push('IT02')).toThrow(TypeError);
+    expect(tokens.verify(token)).toEqual({ subject: 'alice', roles: ['viewer'], companies: ['IT01'] });
+  });
+
   it('remembers only tokens that passed, by their exact text', () => {
     const tokens = verifier();
     const token = sign(claims());

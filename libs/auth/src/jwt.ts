@@ -291,6 +291,10 @@ export class AccessTokenVerifier {
       // The oldest remembered first (a Map keeps insertion order).
       this.verified.delete(this.verified.keys().next().value as string);
     }
+    // Shared by every request that sends this token: frozen, so no request can change another's caller.
+    Object.freeze(verified.principal.roles);
+    if (Array.isArray(verified.principal.companies)) Object.freeze(verified.principal.companies);
+    Object.freeze(verified.principal);
     this.verified.set(token, verified);
     return verified.principal;
   }
