@@ -9,7 +9,7 @@
  *   node --max-semi-space-size=64 dist/bench/src/engine-in-process.js [customers] [batch]   (after npm run build)
  */
 import 'reflect-metadata';
-import { customerKey, encodeInputEvent, InputStream, RawEnvelope } from '@credit/contracts';
+import { customerKey, inputMessage, InputStream, RawEnvelope } from '@credit/contracts';
 import { InboundBatch, partitionOfKey } from '@credit/kafka';
 import { createEngineApp } from '../../apps/exposure-engine/src/app';
 import { FoldService } from '../../apps/exposure-engine/src/fold.service';
@@ -48,8 +48,7 @@ async function main(): Promise<void> {
             messages: list.slice(i, i + batchSize).map((e, j) => ({
               topic,
               partition,
-              key: Buffer.from(customerKey(e.companyId, e.customerId)),
-              value: encodeInputEvent(e),
+              ...inputMessage(e),
               offset: String(i + j),
               timestamp: String(Date.now()),
             })),

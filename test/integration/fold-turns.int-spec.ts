@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { INestApplication } from '@nestjs/common';
-import { customerKey, encodeInputEvent, RawEnvelope } from '@credit/contracts';
+import { customerKey, inputMessage, rawEvent, RawEnvelope } from '@credit/contracts';
 import { InboundBatch, partitionOfKey } from '@credit/kafka';
 import { EngineMetrics } from '@credit/observability';
 import { RedisExposureStore, redisKeysOf } from '@credit/redis';
@@ -47,68 +47,50 @@ describe('batches folded concurrently', () => {
     await stack?.cleanup();
   });
 
-  const partitions = () => stack.engine.kafka.partitions;
   /** A customer id whose key falls in `partition`. */
   const customerIn = (partition: number, tag: string) => {
     for (let i = 0; ; i++) {
       const customerId = `${tag}${i}`;
-      if (partitionOfKey(customerKey(COMPANY, customerId), partitions()) === partition) return customerId;
+      if (partitionOfKey(customerKey(COMPANY, customerId), stack.engine.kafka.partitions) === partition)
+        return customerId;
     }
   };
-  const batchOf = (topic: string, partition: number, events: RawEnvelope[]): InboundBatch => ({
+  const batchOf = (topic: string, partition: number, event: RawEnvelope): InboundBatch => ({
     topic,
     partition,
-    messages: events.map((e, offset) => ({
-      topic,
-      partition,
-      key: Buffer.from(customerKey(e.companyId, e.customerId)),
-      value: encodeInputEvent(e),
-      offset: String(offset),
-      timestamp: String(Date.now()),
-    })),
-  });
-  const envelope = (
-    customerId: string,
-    eventId: string,
-    type: string,
-    data: Record<string, unknown>,
-  ): RawEnvelope => ({
-    eventId,
-    type,
-    schemaVersion: 1,
-    occurredAt: '2026-03-02T08:00:00+01:00',
-    companyId: COMPANY,
-    customerId,
-    data,
+    messages: [{ topic, partition, ...inputMessage(event), offset: '0', timestamp: String(Date.now()) }],
   });
 
   it('folds the topics of one partition in turn, without conflicts', async () => {
     const topics = stack.engine.kafka.topics;
     const conflictsBefore = (await metrics.foldConflicts.get()).values[0]?.value ?? 0;
-    const customers = [0, 1].map((p) => customerIn(p % partitions(), `TURN${p}-`));
-    const batches = customers.flatMap((customerId, p) => [
-      batchOf(topics.documents, p % partitions(), [
-        envelope(customerId, `evt-order-${customerId}`, 'order.confirmed', {
-          orderId: `SO-${customerId}`,
-          amount: '100.00',
-        }),
-      ]),
-      batchOf(topics.creditLimits, p % partitions(), [
-        envelope(customerId, `evt-limit-${customerId}`, 'creditLimit.set', {
-          amount: '50.00',
-          mode: 'block',
-          setBy: 'controller',
-        }),
-      ]),
-    ]);
+    const customers = [0, 1].map((partition) => ({
+      partition,
+      customerId: customerIn(partition, `TURN${partition}-`),
+    }));
+    const batches = customers.flatMap(({ partition, customerId }) => {
+      const on = { companyId: COMPANY, customerId, occurredAt: '2026-03-02T08:00:00+01:00' };
+      return [
+        batchOf(
+          topics.documents,
+          partition,
+          rawEvent('order.confirmed', { orderId: `SO-${customerId}`, amount: '100.00' }, on),
+        ),
+        batchOf(
+          topics.creditLimits,
+          partition,
+          rawEvent('creditLimit.set', { amount: '50.00', mode: 'block', setBy: 'controller' }, on),
+        ),
+      ];
+    });
 
     expect(await Promise.all(batches.map((batch) => fold.foldBatch(batch)))).toEqual(
       batches.map(() => 'folded'),
     );
 
     expect((await metrics.foldConflicts.get()).values[0]?.value ?? 0).toBe(conflictsBefore);
-    const records = await store.records(customers.map((c) => customerKey(COMPANY, c)));
-    for (const customerId of customers) {
+    const records = await store.records(customers.map((c) => customerKey(COMPANY, c.customerId)));
+    for (const { customerId } of customers) {
       const record = records.get(customerKey(COMPANY, customerId))!;
       expect(record.assessment).toMatchObject({ total: 100_00n, limitAmount: 50_00n, status: 'EXCEEDED' });
     }
