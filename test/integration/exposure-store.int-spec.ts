@@ -10,7 +10,15 @@ import {
   Fact,
   newCustomerRecord,
 } from '@credit/domain';
-import { CompanyParametersStore, LiveRecords, RedisExposureStore, RedisKeys } from '@credit/redis';
+import {
+  CompanyParametersStore,
+  decodeArchive,
+  LiveRecords,
+  PAGE_DOCUMENTS,
+  recordHeader,
+  RedisExposureStore,
+  RedisKeys,
+} from '@credit/redis';
 
 /** The atomic commit against a real Redis, on cases the engine's streams rarely reach. */
 describe('RedisExposureStore commit (real Redis)', () => {
@@ -121,7 +129,7 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(await redis.call('OBJECT', 'ENCODING', memory)).toBe('listpack');
   });
 
-  it('writes the documents a batch changed and deletes those it archived', async () => {
+  it('writes the pages of the documents a batch changed and deletes the pages it emptied', async () => {
     const key = 'IT01:C4';
     const fact = (data: object, day: number, n: number): Fact =>
       ({
@@ -133,7 +141,6 @@ describe('RedisExposureStore commit (real Redis)', () => {
       }) as Fact;
     const loaded = { ...newCustomerRecord('IT01', 'C4'), version: 0 };
 
-    // A batch: the order closes, a delivery arrives; the order (closed, quiet) is archived by a later batch.
     const commit = async (expectedVersion: number, draft: CustomerDraft, whole: boolean) => {
       const documents = draft.finish();
       const record = { ...loaded, version: expectedVersion + 1, documents };
@@ -155,48 +162,77 @@ describe('RedisExposureStore commit (real Redis)', () => {
       expect(result).toEqual({ ok: true });
       return record;
     };
-    // The first write of a customer carries every document.
+    // The first write of a customer carries every document: a page of orders, a page of deliveries.
     const first = CustomerDraft.open(loaded.documents);
-    first.apply(fact({ type: 'order.confirmed', orderId: 'O1', amount: 100n }, 0, 0));
-    first.apply(fact({ type: 'delivery.issued', deliveryId: 'D1', amount: 5n, orderRefs: [] }, 1, 1));
+    let n = 0;
+    for (let i = 1; i <= PAGE_DOCUMENTS; i++)
+      first.apply(fact({ type: 'order.confirmed', orderId: `O${i}`, amount: 100n }, 0, n++));
+    for (let i = 1; i <= PAGE_DOCUMENTS; i++)
+      first.apply(fact({ type: 'delivery.issued', deliveryId: `D${i}`, amount: 5n, orderRefs: [] }, 1, n++));
     const written = await commit(0, first, true);
-    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['a', 'd:d:D1', 'd:o:O1', 's', 'v']);
+    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['a', 'p:0', 'p:1', 's', 'v']);
     expect((await store.records([key])).get(key)).toEqual(written);
 
+    // The orders close and are archived (quiet, final); an entry and an order arrive.
     const second = CustomerDraft.open(written.documents, 10);
-    second.apply(fact({ type: 'order.closed', orderId: 'O1', reason: 'completed' }, 2, 2));
+    for (let i = 1; i <= PAGE_DOCUMENTS; i++)
+      second.apply(fact({ type: 'order.closed', orderId: `O${i}`, reason: 'completed' }, 2, n++));
     second.apply(
-      fact({ type: 'journal.posted', entryId: 'J1', postingDate: '2026-02-01', lines: [] }, 40, 3),
+      fact({ type: 'journal.posted', entryId: 'J1', postingDate: '2026-02-01', lines: [] }, 40, n++),
     );
-    second.apply(fact({ type: 'order.confirmed', orderId: 'O2', amount: 7n }, 40, 4));
-    expect(second.archiveQuiet()).toEqual(['o:O1']);
-    expect([...second.changes.changed].sort()).toEqual(['j:J1', 'o:O2']);
-    await redis.hset(keys.customer(key), 'd:d:D1', 'untouched by the next write');
+    second.apply(fact({ type: 'order.confirmed', orderId: 'O9', amount: 7n }, 40, n++));
+    expect(second.archiveQuiet()).toHaveLength(PAGE_DOCUMENTS);
+    expect([...second.changes.changed].sort()).toEqual(['j:J1', 'o:O9']);
+    const deliveries = await redis.hget(keys.customer(key), 'p:1');
+    await redis.hset(keys.customer(key), 'p:1', 'untouched by the next write');
     const after = await commit(1, second, false);
-    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual([
-      'a',
-      'd:d:D1',
-      'd:j:J1',
-      'd:o:O2',
-      's',
-      'v',
-    ]);
-    expect(await redis.hget(keys.customer(key), 'd:d:D1')).toBe('untouched by the next write');
-    await redis.hset(keys.customer(key), 'd:d:D1', encodeState(after.documents.deliveries.get('D1')));
+    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['a', 'p:1', 'p:2', 's', 'v']);
+    expect(await redis.hget(keys.customer(key), 'p:1')).toBe('untouched by the next write');
+    await redis.hset(keys.customer(key), 'p:1', deliveries!);
     expect((await store.records([key])).get(key)).toEqual(after);
     expect(await new LiveRecords(store, 10).get(key)).toEqual(after);
     // The archive is its own field, outside the header, written when archiving changed it.
     const stored = await redis.hmget(keys.customer(key), 's', 'a');
     expect(decodeState<{ documents: object }>(stored[0]!).documents).not.toHaveProperty('archive');
-    expect(decodeState(stored[1]!)).toEqual(after.documents.archive);
+    expect(decodeArchive(JSON.parse(stored[1]!))).toEqual(after.documents.archive);
 
     // A batch that archives nothing leaves the archive's field as it is.
     const third = CustomerDraft.open(after.documents, 10);
-    third.apply(fact({ type: 'order.confirmed', orderId: 'O3', amount: 9n }, 41, 5));
+    third.apply(fact({ type: 'order.confirmed', orderId: 'O10', amount: 9n }, 41, n++));
     expect(third.archiveQuiet()).toEqual([]);
     await redis.hset(keys.customer(key), 'a', 'untouched by the next write');
     await commit(2, third, false);
     expect(await redis.hget(keys.customer(key), 'a')).toBe('untouched by the next write');
+  });
+
+  it('writes a whole record when it holds no layout of the stored version, and reads states of the earlier layout', async () => {
+    const key = 'IT01:C5';
+    const order = { amount: 100n, closed: null, at: 1 };
+    const earlier = { ...newCustomerRecord('IT01', 'C5'), version: 3 };
+    await redis.hset(keys.customer(key), 'v', '3', 's', recordHeader(earlier), 'd:o:O1', encodeState(order));
+    const read = (await store.records([key])).get(key)!;
+    expect(read.documents.orders.get('O1')).toEqual(order);
+    // Another instance's store: it never read version 3, so it cannot know where the documents lie.
+    const other = new RedisExposureStore(redis, keys);
+    const documents = { ...read.documents, orders: new Map([...read.documents.orders, ['O2', order]]) };
+    const result = await other.commit({
+      partition: 0,
+      customers: [
+        {
+          key,
+          expectedVersion: 3,
+          record: { ...read, version: 4, documents },
+          appliedEventIds: [],
+          events: [],
+          assessedWith: '',
+          documentChanges: { changed: new Set(['o:O2']), removed: new Set(), archive: false },
+        },
+      ],
+      outbox: [],
+    });
+    expect(result).toEqual({ ok: true });
+    expect((await redis.hkeys(keys.customer(key))).sort()).toEqual(['p:0', 's', 'v']);
+    expect((await store.records([key])).get(key)?.documents.orders).toEqual(documents.orders);
   });
 
   it('gives readers the stored record, decoding the state only when its version changed', async () => {

@@ -150,7 +150,9 @@ export class EngineModule {
         {
           provide: EXPOSURE_STORE,
           inject: [REDIS, REDIS_KEYS],
-          useFactory: (redis: RedisClient, keys: RedisKeys) => new RedisExposureStore(redis, keys),
+          // The page layouts of the records it writes: as many as the fold remembers; a projector writes none.
+          useFactory: (redis: RedisClient, keys: RedisKeys) =>
+            new RedisExposureStore(redis, keys, settings.role === 'project' ? 0 : settings.stateCacheSize),
         },
         {
           provide: RELAY_LEASE,

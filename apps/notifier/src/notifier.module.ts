@@ -79,7 +79,7 @@ class NotifierLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       settings.pollIntervalMs,
       { lingerMs: 20 },
     );
-    const records = new LiveRecords(new RedisExposureStore(redis, redisKeysOf(settings)), RECORD_CACHE);
+    const records = new LiveRecords(new RedisExposureStore(redis, redisKeysOf(settings), 0), RECORD_CACHE);
     this.intake = new Intake(
       settings,
       alerts,

@@ -4,7 +4,8 @@ import { OutboundMessage } from '@credit/kafka';
 import { COMMIT_SCRIPT } from './commit-script';
 import { documentHoldField, heldSteps } from './document-holds';
 import { RedisKeys } from './keys';
-import { documentFields, recordFromFields, recordHeader } from './record-layout';
+import { documentFields, PageLayout, recordFromFields, recordHeader, StoredRecord } from './record-layout';
+import { RecordCache } from './record-cache';
 import {
   Commit,
   CommitResult,
@@ -76,11 +77,16 @@ export class RedisExposureStore implements ExposureStore {
   private readonly runCommit: CommitCommand;
   private readonly runProjected: ProjectedCommand;
   private readonly runRecordUnless: RecordUnlessCommand;
+  /** Where the documents of the versions this instance read or wrote lie; without it a write is whole. */
+  private readonly layouts: RecordCache<{ version: number; layout: PageLayout }>;
 
+  /** @param layoutCacheSize how many customers' page layouts to keep (the engine's record cache size) */
   constructor(
     private readonly redis: RedisClient,
     readonly keys: RedisKeys,
+    layoutCacheSize = 100_000,
   ) {
+    this.layouts = new RecordCache(layoutCacheSize);
     this.runCommit = scriptCommand<CommitCommand>(redis, 'commitExposureBatch', COMMIT_SCRIPT);
     this.runProjected = scriptCommand<ProjectedCommand>(redis, 'markProjected', PROJECTED_SCRIPT);
     this.runRecordUnless = scriptCommand<RecordUnlessCommand>(
@@ -150,8 +156,8 @@ export class RedisExposureStore implements ExposureStore {
         const replies = (await pipeline.exec()) ?? [];
         replies.forEach(([error, fields], i) => {
           if (error) throw error;
-          const record = recordFromFields(fields as string[]);
-          if (record !== null) found.set(same[i], record);
+          const stored = this.stored(same[i], fields as string[]);
+          if (stored !== null) found.set(same[i], stored);
         });
       }),
     );
@@ -165,7 +171,15 @@ export class RedisExposureStore implements ExposureStore {
   async recordUnlessHeld(key: string, held: CustomerRecord | undefined): Promise<CustomerRecord | null> {
     const reply = await this.runRecordUnless(1, this.keys.customer(key), held ? String(held.version) : '');
     if (reply === null) return null;
-    return reply.length === 1 ? held! : recordFromFields(reply[1]);
+    return reply.length === 1 ? held! : this.stored(key, reply[1]);
+  }
+
+  /** A record read from its fields; its layout is kept for the next write of it. */
+  private stored(key: string, fields: string[]): CustomerRecord | null {
+    const stored: StoredRecord | null = recordFromFields(fields);
+    if (stored === null) return null;
+    this.layouts.remember(key, { version: stored.record.version, layout: stored.layout });
+    return stored.record;
   }
 
   async commit(commit: Commit): Promise<CommitResult> {
@@ -177,6 +191,7 @@ export class RedisExposureStore implements ExposureStore {
       this.keys.review(partition),
       this.keys.history(partition),
     ];
+    const layouts: PageLayout[] = [];
     const args: (string | Buffer)[] = [
       commit.source ? '1' : '0',
       commit.source?.expectedOffset ?? '',
@@ -190,7 +205,13 @@ export class RedisExposureStore implements ExposureStore {
           `${write.key} belongs to partition ${this.keys.partitionOf(write.key)}, not ${partition}`,
         );
       }
-      const fields = documentFields(write.record, write.documentChanges);
+      const known = this.layouts.get(write.key);
+      const fields = documentFields(
+        write.record,
+        write.documentChanges,
+        known?.version === write.expectedVersion ? known.layout : undefined,
+      );
+      layouts.push(fields.layout);
       keys.push(
         this.keys.customer(write.key),
         this.keys.appliedIds(commit.source?.topic ?? '-', write.key),
@@ -217,7 +238,14 @@ export class RedisExposureStore implements ExposureStore {
     for (const message of commit.outbox) {
       args.push(message.topic, message.key ?? '', message.value, JSON.stringify(message.headers ?? {}));
     }
+    // Layouts are changed while the arguments are built: a write that did not land leaves none behind.
+    for (const write of commit.customers) this.layouts.forget(write.key);
     const [status, detail] = await this.runCommit(keys.length, [keys, args].flat());
+    if (status === 'ok') {
+      commit.customers.forEach((write, i) =>
+        this.layouts.remember(write.key, { version: write.record.version, layout: layouts[i] }),
+      );
+    }
     return status === 'ok' ? { ok: true } : { ok: false, conflict: status as 'offset' | 'version', detail };
   }
 

@@ -9,3 +9,4 @@ export * from './live-records';
 export * from './document-holds';
 export * from './rebuild-marker';
 export * from './record-layout';
+export * from './document-codec';

@@ -106,7 +106,7 @@ export class ApiCoreModule {
         provide: LIVE_RECORDS,
         inject: [REDIS, REDIS_KEYS],
         useFactory: (redis: RedisClient, keys: RedisKeys) =>
-          new LiveRecords(new RedisExposureStore(redis, keys), settings.stateCacheSize),
+          new LiveRecords(new RedisExposureStore(redis, keys, 0), settings.stateCacheSize),
       },
       {
         provide: COMPANY_PARAMETERS_STORE,
