@@ -119,7 +119,10 @@ export function archiveQuiet(
   figures.archiving = watch;
   const archiveChanged = archived.length > 0 || forgot;
   // The archive's dated sums changed: what the payment behaviour reads.
-  if (archiveChanged) figures.datedVersion += 1;
+  if (archiveChanged) {
+    figures.datedVersion += 1;
+    figures.archiveVersion += 1;
+  }
   return { archived, archiveChanged };
 }
 

@@ -29,9 +29,17 @@ import {
 } from './limit';
 import { LiveFigures } from './figures';
 import { Cents, percentage, ZERO } from './money';
-import { OpenItem, openItems, overdueSummary, OverdueSummary, settlements } from './open-items';
+import {
+  OpenItem,
+  openItems,
+  overdueSummary,
+  OverdueSummary,
+  SettlementRecord,
+  settlements,
+} from './open-items';
 import { CompanyParameters } from './parameters';
 import {
+  archivedBehaviour,
   averageDaysLate,
   PaymentBehaviour,
   paymentBehaviour,
@@ -158,11 +166,13 @@ export function assessLive(
   const key = `${businessDate}|${params.billRiskDays}|${overdueToleranceDays}|${figures.datedVersion}`;
   const dated = figures.dated(key, () => {
     const items = figures.openItems();
+    const paid = figures.settlements();
     return {
       bills: billComponent(docs, businessDate, params.billRiskDays),
       items,
+      paid,
       overdue: overdueSummary(items.values(), businessDate, overdueToleranceDays),
-      behaviour: paymentBehaviour(docs, items, settlements(docs), businessDate),
+      behaviour: paymentBehaviour(docs, items, paid, businessDate, archivedPart(docs, figures, businessDate)),
     };
   });
   const collectionKey = `${key}|${params.timeZone}`;
@@ -173,7 +183,7 @@ export function assessLive(
     kept.actions === docs.collection &&
     kept.policy === params.dunning
       ? kept.state
-      : caseOf(docs, dated.items, businessDate, params);
+      : caseOf(docs, dated.items, dated.paid, businessDate, params);
   liveCollections.set(figures, {
     key: collectionKey,
     actions: docs.collection,
@@ -196,6 +206,25 @@ export function assessLive(
   });
 }
 
+/**
+ * The archive's part of the payment behaviour (a year of dated sums), kept while the archive and the date
+ * stand: the journal changes far more often than archiving runs.
+ */
+const liveArchived = new WeakMap<LiveFigures, { key: string; part: PaymentBehaviour }>();
+
+function archivedPart(
+  docs: CustomerDocuments,
+  figures: LiveFigures,
+  businessDate: BusinessDate,
+): PaymentBehaviour {
+  const key = `${businessDate}|${figures.archiveVersion}`;
+  const kept = liveArchived.get(figures);
+  if (kept !== undefined && kept.key === key) return kept.part;
+  const part = archivedBehaviour(docs.archive, businessDate);
+  liveArchived.set(figures, { key, part });
+  return part;
+}
+
 /** The collection case of a draft's figures, kept while its date, journal, actions and policy stand. */
 const liveCollections = new WeakMap<
   LiveFigures,
@@ -210,12 +239,13 @@ const liveCollections = new WeakMap<
 const caseOf = (
   docs: CustomerDocuments,
   items: ReadonlyMap<string, OpenItem>,
+  paid: readonly SettlementRecord[],
   businessDate: BusinessDate,
   params: CompanyParameters,
 ): CollectionState =>
   collectionState({
     items: items.values(),
-    settlements: settlements(docs),
+    settlements: paid,
     actions: datedActions(docs.collection?.actions, params.timeZone),
     policy: params.dunning,
     businessDate,
@@ -261,10 +291,13 @@ function fullParts(
     previous && same('journal') && sameDate && previous.overdueToleranceDays === overdueToleranceDays
       ? previous.overdue
       : overdueSummary(items.values(), businessDate, overdueToleranceDays);
+  // The settlements walk the journal: once, for the two parts that read them.
+  let paid: SettlementRecord[] | undefined;
+  const paidOf = (): SettlementRecord[] => (paid ??= settlements(docs));
   const behaviour =
     previous && same('journal', 'bills') && sameDate
       ? previous.behaviour
-      : paymentBehaviour(docs, items, settlements(docs), businessDate);
+      : paymentBehaviour(docs, items, paidOf(), businessDate);
   const collection =
     previous &&
     same('journal') &&
@@ -273,7 +306,7 @@ function fullParts(
     previous.params.dunning === params.dunning &&
     previous.params.timeZone === params.timeZone
       ? previous.collection
-      : caseOf(docs, items, businessDate, params);
+      : caseOf(docs, items, paidOf(), businessDate, params);
   return { collection, components: parts, items, overdueToleranceDays, overdue, behaviour };
 }
 

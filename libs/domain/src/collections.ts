@@ -216,7 +216,8 @@ export function collectionState(input: CollectionInput): CollectionState {
   if (first === undefined || byDue.length === 0 || byDue[0].due >= today) {
     return { open: null, lastClosed: null, closingReason: 'paid' };
   }
-  const overdueToday = sumResiduals(overdueOn(ledger, businessDate));
+  const overdueItems = overdueOn(ledger, businessDate);
+  const overdueToday = sumResiduals(overdueItems);
   const closingReason: CaseClosedReason = overdueToday === ZERO ? 'paid' : 'below-minimum';
   if (overdueToday === ZERO || overdueToday < policy.minAmount) {
     return { open: null, lastClosed: null, closingReason };
@@ -305,7 +306,7 @@ export function collectionState(input: CollectionInput): CollectionState {
   // With no case open, the closing is told by today's reason (closingReason), as on the early answers above.
   if (open === null) return { open: null, lastClosed: null, closingReason };
 
-  const items = overdueOn(ledger, businessDate);
+  const items = overdueItems;
   const openedOn = fromEpochDay(open.openedOn);
   return {
     lastClosed,

@@ -8,7 +8,7 @@ import type {
   OrderState,
 } from './documents';
 import { Cents, ZERO } from './money';
-import { OpenItem } from './open-items';
+import { OpenItem, SettlementRecord } from './open-items';
 
 /** The document maps of a customer, by the kind of document they hold. */
 export interface DocumentKinds {
@@ -85,8 +85,12 @@ export class LiveFigures {
   /** Per invoice: how many lines of live entries not reversed refer to it (> 0: posted). */
   readonly postings: Map<string, number>;
   readonly items: Map<string, OpenItemFigures>;
+  /** Per live entry with a posting date and not reversed, its settlements as settlements() lists them. */
+  readonly paid: Map<string, readonly SettlementRecord[]>;
   /** Moves with every change of the journal, the bills or the archive: what date-dependent walks read. */
   datedVersion = 0;
+  /** Moves with every change of the archive (archive.ts). */
+  archiveVersion = 0;
   /** What the last archiving pass saw (archive.ts); null until one has looked at every document. */
   archiving: ArchivingWatch | null = null;
   private datedKey: string | null = null;
@@ -94,12 +98,13 @@ export class LiveFigures {
 
   private constructor(
     private readonly docs: DocumentMaps,
-    taken?: Pick<LiveFigures, 'consumed' | 'invoiced' | 'postings' | 'items'>,
+    taken?: Pick<LiveFigures, 'consumed' | 'invoiced' | 'postings' | 'items' | 'paid'>,
   ) {
     this.consumed = taken?.consumed ?? new Map();
     this.invoiced = taken?.invoiced ?? new Map();
     this.postings = taken?.postings ?? new Map();
     this.items = taken?.items ?? new Map();
+    this.paid = taken?.paid ?? new Map();
   }
 
   /** The figures of these maps, computed once by adding every document. */
@@ -124,6 +129,7 @@ export class LiveFigures {
     for (const [id, v] of this.invoiced) copy.invoiced.set(id, v);
     for (const [id, v] of this.postings) copy.postings.set(id, v);
     for (const [id, item] of this.items) copy.items.set(id, { ...item, dues: [...item.dues] });
+    for (const [id, records] of this.paid) copy.paid.set(id, records);
     return copy;
   }
 
@@ -139,6 +145,7 @@ export class LiveFigures {
     taken.unposted = this.unposted;
     taken.balance = this.balance;
     taken.datedVersion = this.datedVersion;
+    taken.archiveVersion = this.archiveVersion;
     taken.archiving = this.archiving;
     return taken;
   }
@@ -213,6 +220,17 @@ export class LiveFigures {
     return result;
   }
 
+  /**
+   * The settlements of the live entries, as settlements() computes them (in
+   * another order): each entry's are kept as it changes, so a change of the
+   * journal does not walk every entry's lines again.
+   */
+  settlements(): SettlementRecord[] {
+    const result: SettlementRecord[] = [];
+    for (const records of this.paid.values()) for (const record of records) result.push(record);
+    return result;
+  }
+
   private assert<K extends DocumentKind>(kind: K, id: string, doc: DocumentKinds[K]): void {
     this.contribute(kind, id, doc, 1n);
   }
@@ -249,6 +267,13 @@ export class LiveFigures {
       case 'journal': {
         const entry = doc as JournalEntryState;
         if (entry.reversed) return;
+        if (entry.postingDate !== null) {
+          if (sign === -1n) this.paid.delete(id);
+          else {
+            const records = settlementsOf(id, entry, entry.postingDate);
+            if (records.length > 0) this.paid.set(id, records);
+          }
+        }
         for (const line of entry.lines) {
           this.balance += sign * (line.side === 'debit' ? line.amount : -line.amount);
           if (line.invoiceRef !== undefined) this.post(line.invoiceRef, sign === 1n ? 1 : -1);
@@ -305,6 +330,14 @@ export class LiveFigures {
     if (item.dues.length === 0 && item.amount === ZERO && item.settled === ZERO)
       this.items.delete(openItemId);
   }
+}
+
+function settlementsOf(entryId: string, entry: JournalEntryState, date: BusinessDate): SettlementRecord[] {
+  const records: SettlementRecord[] = [];
+  for (const line of entry.lines)
+    for (const s of line.settles ?? [])
+      records.push({ openItemId: s.openItemId, amount: s.amount, date, entryId });
+  return records;
 }
 
 /** Figures already computed for a documents value (a draft leaves them here when it finishes). */

@@ -1,5 +1,5 @@
-import { BusinessDate, daysBetween } from './dates';
-import { CustomerDocuments } from './documents';
+import { addDays, BusinessDate, daysBetween } from './dates';
+import { Archive, CustomerDocuments } from './documents';
 import { Cents, ZERO } from './money';
 import { OpenItem, SettlementRecord } from './open-items';
 import { CompanyParameters } from './parameters';
@@ -9,10 +9,16 @@ export type RiskClass = 'A' | 'B' | 'C' | 'D';
 /** The look-back window of section 8: the 365 days ending on the business date. */
 export const BEHAVIOUR_WINDOW_DAYS = 365;
 
-const inWindow = (date: BusinessDate, businessDate: BusinessDate): boolean => {
-  const age = daysBetween(date, businessDate);
-  return age >= 0 && age < BEHAVIOUR_WINDOW_DAYS;
-};
+/**
+ * Whether a date is in the window ending on `businessDate`: 0 to 364 days
+ * before it. Compared as text (business dates are ISO dates, whose order as
+ * text is their order in time), because a customer's year of archived
+ * settlements is walked at every change of its journal.
+ */
+function windowEndingOn(businessDate: BusinessDate): (date: BusinessDate) => boolean {
+  const first = addDays(businessDate, 1 - BEHAVIOUR_WINDOW_DAYS);
+  return (date) => date >= first && date <= businessDate;
+}
 
 /**
  * The amount-weighted average days late as an exact fraction
@@ -27,17 +33,23 @@ export interface PaymentBehaviour {
   dishonouredBills12m: number;
 }
 
+/**
+ * @param archived the archive's part (archivedBehaviour), which a caller may
+ * keep while the archive and the date stand
+ */
 export function paymentBehaviour(
   docs: CustomerDocuments,
   items: ReadonlyMap<string, OpenItem>,
   paid: readonly SettlementRecord[],
   businessDate: BusinessDate,
+  archived: PaymentBehaviour = archivedBehaviour(docs.archive, businessDate),
 ): PaymentBehaviour {
-  let lateDayCents = 0n;
-  let weightCents = ZERO;
+  const inWindow = windowEndingOn(businessDate);
+  let lateDayCents = archived.lateDayCents;
+  let weightCents = archived.weightCents;
   for (const s of paid) {
     const item = items.get(s.openItemId);
-    if (item === undefined || !inWindow(s.date, businessDate)) continue;
+    if (item === undefined || !inWindow(s.date)) continue;
     const daysLate = Math.max(0, daysBetween(item.dueDate, s.date));
     lateDayCents += s.amount * BigInt(daysLate);
     weightCents += s.amount;
@@ -47,26 +59,31 @@ export function paymentBehaviour(
     lateDayCents += item.residual * BigInt(daysBetween(item.dueDate, businessDate));
     weightCents += item.residual;
   }
+  let dishonouredBills12m = archived.dishonouredBills12m;
+  for (const bill of docs.bills.values()) {
+    if (bill.status === 'dishonoured' && bill.statusDate !== null && inWindow(bill.statusDate)) {
+      dishonouredBills12m += 1;
+    }
+  }
+  return { lateDayCents, weightCents, dishonouredBills12m };
+}
+
+/** The archived settlements and dishonoured bills of the window, kept as sums per date (archive.ts). */
+export function archivedBehaviour(
+  archive: Archive | undefined,
+  businessDate: BusinessDate,
+): PaymentBehaviour {
+  let lateDayCents = 0n;
+  let weightCents = ZERO;
   let dishonouredBills12m = 0;
-  // Archived settlements and dishonoured bills, kept as sums per date (archive.ts).
-  const archive = docs.archive;
   if (archive !== undefined) {
+    const inWindow = windowEndingOn(businessDate);
     for (const [date, day] of archive.payments) {
-      if (!inWindow(date, businessDate)) continue;
+      if (!inWindow(date)) continue;
       lateDayCents += day[0];
       weightCents += day[1];
     }
-    for (const [date, count] of archive.dishonoured)
-      if (inWindow(date, businessDate)) dishonouredBills12m += count;
-  }
-  for (const bill of docs.bills.values()) {
-    if (
-      bill.status === 'dishonoured' &&
-      bill.statusDate !== null &&
-      inWindow(bill.statusDate, businessDate)
-    ) {
-      dishonouredBills12m += 1;
-    }
+    for (const [date, count] of archive.dishonoured) if (inWindow(date)) dishonouredBills12m += count;
   }
   return { lateDayCents, weightCents, dishonouredBills12m };
 }
