@@ -48,7 +48,7 @@ const blocked = (customerId: string) =>
     data: { reasons: ['OVERDUE'] },
   });
 
-function projectorWith(customers: number, poisoned: string[]) {
+function projectorWith(customers: number, poisoned: string[], rebuilding = { now: false }) {
   const records = new Map<string, CustomerRecord>();
   for (let c = 0; c < customers; c++) {
     records.set(`IT01:C${c}`, { ...newCustomerRecord('IT01', `C${c}`), version: 5 });
@@ -80,6 +80,7 @@ function projectorWith(customers: number, poisoned: string[]) {
     metrics,
     // One partition: the fake store answers the same for any.
     new RedisKeys('test:', 1),
+    { rebuilding: async () => rebuilding.now },
   );
   return { projector, projection, quarantined, cleared, metrics, due };
 }
@@ -118,5 +119,20 @@ describe('Projector: a customer Postgres refuses never holds up the others', () 
     expect(projection.steps).toHaveLength(1);
     expect(quarantined).toEqual([]);
     expect(cleared).toEqual([]);
+  });
+});
+
+describe('Projector: a partition being rebuilt', () => {
+  it('is not projected until its state is whole again; its due marks wait', async () => {
+    const rebuilding = { now: true };
+    const { projector, projection, cleared, due } = projectorWith(10, [], rebuilding);
+    expect(await projector.project()).toBe(false);
+    expect(projection.steps).toEqual([]);
+    expect(cleared).toEqual([]);
+
+    rebuilding.now = false;
+    expect(await projector.project()).toBe(true);
+    expect(projection.written.size).toBe(10);
+    expect(cleared).toEqual(due);
   });
 });

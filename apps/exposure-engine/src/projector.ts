@@ -13,7 +13,13 @@ import {
   EXPOSURE_PROJECTION,
   EXPOSURE_STORE,
   PROJECTION_QUARANTINE,
+  STORE_REBUILD,
 } from './tokens';
+
+/** Whether an input partition's state is being folded again (StoreRebuild). */
+export interface RebuildState {
+  rebuilding(partition: number): Promise<boolean>;
+}
 
 /** Customers (and history entries) per projection step: one Postgres transaction each. */
 const PROJECTION_BATCH = 1000;
@@ -36,6 +42,12 @@ interface CustomerWrite {
  * twice or late is harmless.
  * While Postgres is away the due marks pile up and the engine keeps folding.
  *
+ * A partition whose state is being rebuilt (the store was lost, or restored
+ * behind Kafka) is not projected until it is whole again: its customers' states
+ * are partial meanwhile, and would replace the last complete projection with a
+ * lower exposure, and the rebuild's intermediate versions would be written only
+ * to be overwritten, on the cores the fold needs. Its due marks wait.
+ *
  * A customer whose rows Postgres refuses (an unstorable value) never holds up the
  * others: the step's customers are written in halves, recursively, until the
  * customer is alone in its transaction; it is then quarantined (logged, counted,
@@ -55,6 +67,7 @@ export class Projector {
     @Inject(COMPANY_PARAMETERS) private readonly parameters: CompanyParametersSource,
     @Inject(EngineMetrics) private readonly metrics: EngineMetrics,
     @Inject(REDIS_KEYS) private readonly keys: RedisKeys,
+    @Inject(STORE_REBUILD) private readonly rebuild: RebuildState,
   ) {}
 
   start(): void {
@@ -79,6 +92,7 @@ export class Projector {
   }
 
   private async projectPartition(partition: number): Promise<boolean> {
+    if (await this.rebuild.rebuilding(partition)) return false;
     const [due, history] = await Promise.all([
       this.store.projectionsDue(partition, PROJECTION_BATCH),
       this.store.pendingHistory(partition, PROJECTION_BATCH),

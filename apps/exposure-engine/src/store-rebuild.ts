@@ -95,6 +95,11 @@ export class StoreRebuild {
     return from.toString();
   }
 
+  /** Whether the partition's state is being folded again (or the store was lost): not whole yet. */
+  async rebuilding(partition: number): Promise<boolean> {
+    return (await this.marker.pending(partition, this.inputTopics)) !== null;
+  }
+
   /**
    * On an assignment: the partitions whose store is behind the group's
    * committed offset (a store new to them, restored from a snapshot, failed
