@@ -8,7 +8,7 @@ import type {
   OrderState,
 } from './documents';
 import { Cents, ZERO } from './money';
-import { OpenItem, SettlementRecord } from './open-items';
+import { OpenItem, SettlementRecord, settlementsOf } from './open-items';
 
 /** The document maps of a customer, by the kind of document they hold. */
 export interface DocumentKinds {
@@ -267,12 +267,10 @@ export class LiveFigures {
       case 'journal': {
         const entry = doc as JournalEntryState;
         if (entry.reversed) return;
-        if (entry.postingDate !== null) {
-          if (sign === -1n) this.paid.delete(id);
-          else {
-            const records = settlementsOf(id, entry, entry.postingDate);
-            if (records.length > 0) this.paid.set(id, records);
-          }
+        if (sign === -1n) this.paid.delete(id);
+        else {
+          const records = settlementsOf(id, entry);
+          if (records.length > 0) this.paid.set(id, records);
         }
         for (const line of entry.lines) {
           this.balance += sign * (line.side === 'debit' ? line.amount : -line.amount);
@@ -330,14 +328,6 @@ export class LiveFigures {
     if (item.dues.length === 0 && item.amount === ZERO && item.settled === ZERO)
       this.items.delete(openItemId);
   }
-}
-
-function settlementsOf(entryId: string, entry: JournalEntryState, date: BusinessDate): SettlementRecord[] {
-  const records: SettlementRecord[] = [];
-  for (const line of entry.lines)
-    for (const s of line.settles ?? [])
-      records.push({ openItemId: s.openItemId, amount: s.amount, date, entryId });
-  return records;
 }
 
 /** Figures already computed for a documents value (a draft leaves them here when it finishes). */

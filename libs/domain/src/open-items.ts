@@ -1,5 +1,5 @@
 import { BusinessDate, daysBetween } from './dates';
-import { CustomerDocuments } from './documents';
+import { CustomerDocuments, JournalEntryState } from './documents';
 import { Cents, max, ZERO } from './money';
 
 /** One instalment (partita) opened by a debit line with `openItemId` and `dueDate`. */
@@ -18,17 +18,22 @@ export interface SettlementRecord {
   entryId: string;
 }
 
+/** One entry's settlements, dated by its posting date; none while it is reversed or has no posting date. */
+export function settlementsOf(entryId: string, entry: JournalEntryState): SettlementRecord[] {
+  const result: SettlementRecord[] = [];
+  if (entry.reversed || entry.postingDate === null) return result;
+  for (const line of entry.lines) {
+    for (const s of line.settles ?? []) {
+      result.push({ openItemId: s.openItemId, amount: s.amount, date: entry.postingDate, entryId });
+    }
+  }
+  return result;
+}
+
 /** Settlements of non-reversed entries, in any order; each dated by its entry's posting date. */
 export function settlements(docs: CustomerDocuments): SettlementRecord[] {
   const result: SettlementRecord[] = [];
-  for (const [entryId, entry] of docs.journal) {
-    if (entry.reversed || entry.postingDate === null) continue;
-    for (const line of entry.lines) {
-      for (const s of line.settles ?? []) {
-        result.push({ openItemId: s.openItemId, amount: s.amount, date: entry.postingDate, entryId });
-      }
-    }
-  }
+  for (const [entryId, entry] of docs.journal) for (const s of settlementsOf(entryId, entry)) result.push(s);
   return result;
 }
 

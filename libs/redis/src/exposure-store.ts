@@ -4,7 +4,7 @@ import { OutboundMessage } from '@credit/kafka';
 import { COMMIT_SCRIPT } from './commit-script';
 import { documentHoldField, heldSteps } from './document-holds';
 import { RedisKeys } from './keys';
-import { documentFields, PageLayout, recordFromFields, recordHeader, StoredRecord } from './record-layout';
+import { documentFields, PageLayout, recordFromFields, recordHeader } from './record-layout';
 import { RecordCache } from './record-cache';
 import {
   Commit,
@@ -176,7 +176,7 @@ export class RedisExposureStore implements ExposureStore {
 
   /** A record read from its fields; its layout is kept for the next write of it. */
   private stored(key: string, fields: string[]): CustomerRecord | null {
-    const stored: StoredRecord | null = recordFromFields(fields);
+    const stored = recordFromFields(fields);
     if (stored === null) return null;
     this.layouts.remember(key, { version: stored.record.version, layout: stored.layout });
     return stored.record;
