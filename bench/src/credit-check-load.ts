@@ -185,7 +185,11 @@ export async function creditCheckLoad(
     const baselineAtRate = await run(paced);
     const creditCheckAtRate = await run({ ...paced, creditCheck: creditCheck('RATE') });
     const baselineMax = await run(max);
+    // BENCH_PROFILE_API=1: SIGWINCH around this run, for a profiler preloaded into the API (docs/performance.md).
+    const profiling = process.env.BENCH_PROFILE_API === '1';
+    if (profiling) api.kill('SIGWINCH');
     const creditCheckMax = await run({ ...max, creditCheck: creditCheck('MAX') });
+    if (profiling) api.kill('SIGWINCH');
     const outboxBacklog = Number(
       (await db.query(`SELECT count(*)::int AS n FROM api_outbox WHERE published_at IS NULL`))[0].n,
     );

@@ -192,15 +192,18 @@ async function rebuild(
   await wipe(stack);
   const rebuildStarted = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, 100));
-  await waitForApplied(stack.redis, redisKeysOf(stack.engine), ends);
+  const { firstAppliedAt } = await waitForApplied(stack.redis, redisKeysOf(stack.engine), ends);
   const rebuildSeconds = Number(process.hrtime.bigint() - rebuildStarted) / 1e9;
+  // Noticing the loss and seeking back: the part of the rebuild that is not folding.
+  const startSeconds = Number(firstAppliedAt - rebuildStarted) / 1e9;
   const recheck = await spotCheck(stack, streams, 200);
   rows.push([
     `rebuild of ${opts.customers} customers`,
     `${rebuildSeconds.toFixed(1)} s`,
     `${recheck.mismatches === 0 ? 'exact' : 'MISMATCH'}; target < 15 s for 10,000 (issue 13)`,
   ]);
-  results.rebuild = { seconds: rebuildSeconds, mismatches: recheck.mismatches };
+  rows.push(['rebuild: from the loss to the first batch applied', `${startSeconds.toFixed(1)} s`, '']);
+  results.rebuild = { seconds: rebuildSeconds, startSeconds, mismatches: recheck.mismatches };
   // The rebuild re-projects every customer: let that finish, so the latency below is measured in steady state.
   await projectionDrained(stack);
 }

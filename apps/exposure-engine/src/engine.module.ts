@@ -50,8 +50,11 @@ import {
  */
 class EngineLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('ExposureEngine');
-  /** Notices a lost state store even when no batch arrives (idle partitions must be replayed too). */
-  private readonly storeWatch = new BackgroundLoop('store watch', () => this.replayIfStoreLost(), 1_000);
+  /**
+   * Notices a lost state store even when no batch arrives (idle partitions must be replayed too); often,
+   * because until then the credit checks of every customer answer 503 and the rebuild has not begun.
+   */
+  private readonly storeWatch = new BackgroundLoop('store watch', () => this.replayIfStoreLost(), 250);
 
   constructor(
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
