@@ -83,6 +83,68 @@ describe('RedisExposureStore commit (real Redis)', () => {
     expect(prepared.position.appliedOffset).toBe('11999');
   });
 
+  it("writes each output message once, and every customer's history entry from its own messages", async () => {
+    // Each event travels once: the history names it among the outbox messages by position.
+    const message = (key: string, n: number) => ({
+      topic: 'risk.exposure',
+      key,
+      value: JSON.stringify({ eventId: `${key}-${n}`, type: 'exposure.statusChanged' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const a1 = message('IT01:H1', 1);
+    const b1 = message('IT01:H2', 1);
+    const a2 = message('IT01:H1', 2);
+    // A dead letter carries the original bytes and belongs to no customer's history.
+    const deadLetter = { topic: 'erp.deadletter', key: null, value: Buffer.from('{"not json'), headers: {} };
+    const write = (n: number, events: (typeof a1)[]) => ({
+      key: `IT01:H${n}`,
+      expectedVersion: 0,
+      record: { ...newCustomerRecord('IT01', `H${n}`), version: 1 },
+      appliedEventIds: [`history-${n}`],
+      events,
+      assessedWith: '',
+    });
+    const historyBefore = await store.pendingHistory(0, 10_000);
+    const result = await store.commit({
+      partition: 0,
+      customers: [write(1, [a1, a2]), write(2, [b1])],
+      outbox: [a1, deadLetter, b1, a2],
+    });
+    expect(result.ok).toBe(true);
+    const history = (await store.pendingHistory(0, 10_000)).slice(historyBefore.length);
+    expect(history.map((entry) => entry.value)).toEqual([
+      [JSON.parse(a1.value), JSON.parse(a2.value)],
+      [JSON.parse(b1.value)],
+    ]);
+    const outbox = (await store.pendingOutbox(0, 10_000)).map((entry) => entry.value);
+    expect(outbox.slice(-4).map((m) => m.value.toString())).toEqual([
+      a1.value,
+      '{"not json',
+      b1.value,
+      a2.value,
+    ]);
+  });
+
+  it('refuses a customer event that is not among the outbox messages', async () => {
+    const lone = { topic: 'risk.exposure', key: 'IT01:H3', value: '{"eventId":"lone"}' };
+    await expect(
+      store.commit({
+        partition: 0,
+        customers: [
+          {
+            key: 'IT01:H3',
+            expectedVersion: 0,
+            record: { ...newCustomerRecord('IT01', 'H3'), version: 1 },
+            appliedEventIds: [],
+            events: [lone],
+            assessedWith: '',
+          },
+        ],
+        outbox: [],
+      }),
+    ).rejects.toThrow("an event of IT01:H3 is not in the commit's outbox");
+  });
+
   it('forgets applied eventIds older than the window in the same commit', async () => {
     const key = 'IT01:C3';
     const day = (n: number) => Date.UTC(2026, 0, 1) + n * 86_400_000;

@@ -408,7 +408,7 @@ export class FoldService {
         this.topics,
       );
       write.record = published.record;
-      for (const message of messages) write.events.push(message.value as string);
+      write.events.push(...messages);
       outbox.push(...messages);
     }
     return { writes: folded, outbox, refused };
@@ -452,7 +452,7 @@ export class FoldService {
       );
     }
     write.record = record;
-    for (const message of messages) write.events.push(message.value as string);
+    write.events.push(...messages);
     return messages;
   }
 

@@ -106,7 +106,7 @@ export class ReviewScheduler {
           appliedEventIds: [],
           // A review changes the assessment, never the documents.
           documentChanges: NO_DOCUMENT_CHANGES,
-          events: outbox.map((m) => m.value as string),
+          events: outbox,
           assessedWith: this.parameters.storedOf(before.companyId),
         },
       ],

@@ -5,7 +5,7 @@ export const COMMIT_SCRIPT = `
 -- topic, the partition's customers of the company, document holds, the company's parameters the partition
 -- was last reviewed for) per customer. ARGV: hasSource, expectedOffset, newOffset, customerCount, outboxCount, then 13 per customer
 -- (expectedVersion, newVersion, header: the record without its documents, reviewScore, member, appliedJson: [occurredAtMs, eventId, ...],
--- eventsJson, holdStepsJson: [field, steps, ...], assessedWith: the company parameters as stored when the
+-- eventsJson: [position, ...] of the customer's messages among the outbox messages below, holdStepsJson: [field, steps, ...], assessedWith: the company parameters as stored when the
 -- record was assessed, forgetBefore: the eventIds that occurred before it are forgotten, '' for none,
 -- wholeDocuments: '1' when the fields below replace every stored one, documentsSetJson: [field, value, ...] of
 -- the documents changed, documentsDelJson: [field, ...] of those archived), then 4 per outbox message (topic, key, value, headersJson).
@@ -16,6 +16,7 @@ if hasSource then
 end
 local customers = tonumber(ARGV[4])
 local messages = tonumber(ARGV[5])
+local first = 5 + customers * 13
 for i = 1, customers do
   local base = 5 + (i - 1) * 13
   local current = redis.call('HGET', KEYS[5 + 5 * i - 4], 'v') or '0'
@@ -59,7 +60,12 @@ for i = 1, customers do
   end
   -- Due, not queued: a customer changed by many batches is projected once.
   redis.call('HSET', KEYS[3], ARGV[base + 5], ARGV[base + 2])
-  if ARGV[base + 7] ~= '[]' then redis.call('XADD', KEYS[5], '*', 'e', ARGV[base + 7]) end
+  -- The history entry holds the customer's messages, sent once as outbox messages: they are named by position.
+  if ARGV[base + 7] ~= '[]' then
+    local events = {}
+    for j, position in ipairs(cjson.decode(ARGV[base + 7])) do events[j] = ARGV[first + (position - 1) * 4 + 3] end
+    redis.call('XADD', KEYS[5], '*', 'e', '[' .. table.concat(events, ',') .. ']')
+  end
   -- A hold created here: the document's steps only grow (an API decision may already be past it).
   if ARGV[base + 8] ~= '[]' then
     local holdsKey = KEYS[5 + 5 * i - 1]
@@ -70,7 +76,6 @@ for i = 1, customers do
     end
   end
 end
-local first = 5 + customers * 13
 for j = 1, messages do
   local base = first + (j - 1) * 4
   redis.call('XADD', KEYS[2], '*', 't', ARGV[base + 1], 'k', ARGV[base + 2], 'v', ARGV[base + 3], 'h', ARGV[base + 4])

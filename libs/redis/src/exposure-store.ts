@@ -192,6 +192,13 @@ export class RedisExposureStore implements ExposureStore {
       this.keys.history(partition),
     ];
     const layouts: PageLayout[] = [];
+    // Each output message travels once: the history entry of its customer names it by position (1-based).
+    const positions = new Map<OutboundMessage, number>(commit.outbox.map((message, i) => [message, i + 1]));
+    const positionOf = (message: OutboundMessage): number => {
+      const position = positions.get(message);
+      if (position === undefined) throw new Error(`an event of ${message.key} is not in the commit's outbox`);
+      return position;
+    };
     const args: (string | Buffer)[] = [
       commit.source ? '1' : '0',
       commit.source?.expectedOffset ?? '',
@@ -226,7 +233,7 @@ export class RedisExposureStore implements ExposureStore {
         write.record.reviewOn === null ? '' : String(epochDay(write.record.reviewOn)),
         write.key,
         JSON.stringify(appliedWithin(write)),
-        `[${write.events.join(',')}]`,
+        JSON.stringify(write.events.map(positionOf)),
         JSON.stringify((write.holds ?? []).flatMap((h) => [documentHoldField(h), heldSteps(h.generation)])),
         write.assessedWith,
         write.forgetAppliedBefore == null ? '' : String(write.forgetAppliedBefore),

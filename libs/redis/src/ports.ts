@@ -24,8 +24,11 @@ export interface CustomerWrite {
    * NO_DOCUMENT_CHANGES keeps the documents stored (a review); `all` or absent writes every document.
    */
   documentChanges?: DocumentChanges | 'all';
-  /** The output events (JSON) this write publishes for the customer, kept for the history projection. */
-  events: string[];
+  /**
+   * The output messages this write publishes for the customer, kept for the history projection: each
+   * one also in the commit's outbox (the same object), whose value the commit sends to Redis once.
+   */
+  events: OutboundMessage[];
   /** The holds this write creates (a document.held of a fresh decision): recorded pending (DocumentHolds). */
   holds?: CreatedHold[];
   /**
