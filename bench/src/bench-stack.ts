@@ -34,6 +34,15 @@ export async function benchStack(partitions: number, redisClusterNodes = ''): Pr
   };
 }
 
+/**
+ * Every app the bench started that has not exited. None may outlive the bench, whatever ends it: an
+ * app left running folds or polls on beside every later run on the machine and skews its figures.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Starts one of the built apps as its own process, as in production. */
 export function startApp(app: 'exposure-engine' | 'risk-api', env: Record<string, string>): ChildProcess {
   const main = join(__dirname, `../../apps/${app}/src/main.js`);
@@ -47,6 +56,8 @@ export function startApp(app: 'exposure-engine' | 'risk-api', env: Record<string
     // BENCH_APP_LOGS=1 shows the apps' logs (to find why a run stalled); they cost CPU, so not by default.
     stdio: ['ignore', process.env.BENCH_APP_LOGS === '1' ? 'inherit' : 'ignore', 'inherit'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   return child;
 }
 
