@@ -225,18 +225,19 @@ const cpuMicros = (from: NodeJS.CpuUsage) => {
   return used.user + used.system;
 };
 
-/**
- * The pure stages of the fold measured in this process, phase by phase, on the history's events:
- * each decoding stage over the whole phase under process.cpuUsage (no per-event overhead), apply and
- * evaluate bracketed per event (performance.now, ~0.05 µs each), encode once per customer at the end
- * of the phase. What the engine spends beyond these is the commit, the publication and the Kafka client.
- */
 /** A whole write of the record as the store lays it out: header, pages of documents, archive. */
 function storedBytes(record: CustomerRecord): number {
   let bytes = recordHeader(record).length;
   for (const value of documentFields(record, 'all', undefined).set) bytes += value.length;
   return bytes;
 }
+
+/**
+ * The pure stages of the fold measured in this process, phase by phase, on the history's events:
+ * each decoding stage over the whole phase under process.cpuUsage (no per-event overhead), apply and
+ * evaluate bracketed per event (performance.now, ~0.05 µs each), encode once per customer at the end
+ * of the phase. What the engine spends beyond these is the commit, the publication and the Kafka client.
+ */
 
 export function historyStageCosts(phases: HistoryEvent[][], params: CompanyParameters): HistoryStageCosts[] {
   // The engine's window and quiet period (libs/config), so that the state bytes match the engine's.

@@ -306,7 +306,6 @@ export function collectionState(input: CollectionInput): CollectionState {
   // With no case open, the closing is told by today's reason (closingReason), as on the early answers above.
   if (open === null) return { open: null, lastClosed: null, closingReason };
 
-  const items = overdueItems;
   const openedOn = fromEpochDay(open.openedOn);
   return {
     lastClosed,
@@ -320,9 +319,9 @@ export function collectionState(input: CollectionInput): CollectionState {
       level: open.level,
       action: actionOf(policy, open.level),
       levelReachedOn: fromEpochDay(open.levelReachedOn),
-      items,
-      overdueAmount: sumResiduals(items),
-      oldestDueDate: items[0].dueDate,
+      items: overdueItems,
+      overdueAmount: overdueToday,
+      oldestDueDate: overdueItems[0].dueDate,
       promise: open.promise === null ? null : promiseView(open.promise, ledger, businessDate),
       assignee: open.assignee,
     },

@@ -50,10 +50,10 @@ const readAt = (state: { at?: number }, value: unknown): void => {
   if (typeof value === 'number') state.at = value;
 };
 
-/** [id, amount, id, amount, ...] of a list of references. */
-function refs<R>(list: readonly R[], id: (ref: R) => string, amount: (ref: R) => Cents): string {
+/** [id, amount, id, amount, ...] of a list of references, each an id under `id` and an amount. */
+function refs<K extends string>(list: readonly ({ [P in K]: string } & { amount: Cents })[], id: K): string {
   let out = '';
-  for (const ref of list) out += `${out === '' ? '' : ','}${text(id(ref))},${money(amount(ref))}`;
+  for (const ref of list) out += `${out === '' ? '' : ','}${text(ref[id])},${money(ref.amount)}`;
   return out;
 }
 function readRefs<R>(flat: Encoded, from: number, make: (id: string, amount: Cents) => R): R[] {
@@ -75,11 +75,7 @@ function decodeOrder(a: Encoded): OrderState {
 
 // delivery: [amount, cancelled, at, orderId, amount, ...]
 function encodeDelivery(s: DeliveryState): string {
-  const orders = refs(
-    s.orderRefs,
-    (r) => r.orderId,
-    (r) => r.amount,
-  );
+  const orders = refs(s.orderRefs, 'orderId');
   return `[${money(s.amount)},${flag(s.cancelled)},${at(s.at)}${orders === '' ? '' : ','}${orders}]`;
 }
 function decodeDelivery(a: Encoded): DeliveryState {
@@ -94,16 +90,8 @@ function decodeDelivery(a: Encoded): DeliveryState {
 
 // invoice: [amount, credit note, invoiceDate, cancelled, at, [deliveryId, amount, ...], [orderId, amount, ...]]
 function encodeInvoice(s: InvoiceState): string {
-  const deliveries = refs(
-    s.deliveryRefs,
-    (r) => r.deliveryId,
-    (r) => r.amount,
-  );
-  const orders = refs(
-    s.orderRefs,
-    (r) => r.orderId,
-    (r) => r.amount,
-  );
+  const deliveries = refs(s.deliveryRefs, 'deliveryId');
+  const orders = refs(s.orderRefs, 'orderId');
   return (
     `[${money(s.amount)},${flag(s.kind === 'credit-note')},${date(s.invoiceDate)},${flag(s.cancelled)},` +
     `${at(s.at)},[${deliveries}],[${orders}]]`
@@ -129,13 +117,7 @@ function encodeLine(line: JournalLine): string {
     textOrNull(line.invoiceRef),
     textOrNull(line.openItemId),
     date(line.dueDate),
-    line.settles === undefined
-      ? 'null'
-      : `[${refs(
-          line.settles,
-          (s) => s.openItemId,
-          (s) => s.amount,
-        )}]`,
+    line.settles === undefined ? 'null' : `[${refs(line.settles, 'openItemId')}]`,
   ];
   let used = optional.length;
   while (used > 0 && optional[used - 1] === 'null') used--;
